@@ -1,0 +1,121 @@
+//! Accounts: sign up, log in and out, the current user, profile, password and sessions.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::ids::SessionId;
+use crate::model::{Me, SessionInfo};
+
+#[cfg(feature = "ssr")]
+use super::Caller;
+
+/// The server's implementation of the accounts area.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait AccountsApi: Send + Sync {
+    /// See [`sign_up`].
+    async fn sign_up(
+        &self,
+        caller: &Caller,
+        username: String,
+        password: String,
+    ) -> Result<Me, AppError>;
+    /// See [`log_in`].
+    async fn log_in(
+        &self,
+        caller: &Caller,
+        username: String,
+        password: String,
+    ) -> Result<Me, AppError>;
+    /// See [`log_out`].
+    async fn log_out(&self, caller: &Caller) -> Result<(), AppError>;
+    /// See [`current_user`].
+    async fn current_user(&self, caller: &Caller) -> Result<Option<Me>, AppError>;
+    /// See [`update_profile`].
+    async fn update_profile(
+        &self,
+        caller: &Caller,
+        nickname: String,
+        signature: String,
+    ) -> Result<Me, AppError>;
+    /// See [`change_password`].
+    async fn change_password(
+        &self,
+        caller: &Caller,
+        current_password: String,
+        new_password: String,
+    ) -> Result<(), AppError>;
+    /// See [`list_sessions`].
+    async fn list_sessions(&self, caller: &Caller) -> Result<Vec<SessionInfo>, AppError>;
+    /// See [`revoke_session`].
+    async fn revoke_session(&self, caller: &Caller, session_id: SessionId) -> Result<(), AppError>;
+}
+
+/// Creates an account with the `user` role and logs it in on this device (sets the session
+/// cookie). Errors: `validation` (username or password), `username_taken`,
+/// `registration_closed`.
+#[server(endpoint = "sign_up", input = server_fn::codec::Json)]
+pub async fn sign_up(username: String, password: String) -> Result<Me, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.sign_up(&caller, username, password).await
+}
+
+/// Logs in on this device: a new session, its cookie set. Errors: `invalid_credentials`,
+/// `account_disabled` (no `login` right), `rate_limited`.
+#[server(endpoint = "log_in", input = server_fn::codec::Json)]
+pub async fn log_in(username: String, password: String) -> Result<Me, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.log_in(&caller, username, password).await
+}
+
+/// Ends this device's session and clears its cookie. Succeeds when not logged in.
+#[server(endpoint = "log_out", input = server_fn::codec::Json)]
+pub async fn log_out() -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.log_out(&caller).await
+}
+
+/// The logged-in user, or `null` when the request carries no valid session.
+#[server(endpoint = "current_user", input = server_fn::codec::Json)]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.current_user(&caller).await
+}
+
+/// Sets the caller's nickname (1–32 characters) and signature (≤ 120 characters).
+#[server(endpoint = "update_profile", input = server_fn::codec::Json)]
+pub async fn update_profile(nickname: String, signature: String) -> Result<Me, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .accounts
+        .update_profile(&caller, nickname, signature)
+        .await
+}
+
+/// Changes the caller's password after checking the current one, and logs out every other
+/// device. Errors: `wrong_password`, `validation` on `new_password`.
+#[server(endpoint = "change_password", input = server_fn::codec::Json)]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .accounts
+        .change_password(&caller, current_password, new_password)
+        .await
+}
+
+/// The caller's logged-in devices, most recently seen first.
+#[server(endpoint = "list_sessions", input = server_fn::codec::Json)]
+pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.list_sessions(&caller).await
+}
+
+/// Logs out one of the caller's devices. Errors: `not_found` (not one of the caller's sessions).
+#[server(endpoint = "revoke_session", input = server_fn::codec::Json)]
+pub async fn revoke_session(session_id: SessionId) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.revoke_session(&caller, session_id).await
+}

@@ -1,0 +1,241 @@
+//! The one error type of the API. It crosses the wire as a JSON object whose `code` field is a
+//! stable machine-readable string (never a sentence); the UI translates it (see [`crate::i18n`]).
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::{FromServerFnError, JsonEncoding, ServerFnErrorErr};
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// Why a field was rejected by validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Invalid {
+    /// The field is empty but required.
+    Required,
+    /// The value is shorter than allowed.
+    TooShort,
+    /// The value is longer than allowed.
+    TooLong,
+    /// The value contains characters that are not allowed.
+    BadCharacters,
+    /// The password is too easy to guess.
+    Weak,
+    /// The value is out of the allowed range.
+    OutOfRange,
+}
+
+/// Every error the API can return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    /// The request needs a logged-in user (no session, or it was revoked or expired).
+    #[error("not logged in")]
+    Unauthenticated,
+    /// Wrong username or password.
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    /// The account exists but has no `login` right (a disabled user).
+    #[error("this account may not log in")]
+    AccountDisabled,
+    /// The caller lacks the right needed for this call.
+    #[error("forbidden")]
+    Forbidden,
+    /// A state-changing request came from another site (CSRF protection).
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// The username is already registered.
+    #[error("username already taken")]
+    UsernameTaken,
+    /// The current password given to change it was wrong.
+    #[error("current password is wrong")]
+    WrongPassword,
+    /// An input field was rejected; nothing was changed.
+    #[error("invalid {field}: {reason:?}")]
+    Validation {
+        /// The argument's name, as in the request.
+        field: String,
+        /// Why it was rejected.
+        reason: Invalid,
+    },
+    /// A friend request to oneself.
+    #[error("cannot add yourself")]
+    CannotAddSelf,
+    /// A friend request to someone who is a friend already.
+    #[error("already friends")]
+    AlreadyFriends,
+    /// A friend request that is already waiting for an answer.
+    #[error("a request is already pending")]
+    RequestPending,
+    /// The other user has blocked the caller, or the caller has blocked them.
+    #[error("blocked")]
+    Blocked,
+    /// The caller is muted in this group (until the given time), or the whole group is muted
+    /// (`until` is `null`), or the group was dissolved.
+    #[error("muted")]
+    Muted {
+        /// Epoch ms when the member's mute ends; `null` for a group-wide mute.
+        until: Option<i64>,
+    },
+    /// Already a member of the group.
+    #[error("already a member")]
+    AlreadyMember,
+    /// The thing asked for does not exist (or is not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// Too many attempts; try again after the given number of seconds.
+    #[error("too many attempts, retry in {retry_after_secs}s")]
+    RateLimited {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
+    /// Registration of new accounts is closed on this server.
+    #[error("registration is closed")]
+    RegistrationClosed,
+    /// The request itself was malformed (missing or mistyped arguments).
+    #[error("bad request: {detail}")]
+    BadRequest {
+        /// What was wrong, for developers.
+        detail: String,
+    },
+    /// The server could not be reached or answered garbage (client side only).
+    #[error("network error: {detail}")]
+    Network {
+        /// What went wrong, for developers.
+        detail: String,
+    },
+    /// A server-side failure; details are in the server log, not in the response.
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    /// A validation error for `field`.
+    pub fn invalid(field: &str, reason: Invalid) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            reason,
+        }
+    }
+
+    /// The stable code of this error, as it appears on the wire.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::AccountDisabled => "account_disabled",
+            Self::Forbidden => "forbidden",
+            Self::CrossSite => "cross_site",
+            Self::UsernameTaken => "username_taken",
+            Self::WrongPassword => "wrong_password",
+            Self::Validation { .. } => "validation",
+            Self::CannotAddSelf => "cannot_add_self",
+            Self::AlreadyFriends => "already_friends",
+            Self::RequestPending => "request_pending",
+            Self::Blocked => "blocked",
+            Self::Muted { .. } => "muted",
+            Self::AlreadyMember => "already_member",
+            Self::NotFound => "not_found",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::RegistrationClosed => "registration_closed",
+            Self::BadRequest { .. } => "bad_request",
+            Self::Network { .. } => "network",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::AccountDisabled
+            | Self::Forbidden
+            | Self::CrossSite
+            | Self::RegistrationClosed => 403,
+            Self::NotFound => 404,
+            Self::UsernameTaken | Self::AlreadyFriends | Self::RequestPending => 409,
+            Self::CannotAddSelf => 422,
+            Self::Blocked | Self::Muted { .. } => 403,
+            Self::AlreadyMember => 409,
+            Self::WrongPassword | Self::Validation { .. } => 422,
+            Self::RateLimited { .. } => 429,
+            Self::BadRequest { .. } => 400,
+            Self::Network { .. } => 502,
+            Self::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(d)
+            | ServerFnErrorErr::MissingArg(d)
+            | ServerFnErrorErr::Deserialization(d)
+            | ServerFnErrorErr::UnsupportedRequestMethod(d) => Self::BadRequest { detail: d },
+            ServerFnErrorErr::Registration(_) => Self::NotFound,
+            ServerFnErrorErr::Request(d) | ServerFnErrorErr::Response(d) => {
+                Self::Network { detail: d }
+            }
+            ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_)
+            | ServerFnErrorErr::Serialization(_) => Self::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_form_is_a_code_object() {
+        let json = serde_json::to_string(&AppError::UsernameTaken).unwrap();
+        assert_eq!(json, r#"{"code":"username_taken"}"#);
+        let json =
+            serde_json::to_string(&AppError::invalid("password", Invalid::TooShort)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"validation","field":"password","reason":"too_short"}"#
+        );
+        let back: AppError = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, AppError::invalid("password", Invalid::TooShort));
+    }
+
+    #[test]
+    fn code_matches_serde_tag() {
+        let all = [
+            AppError::Unauthenticated,
+            AppError::InvalidCredentials,
+            AppError::AccountDisabled,
+            AppError::Forbidden,
+            AppError::CrossSite,
+            AppError::UsernameTaken,
+            AppError::WrongPassword,
+            AppError::invalid("x", Invalid::Required),
+            AppError::CannotAddSelf,
+            AppError::AlreadyFriends,
+            AppError::RequestPending,
+            AppError::Blocked,
+            AppError::Muted { until: None },
+            AppError::AlreadyMember,
+            AppError::NotFound,
+            AppError::RateLimited {
+                retry_after_secs: 3,
+            },
+            AppError::RegistrationClosed,
+            AppError::BadRequest { detail: "d".into() },
+            AppError::Network { detail: "d".into() },
+            AppError::Internal,
+        ];
+        for e in all {
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["code"], e.code(), "{e:?}");
+            assert!(e.http_status() >= 400);
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! The UI text catalogue, Chinese (default) and English, and the translation of error codes.
+//!
+//! Every user-visible string of both apps is a [`Key`]; both languages are written side by side
+//! in one table so a text cannot exist in one language only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, Invalid};
+use crate::ids::UserId;
+use crate::model::SystemNotice;
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "parley_lang";
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// Simplified Chinese (the default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag (`zh-CN`, `en`), for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The short code stored in the language cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (for a toggle).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// Reads the language from a `Cookie` header value (or `document.cookie`); Chinese when absent.
+    pub fn from_cookies(cookies: &str) -> Lang {
+        cookies
+            .split(';')
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .map(|(_, v)| if v == "en" { Lang::En } else { Lang::Zh })
+            .unwrap_or_default()
+    }
+
+    /// Translates `key` into this language.
+    pub fn t(self, key: Key) -> &'static str {
+        key.text(self)
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// The name of one UI text; see the table in this module's source for its wording.
+        #[allow(missing_docs)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            /// The text in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Key::$key, Lang::Zh) => $zh, (Key::$key, Lang::En) => $en,)*
+                }
+            }
+
+            /// Every key, for completeness tests.
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+    };
+}
+
+catalogue! {
+    AppName => "Parley", "Parley";
+    AdminConsole => "Parley 管理后台", "Parley Admin";
+    LanguageToggle => "English", "中文";
+    // accounts
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    ConfirmPassword => "确认密码", "Confirm password";
+    LogIn => "登录", "Log in";
+    LoggingIn => "正在登录…", "Logging in…";
+    SignUp => "注册", "Sign up";
+    SigningUp => "正在注册…", "Signing up…";
+    LogOut => "退出登录", "Log out";
+    NoAccountYet => "还没有账号？", "No account yet?";
+    HaveAccount => "已有账号？", "Already have an account?";
+    PasswordsDiffer => "两次输入的密码不一致", "The passwords do not match";
+    UsernameHint => "3–32 位小写字母、数字、_ . -", "3–32 lower-case letters, digits, _ . -";
+    PasswordHint => "至少 8 位，不要使用常见密码", "At least 8 characters, not a common password";
+    // tabs
+    Tabs => "标签栏", "Tabs";
+    MainNavigation => "主导航", "Main navigation";
+    PageNotFound => "页面不存在", "Page not found";
+    Pagination => "分页", "Pagination";
+    TabChats => "微信", "Chats";
+    TabContacts => "通讯录", "Contacts";
+    TabDiscover => "发现", "Discover";
+    TabMe => "我", "Me";
+    Unread => "条未读", "unread";
+    NoChatsYet => "还没有聊天", "No chats yet";
+    NoChatsHint => "添加好友或加入群聊后，对话会显示在这里。", "Conversations appear here once you add friends or join groups.";
+    NoContactsYet => "还没有联系人", "No contacts yet";
+    NoContactsHint => "好友和群组功能即将开放。", "Friends and groups are on their way.";
+    DiscoverEmpty => "暂无可发现的内容", "Nothing to discover yet";
+    DiscoverHint => "朋友圈、扫一扫等功能将在后续版本提供。", "Moments and scanning come in later versions.";
+    // me
+    Profile => "个人信息", "Profile";
+    Nickname => "昵称", "Nickname";
+    Signature => "个性签名", "Signature";
+    NoSignature => "未设置个性签名", "No signature yet";
+    Save => "保存", "Save";
+    Saving => "正在保存…", "Saving…";
+    Saved => "已保存", "Saved";
+    Cancel => "取消", "Cancel";
+    Edit => "编辑", "Edit";
+    ChangePassword => "修改密码", "Change password";
+    CurrentPassword => "当前密码", "Current password";
+    NewPassword => "新密码", "New password";
+    PasswordChanged => "密码已修改，其他设备已退出登录", "Password changed; other devices were logged out";
+    Devices => "登录设备", "Logged-in devices";
+    ThisDevice => "本机", "This device";
+    LastActive => "最近活跃", "Last active";
+    LoggedInAt => "登录于", "Logged in";
+    Revoke => "下线", "Sign out";
+    Language => "语言", "Language";
+    Settings => "设置", "Settings";
+    Loading => "加载中…", "Loading…";
+    Retry => "重试", "Retry";
+    // admin
+    AdminLogIn => "管理员登录", "Administrator log-in";
+    NotAdmin => "该账号没有管理权限", "This account has no admin right";
+    Users => "用户", "Users";
+    Roles => "角色", "Roles";
+    Rights => "权限", "Rights";
+    Dashboard => "概览", "Overview";
+    Search => "搜索", "Search";
+    SearchUsersPlaceholder => "用户名或昵称", "Username or nickname";
+    Id => "ID", "ID";
+    CreatedAt => "注册时间", "Created";
+    Sessions => "在线设备", "Sessions";
+    Key => "标识", "Key";
+    Name => "名称", "Name";
+    UserCount => "用户数", "Users";
+    GrantedBy => "所属角色", "Granted by roles";
+    PrevPage => "上一页", "Previous";
+    NextPage => "下一页", "Next";
+    PageOf => "页", "page";
+    TotalUsers => "共", "Total";
+    NoResults => "没有匹配的结果", "No matching results";
+    SignedInAs => "当前登录", "Signed in as";
+    UsersTotalLabel => "用户总数", "Users in all";
+    RolesTotalLabel => "角色数", "Roles";
+    RightsTotalLabel => "权限数", "Rights";
+    // errors
+    ErrUnauthenticated => "请先登录", "Please log in first";
+    ErrInvalidCredentials => "用户名或密码错误", "Wrong username or password";
+    ErrAccountDisabled => "该账号已被禁用，无法登录", "This account is disabled and cannot log in";
+    ErrForbidden => "没有权限执行此操作", "You are not allowed to do this";
+    ErrCrossSite => "请求来源不可信，已拒绝", "Request from another site refused";
+    ErrUsernameTaken => "用户名已被占用", "That username is taken";
+    ErrWrongPassword => "当前密码错误", "The current password is wrong";
+    ErrNotFound => "内容不存在", "Not found";
+    ErrCannotAddSelf => "不能添加自己为好友", "You cannot add yourself";
+    ErrAlreadyFriends => "你们已经是好友了", "You are already friends";
+    ErrRequestPending => "好友申请已发送，等待对方验证", "A request is already waiting for an answer";
+    ErrMuted => "你已被禁言，暂时不能发言", "You are muted here and cannot speak for now";
+    ErrAlreadyMember => "你已经是群成员了", "You are already a member";
+    ErrBlocked => "无法与该用户互动", "You cannot interact with this user";
+    ErrRateLimited => "尝试次数过多，请稍后再试", "Too many attempts, please wait and retry";
+    ErrRegistrationClosed => "当前不开放注册", "Registration is closed";
+    ErrBadRequest => "请求格式错误", "Malformed request";
+    ErrNetwork => "网络错误，请检查连接", "Network error, check your connection";
+    ErrInternal => "服务器出错了，请稍后再试", "Server error, please try again later";
+    // validation
+    FieldNote => "验证消息", "Note";
+    FieldIntroduction => "群介绍", "Introduction";
+    FieldNotice => "群公告", "Notice";
+    FieldMembers => "成员", "Members";
+    FieldMinutes => "时长", "Duration";
+    FieldRemark => "备注", "Remark";
+    FieldText => "消息内容", "Message";
+    FieldLimit => "数量", "Limit";
+    FieldClientMsgId => "消息编号", "Message id";
+    FieldRequired => "不能为空", "is required";
+    FieldTooShort => "太短", "is too short";
+    FieldTooLong => "太长", "is too long";
+    FieldBadCharacters => "包含不允许的字符", "has characters that are not allowed";
+    FieldWeak => "太容易被猜到", "is too easy to guess";
+    FieldOutOfRange => "超出范围", "is out of range";
+    // chat screen
+    Back => "返回", "Back";
+    MessageInput => "消息", "Message";
+    Send => "发送", "Send";
+    SendingMessage => "发送中", "Sending";
+    SendFailed => "发送失败", "Not sent";
+    LoadOlder => "查看更早的消息", "Load older messages";
+    NoOlderMessages => "没有更早的消息了", "No older messages";
+    EmojiPicker => "表情", "Emoji";
+    ChatHistory => "聊天记录", "Messages";
+    // contacts
+    NewFriends => "新的朋友", "New friends";
+    AddFriend => "添加朋友", "Add friend";
+    FriendRequests => "好友申请", "Friend requests";
+    NoFriendRequests => "暂无好友申请", "No friend requests";
+    Accept => "接受", "Accept";
+    Decline => "拒绝", "Decline";
+    StatusAccepted => "已添加", "Accepted";
+    StatusDeclined => "已拒绝", "Declined";
+    StatusWaiting => "等待验证", "Waiting";
+    RequestToYou => "请求添加你为朋友", "wants to add you";
+    RequestByYou => "你发出的申请", "your request";
+    Add => "添加", "Add";
+    RelationFriend => "已是好友", "Friend";
+    RelationRequestSent => "已申请", "Request sent";
+    RelationRequestReceived => "对方已申请添加你", "Wants to add you";
+    RelationBlocked => "已屏蔽", "Blocked";
+    RelationMyself => "你自己", "You";
+    Friends => "好友", "Friends";
+    NoFriendsHint => "点击“添加朋友”，按用户名或昵称查找。", "Tap “Add friend” to find people by username or nickname.";
+    PendingRequestsLabel => "条新的好友申请", "new friend requests";
+    SendMessage => "发消息", "Send message";
+    SetRemark => "设置备注", "Set remark";
+    RemoveFriend => "删除好友", "Remove friend";
+    ConfirmRemoveFriend => "确定删除该好友？聊天记录会保留。", "Remove this friend? The chat history is kept.";
+    BlockUser => "加入黑名单", "Block";
+    ConfirmBlockUser => "确定屏蔽该用户？屏蔽后将解除好友关系。", "Block this user? This also ends the friendship.";
+    Confirm => "确定", "Confirm";
+    UsernameLabel => "用户名：", "Username: ";
+    SearchResults => "搜索结果", "Search results";
+    FriendProfile => "详细资料", "Profile";
+    NewGroupChat => "发起群聊", "New group chat";
+    GroupName => "群聊名称", "Group name";
+    ChooseMembers => "选择成员", "Choose members";
+    CreateGroup => "创建", "Create";
+    GroupInfo => "群聊信息", "Group info";
+    GroupMembers => "群成员", "Members";
+    RoleOwner => "群主", "Owner";
+    RoleAdmin => "管理员", "Admin";
+    LeaveGroup => "退出群聊", "Leave group";
+    DissolveGroup => "解散群聊", "Dissolve group";
+    ConfirmDissolve => "解散后所有人都不能再发言，确定解散吗？", "Nobody will be able to post after this. Dissolve the group?";
+    GroupDissolved => "该群聊已解散", "This group has been dissolved";
+    NoticeGroupCreated => "{by} 创建了群聊“{name}”", "{by} created the group “{name}”";
+    NoticeMembersJoined => "{by} 邀请 {users} 加入了群聊", "{by} added {users} to the group";
+    NoticeMemberLeft => "{user} 退出了群聊", "{user} left the group";
+    NoticeMemberRemoved => "{by} 将 {user} 移出了群聊", "{by} removed {user} from the group";
+    NoticeMemberMuted => "{by} 将 {user} 禁言至 {until}", "{by} muted {user} until {until}";
+    NoticeMemberUnmuted => "{by} 解除了 {user} 的禁言", "{by} unmuted {user}";
+    NoticeGroupMuted => "{by} 开启了全员禁言", "{by} muted everyone";
+    NoticeGroupUnmuted => "{by} 关闭了全员禁言", "{by} unmuted everyone";
+    NoticeInfoChanged => "{by} 修改了群资料，群名为“{name}”", "{by} changed the group's details; it is now “{name}”";
+    NoticeAdminAdded => "{by} 将 {user} 设为管理员", "{by} made {user} an admin";
+    NoticeAdminRemoved => "{by} 取消了 {user} 的管理员身份", "{by} removed {user} as admin";
+    NoticeOwnerChanged => "{by} 将群主转让给 {user}", "{by} handed the group to {user}";
+    NoticeDissolved => "{by} 解散了群聊", "{by} dissolved the group";
+    NoticeSomeone => "一位成员", "a member";
+    NoticeListSeparator => "、", ", ";
+}
+
+/// Words a group notice in `lang`; `name` resolves user ids to display names (anyone it cannot
+/// resolve, such as a member who has left, is "a member").
+pub fn notice_text(
+    lang: Lang,
+    notice: &SystemNotice,
+    name: &dyn Fn(UserId) -> Option<String>,
+) -> String {
+    let who = |u: UserId| name(u).unwrap_or_else(|| lang.t(Key::NoticeSomeone).to_owned());
+    let fill = |key: Key, parts: &[(&str, String)]| {
+        parts.iter().fold(lang.t(key).to_owned(), |text, (k, v)| {
+            text.replace(&format!("{{{k}}}"), v)
+        })
+    };
+    match notice {
+        SystemNotice::GroupCreated { by, name } => fill(
+            Key::NoticeGroupCreated,
+            &[("by", who(*by)), ("name", name.clone())],
+        ),
+        SystemNotice::MembersJoined { users, by } => {
+            let list: Vec<String> = users.iter().map(|u| who(*u)).collect();
+            let users = list.join(lang.t(Key::NoticeListSeparator));
+            fill(
+                Key::NoticeMembersJoined,
+                &[("by", who(*by)), ("users", users)],
+            )
+        }
+        SystemNotice::MemberLeft { user } => fill(Key::NoticeMemberLeft, &[("user", who(*user))]),
+        SystemNotice::MemberRemoved { user, by } => fill(
+            Key::NoticeMemberRemoved,
+            &[("by", who(*by)), ("user", who(*user))],
+        ),
+        SystemNotice::MemberMuted {
+            user,
+            until: Some(until),
+            by,
+        } => fill(
+            Key::NoticeMemberMuted,
+            &[
+                ("by", who(*by)),
+                ("user", who(*user)),
+                ("until", crate::ui::format_time(*until)),
+            ],
+        ),
+        SystemNotice::MemberMuted {
+            user,
+            until: None,
+            by,
+        } => fill(
+            Key::NoticeMemberUnmuted,
+            &[("by", who(*by)), ("user", who(*user))],
+        ),
+        SystemNotice::GroupMuted { muted, by } => {
+            let key = if *muted {
+                Key::NoticeGroupMuted
+            } else {
+                Key::NoticeGroupUnmuted
+            };
+            fill(key, &[("by", who(*by))])
+        }
+        SystemNotice::InfoChanged { name, by, .. } => fill(
+            Key::NoticeInfoChanged,
+            &[("by", who(*by)), ("name", name.clone())],
+        ),
+        SystemNotice::AdminChanged { user, admin, by } => {
+            let key = if *admin {
+                Key::NoticeAdminAdded
+            } else {
+                Key::NoticeAdminRemoved
+            };
+            fill(key, &[("by", who(*by)), ("user", who(*user))])
+        }
+        SystemNotice::OwnerChanged { user, by } => fill(
+            Key::NoticeOwnerChanged,
+            &[("by", who(*by)), ("user", who(*user))],
+        ),
+        SystemNotice::Dissolved { by } => fill(Key::NoticeDissolved, &[("by", who(*by))]),
+    }
+}
+
+/// The label of an API argument name, for validation messages.
+fn field_label(lang: Lang, field: &str) -> &str {
+    let key = match field {
+        "username" => Key::Username,
+        "password" => Key::Password,
+        "new_password" => Key::NewPassword,
+        "current_password" => Key::CurrentPassword,
+        "nickname" => Key::Nickname,
+        "signature" => Key::Signature,
+        "note" => Key::FieldNote,
+        "remark" => Key::FieldRemark,
+        "text" => Key::FieldText,
+        "query" => Key::Search,
+        "name" => Key::Name,
+        "introduction" => Key::FieldIntroduction,
+        "notice" => Key::FieldNotice,
+        "member_ids" => Key::FieldMembers,
+        "minutes" => Key::FieldMinutes,
+        "limit" => Key::FieldLimit,
+        "client_msg_id" => Key::FieldClientMsgId,
+        other => return other,
+    };
+    lang.t(key)
+}
+
+/// A translated, user-facing sentence for an error.
+pub fn error_text(lang: Lang, err: &AppError) -> String {
+    let key = match err {
+        AppError::Validation { field, reason } => {
+            let why = match reason {
+                Invalid::Required => Key::FieldRequired,
+                Invalid::TooShort => Key::FieldTooShort,
+                Invalid::TooLong => Key::FieldTooLong,
+                Invalid::BadCharacters => Key::FieldBadCharacters,
+                Invalid::Weak => Key::FieldWeak,
+                Invalid::OutOfRange => Key::FieldOutOfRange,
+            };
+            let sep = if lang == Lang::En { " " } else { "" };
+            return format!("{}{sep}{}", field_label(lang, field), lang.t(why));
+        }
+        AppError::Unauthenticated => Key::ErrUnauthenticated,
+        AppError::InvalidCredentials => Key::ErrInvalidCredentials,
+        AppError::AccountDisabled => Key::ErrAccountDisabled,
+        AppError::Forbidden => Key::ErrForbidden,
+        AppError::CrossSite => Key::ErrCrossSite,
+        AppError::UsernameTaken => Key::ErrUsernameTaken,
+        AppError::WrongPassword => Key::ErrWrongPassword,
+        AppError::NotFound => Key::ErrNotFound,
+        AppError::CannotAddSelf => Key::ErrCannotAddSelf,
+        AppError::AlreadyFriends => Key::ErrAlreadyFriends,
+        AppError::RequestPending => Key::ErrRequestPending,
+        AppError::Blocked => Key::ErrBlocked,
+        AppError::Muted { .. } => Key::ErrMuted,
+        AppError::AlreadyMember => Key::ErrAlreadyMember,
+        AppError::RateLimited { .. } => Key::ErrRateLimited,
+        AppError::RegistrationClosed => Key::ErrRegistrationClosed,
+        AppError::BadRequest { .. } => Key::ErrBadRequest,
+        AppError::Network { .. } => Key::ErrNetwork,
+        AppError::Internal => Key::ErrInternal,
+    };
+    lang.t(key).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for key in Key::ALL {
+            assert!(!key.text(Lang::Zh).is_empty(), "{key:?} zh");
+            assert!(!key.text(Lang::En).is_empty(), "{key:?} en");
+        }
+    }
+
+    #[test]
+    fn cookie_parsing() {
+        assert_eq!(Lang::from_cookies(""), Lang::Zh);
+        assert_eq!(Lang::from_cookies("a=b; parley_lang=en"), Lang::En);
+        assert_eq!(Lang::from_cookies("parley_lang=zh"), Lang::Zh);
+    }
+
+    #[test]
+    fn notices_are_worded_with_names() {
+        let names = |u: UserId| match u.0 {
+            1 => Some("小明".to_owned()),
+            2 => Some("Ann".to_owned()),
+            _ => None,
+        };
+        let joined = SystemNotice::MembersJoined {
+            users: vec![UserId(2), UserId(9)],
+            by: UserId(1),
+        };
+        assert_eq!(
+            notice_text(Lang::Zh, &joined, &names),
+            "小明 邀请 Ann、一位成员 加入了群聊"
+        );
+        assert_eq!(
+            notice_text(Lang::En, &joined, &names),
+            "小明 added Ann, a member to the group"
+        );
+        let created = SystemNotice::GroupCreated {
+            by: UserId(1),
+            name: "谈笑有鸿儒".into(),
+        };
+        assert_eq!(
+            notice_text(Lang::Zh, &created, &names),
+            "小明 创建了群聊“谈笑有鸿儒”"
+        );
+    }
+
+    #[test]
+    fn validation_is_translated_with_the_field() {
+        let e = AppError::invalid("password", Invalid::TooShort);
+        assert_eq!(error_text(Lang::En, &e), "Password is too short");
+        assert_eq!(error_text(Lang::Zh, &e), "密码太短");
+    }
+}

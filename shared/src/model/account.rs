@@ -1,0 +1,104 @@
+//! Accounts, sessions and what the admin console lists.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{RightId, RoleId, SessionId, UserId};
+
+/// The logged-in user ("me"), as returned by `log_in`, `sign_up` and `current_user`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// The user's id.
+    pub id: UserId,
+    /// The unique login name (lower-case).
+    pub username: String,
+    /// The display name.
+    pub nickname: String,
+    /// A short personal signature ("what's up"); may be empty.
+    pub signature: String,
+    /// Keys of the user's roles, sorted.
+    pub roles: Vec<String>,
+    /// Keys of the rights the roles grant (their union), sorted.
+    pub rights: Vec<String>,
+}
+
+impl Me {
+    /// Whether the user holds `right` (see [`crate::rights`]).
+    pub fn has_right(&self, right: &str) -> bool {
+        self.rights.iter().any(|r| r == right)
+    }
+}
+
+/// One logged-in device of the current user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The session's id (to revoke it).
+    pub id: SessionId,
+    /// When the device logged in.
+    pub created_at: i64,
+    /// When the device was last seen making a request.
+    pub last_seen_at: i64,
+    /// The browser's User-Agent at log-in, shortened.
+    pub user_agent: String,
+    /// The address the device logged in from, if known.
+    pub ip: Option<String>,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// How many items match in all.
+    pub total: u64,
+    /// This page's number, from 1.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+}
+
+/// A user as the admin console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminUser {
+    /// The user's id.
+    pub id: UserId,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub nickname: String,
+    /// Keys of the user's roles, sorted.
+    pub roles: Vec<String>,
+    /// When the account was created.
+    pub created_at: i64,
+    /// How many sessions (devices) are logged in.
+    pub session_count: u64,
+}
+
+/// A role with its rights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleInfo {
+    /// The role's id.
+    pub id: RoleId,
+    /// Stable key (`admin`, `user`, …).
+    pub key: String,
+    /// Display name given when the role was created.
+    pub name: String,
+    /// Keys of the rights the role grants, sorted.
+    pub rights: Vec<String>,
+    /// How many users hold the role.
+    pub user_count: u64,
+}
+
+/// A right and how many roles grant it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightInfo {
+    /// The right's id.
+    pub id: RightId,
+    /// Stable key (`login`, `speak`, …).
+    pub key: String,
+    /// Display name given when the right was created.
+    pub name: String,
+    /// Keys of the roles granting it, sorted.
+    pub roles: Vec<String>,
+}

@@ -1,0 +1,11 @@
+//! The data the API returns. Times are Unix epoch milliseconds (UTC).
+
+mod account;
+mod contact;
+mod group;
+mod message;
+
+pub use account::*;
+pub use contact::*;
+pub use group::*;
+pub use message::*;

@@ -1,0 +1,174 @@
+//! Front-end helpers both apps share: the language signal, translated text and time formatting.
+//!
+//! The language is read from the `parley_lang` cookie: on the server from the request, in the
+//! browser from `document.cookie`, so server-rendered and hydrated pages agree.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{self, Key, LANG_COOKIE, Lang};
+
+/// The current UI language, provided as context by each app's root component.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    /// The language; writing it re-renders every translated text.
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The text of `key` in the current language (reactive).
+    pub fn t(self, key: Key) -> &'static str {
+        self.lang.get().t(key)
+    }
+
+    /// A reactive closure yielding the text of `key`, for use in views.
+    pub fn tr(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.lang.get().t(key)
+    }
+
+    /// A translated sentence for an API error.
+    pub fn error(self, err: &AppError) -> String {
+        i18n::error_text(self.lang.get(), err)
+    }
+
+    /// Switches language and remembers the choice in the language cookie for a year.
+    pub fn set(self, lang: Lang) {
+        self.lang.set(lang);
+        write_lang_cookie(lang);
+    }
+}
+
+/// Reads the language of this request (server) or page (browser) and provides [`I18n`].
+pub fn provide_i18n() -> I18n {
+    let i18n = I18n {
+        lang: RwSignal::new(initial_lang()),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+/// The [`I18n`] provided by the app root (Chinese if none was provided).
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n {
+        lang: RwSignal::new(Lang::default()),
+    })
+}
+
+/// The language of this request (server, from its cookie) or page (browser, from
+/// `document.cookie`); Chinese when no choice was made. Shells use it for `<html lang>`.
+#[cfg(feature = "ssr")]
+pub fn initial_lang() -> Lang {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_cookies)
+        })
+        .unwrap_or_default()
+}
+
+/// See the server-side variant.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn initial_lang() -> Lang {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        .and_then(|d| d.cookie().ok())
+        .map(|c| Lang::from_cookies(&c))
+        .unwrap_or_default()
+}
+
+/// See the server-side variant.
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+pub fn initial_lang() -> Lang {
+    Lang::default()
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn write_lang_cookie(lang: Lang) {
+    use wasm_bindgen::JsCast;
+    if let Some(doc) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    {
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        );
+        let _ = doc.set_cookie(&cookie);
+        if let Some(root) = doc.document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+    }
+}
+
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+fn write_lang_cookie(_lang: Lang) {
+    let _ = LANG_COOKIE;
+}
+
+/// Formats an epoch-millisecond time as `YYYY-MM-DD HH:MM` in UTC offset by the browser's zone
+/// when known (the server renders UTC; the browser re-renders in local time after hydration).
+pub fn format_time(ms: i64) -> String {
+    let offset_min = local_offset_minutes();
+    let secs = ms.div_euclid(1000) + offset_min * 60;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn local_offset_minutes() -> i64 {
+    // JS getTimezoneOffset is minutes *behind* UTC.
+    -(js_sys::Date::new_0().get_timezone_offset() as i64)
+}
+
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+fn local_offset_minutes() -> i64 {
+    0
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Whether the page has hydrated (false during server rendering and until the wasm runs).
+/// Forms keep their submit buttons disabled until then, so nothing is submitted natively.
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_epoch_times() {
+        assert_eq!(format_time(0), "1970-01-01 00:00");
+        assert_eq!(format_time(1_795_305_600_000), "2026-11-22 00:00");
+        assert_eq!(
+            format_time(951_782_400_000 + 90_061_000),
+            "2000-03-01 01:01"
+        );
+    }
+}
