@@ -1,0 +1,261 @@
+//! Accounts: sign-up, log-in, sessions, profile and password.
+
+use async_trait::async_trait;
+use shared::api::accounts::AccountsApi;
+use shared::api::{Auth, Caller};
+use shared::ids::{SessionId, UserId};
+use shared::model::{Me, SessionInfo};
+use shared::{AppError, rights, validate};
+
+use super::Api;
+use crate::auth::{password, token};
+use crate::db::DbError;
+use crate::http::cookies;
+use crate::repo::{rbac, sessions, settings, users};
+use crate::state::AppState;
+use crate::time::now_ms;
+
+/// Resolves a session token to the authenticated caller, and whether its expiry was just
+/// extended (the cookie should then be re-sent). A session of a user who lost the `login`
+/// right (disabled) no longer authenticates anyone.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<(Auth, bool)>, DbError> {
+    let now = now_ms();
+    let Some(live) = sessions::find_live(&state.db, &token::hash_token(token), now).await? else {
+        return Ok(None);
+    };
+    let user = UserId(live.user_id);
+    let (_, rights) = rbac::roles_and_rights(&state.db, user).await?;
+    if !rights.iter().any(|r| r == rights::LOGIN) {
+        return Ok(None);
+    }
+    let touched = now - live.last_seen_at > sessions::TOUCH_EVERY_MS;
+    if touched {
+        sessions::touch(&state.db, live.id, now).await?;
+    }
+    let auth = Auth {
+        user_id: user,
+        session_id: SessionId(live.id),
+        username: live.username,
+        rights,
+    };
+    Ok(Some((auth, touched)))
+}
+
+/// The full "me" view of a user.
+pub async fn load_me(state: &AppState, user: UserId) -> Result<Me, AppError> {
+    let profile = users::profile(&state.db, user)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let (roles, rights) = rbac::roles_and_rights(&state.db, user).await?;
+    Ok(Me {
+        id: UserId(profile.id),
+        username: profile.username,
+        nickname: profile.nickname,
+        signature: profile.signature,
+        roles,
+        rights,
+    })
+}
+
+impl Api {
+    /// Validates a sign-up: open registration, rate limit, username and password rules.
+    async fn check_sign_up(
+        &self,
+        caller: &Caller,
+        username: &str,
+        password: &str,
+    ) -> Result<String, AppError> {
+        let username = validate::username(username)?;
+        validate::new_password("password", password, &username)?;
+        if !settings::get_bool(&self.state.db, settings::REGISTRATION_OPEN, true).await? {
+            return Err(AppError::RegistrationClosed);
+        }
+        self.state.limits.check_signup(caller.ip)?;
+        Ok(username)
+    }
+
+    /// Creates the account with the `user` role.
+    async fn do_sign_up(&self, username: &str, password: String) -> Result<UserId, AppError> {
+        let hash = password::hash(password).await?;
+        users::create(
+            &self.state.db,
+            username,
+            &hash,
+            username,
+            rights::ROLE_USER,
+            now_ms(),
+        )
+        .await
+        .map_err(|e| e.unique_as(AppError::UsernameTaken))
+    }
+
+    /// Opens a session for `user` on the calling device and sets its cookie. A session the
+    /// device already had (logging in again, or as someone else) ends: one device, one session.
+    async fn do_open_session(&self, caller: &Caller, user: UserId) -> Result<(), AppError> {
+        if let Some(old) = &caller.auth {
+            sessions::delete(&self.state.db, old.user_id, old.session_id).await?;
+            self.state
+                .hub
+                .close_sessions(old.user_id, &[old.session_id]);
+        }
+        let (token, hash) = token::new_token();
+        sessions::create(
+            &self.state.db,
+            user,
+            &hash,
+            &caller.user_agent,
+            caller.ip.map(|ip| ip.to_string()),
+            now_ms(),
+        )
+        .await?;
+        cookies::set_cookie(&cookies::session_cookie(
+            &token,
+            self.state.config.secure_cookies,
+        ));
+        Ok(())
+    }
+
+    /// Checks a log-in: rate limits, then the password, then the `login` right.
+    async fn check_log_in(
+        &self,
+        caller: &Caller,
+        username: &str,
+        password: String,
+    ) -> Result<UserId, AppError> {
+        // A name that cannot exist is refused before it becomes a rate-limiter key (bounded
+        // memory), after counting against the address.
+        let Ok(username) = validate::username(username) else {
+            self.state.limits.check_login_ip(caller.ip)?;
+            return Err(AppError::InvalidCredentials);
+        };
+        self.state.limits.check_login(&username, caller.ip)?;
+        let creds = users::credentials(&self.state.db, &username).await?;
+        let hash = creds.as_ref().map(|c| c.password_hash.clone());
+        if !password::verify(password, hash).await? {
+            return Err(AppError::InvalidCredentials);
+        }
+        let user = UserId(creds.map(|c| c.id).ok_or(AppError::InvalidCredentials)?);
+        let (_, rights) = rbac::roles_and_rights(&self.state.db, user).await?;
+        if !rights.iter().any(|r| r == rights::LOGIN) {
+            return Err(AppError::AccountDisabled);
+        }
+        Ok(user)
+    }
+}
+
+#[async_trait]
+impl AccountsApi for Api {
+    async fn sign_up(
+        &self,
+        caller: &Caller,
+        username: String,
+        password: String,
+    ) -> Result<Me, AppError> {
+        let username = self.check_sign_up(caller, &username, &password).await?;
+        let user = self.do_sign_up(&username, password).await?;
+        self.do_open_session(caller, user).await?;
+        tracing::info!(user = %user, %username, "signed up");
+        load_me(&self.state, user).await
+    }
+
+    async fn log_in(
+        &self,
+        caller: &Caller,
+        username: String,
+        password: String,
+    ) -> Result<Me, AppError> {
+        let user = self.check_log_in(caller, &username, password).await?;
+        self.do_open_session(caller, user).await?;
+        tracing::info!(user = %user, "logged in");
+        load_me(&self.state, user).await
+    }
+
+    async fn log_out(&self, caller: &Caller) -> Result<(), AppError> {
+        if let Some(auth) = &caller.auth {
+            sessions::delete(&self.state.db, auth.user_id, auth.session_id).await?;
+            self.state
+                .hub
+                .close_sessions(auth.user_id, &[auth.session_id]);
+        }
+        cookies::set_cookie(&cookies::cleared_session_cookie(
+            self.state.config.secure_cookies,
+        ));
+        Ok(())
+    }
+
+    async fn current_user(&self, caller: &Caller) -> Result<Option<Me>, AppError> {
+        match &caller.auth {
+            Some(auth) => load_me(&self.state, auth.user_id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn update_profile(
+        &self,
+        caller: &Caller,
+        nickname: String,
+        signature: String,
+    ) -> Result<Me, AppError> {
+        let auth = caller.auth()?;
+        let nickname = validate::nickname(&nickname)?;
+        let signature = validate::signature(&signature)?;
+        users::update_profile(
+            &self.state.db,
+            auth.user_id,
+            &nickname,
+            &signature,
+            now_ms(),
+        )
+        .await?;
+        load_me(&self.state, auth.user_id).await
+    }
+
+    async fn change_password(
+        &self,
+        caller: &Caller,
+        current_password: String,
+        new_password: String,
+    ) -> Result<(), AppError> {
+        let auth = caller.auth()?;
+        validate::new_password("new_password", &new_password, &auth.username)?;
+        // Guessing the current password through a stolen session is rate-limited like log-in.
+        self.state.limits.check_login(&auth.username, caller.ip)?;
+        let hash = users::password_hash(&self.state.db, auth.user_id).await?;
+        if !password::verify(current_password, hash).await? {
+            return Err(AppError::WrongPassword);
+        }
+        let new_hash = password::hash(new_password).await?;
+        users::set_password(
+            &self.state.db,
+            auth.user_id,
+            &new_hash,
+            Some(auth.session_id.0),
+            now_ms(),
+        )
+        .await?;
+        self.state
+            .hub
+            .close_user_except(auth.user_id, Some(auth.session_id));
+        tracing::info!(user = %auth.user_id, "password changed; other sessions ended");
+        Ok(())
+    }
+
+    async fn list_sessions(&self, caller: &Caller) -> Result<Vec<SessionInfo>, AppError> {
+        let auth = caller.auth()?;
+        Ok(sessions::list(&self.state.db, auth.user_id, auth.session_id).await?)
+    }
+
+    async fn revoke_session(&self, caller: &Caller, session_id: SessionId) -> Result<(), AppError> {
+        let auth = caller.auth()?;
+        if !sessions::delete(&self.state.db, auth.user_id, session_id).await? {
+            return Err(AppError::NotFound);
+        }
+        self.state.hub.close_sessions(auth.user_id, &[session_id]);
+        if session_id == auth.session_id {
+            cookies::set_cookie(&cookies::cleared_session_cookie(
+                self.state.config.secure_cookies,
+            ));
+        }
+        Ok(())
+    }
+}

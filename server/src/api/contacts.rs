@@ -1,0 +1,244 @@
+//! Contacts: search, friend requests, friends, remarks, blocks.
+
+use async_trait::async_trait;
+use shared::api::Caller;
+use shared::api::contacts::{ContactsApi, SEARCH_LIMIT};
+use shared::error::Invalid;
+use shared::event::ServerEvent;
+use shared::ids::{FriendRequestId, UserId};
+use shared::model::{Friend, FriendRequest, UserCard};
+use shared::{AppError, rights, validate};
+
+use super::Api;
+use crate::repo::contacts::{self as repo, RequestRow};
+use crate::repo::users;
+use crate::time::now_ms;
+
+impl Api {
+    /// The API view of stored requests, with both sides as cards seen by `me`.
+    async fn requests_view(
+        &self,
+        me: UserId,
+        rows: Vec<RequestRow>,
+    ) -> Result<Vec<FriendRequest>, AppError> {
+        let mut ids: Vec<i64> = rows.iter().flat_map(|r| [r.from_id, r.to_id]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let cards = repo::cards(&self.state.db, me, &ids).await?;
+        let card = |id: i64| cards.iter().find(|c| c.id.0 == id).cloned();
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(FriendRequest {
+                    id: FriendRequestId(r.id),
+                    status: r.status(),
+                    from: card(r.from_id)?,
+                    to: card(r.to_id)?,
+                    note: r.note,
+                    created_at: r.created_at,
+                })
+            })
+            .collect())
+    }
+
+    async fn one_request(
+        &self,
+        me: UserId,
+        id: FriendRequestId,
+    ) -> Result<FriendRequest, AppError> {
+        let row = repo::request(&self.state.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.requests_view(me, vec![row])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Tells both sides of a request about it, each with their own view of it.
+    async fn notify_request(
+        &self,
+        id: FriendRequestId,
+        a: UserId,
+        b: UserId,
+    ) -> Result<(), AppError> {
+        for party in [a, b] {
+            let request = self.one_request(party, id).await?;
+            self.state
+                .hub
+                .send_to(&[party], &ServerEvent::FriendRequest { request });
+        }
+        Ok(())
+    }
+
+    /// Tells `users` their friend lists changed.
+    fn notify_contacts(&self, users: &[UserId]) {
+        self.state.hub.send_to(users, &ServerEvent::ContactsChanged);
+    }
+
+    async fn one_friend(&self, me: UserId, user: UserId) -> Result<Friend, AppError> {
+        repo::friends(&self.state.db, me)
+            .await?
+            .into_iter()
+            .find(|f| f.user_id == user)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Validates a friend request; `Ok(Some(id))` when the target already asked the caller,
+    /// which turns this request into accepting theirs.
+    async fn check_friend_request(
+        &self,
+        me: UserId,
+        target: UserId,
+    ) -> Result<Option<FriendRequestId>, AppError> {
+        if me == target {
+            return Err(AppError::CannotAddSelf);
+        }
+        let db = &self.state.db;
+        if users::profile(db, target).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        if repo::blocked_either(db, me, target).await? {
+            return Err(AppError::Blocked);
+        }
+        if repo::are_friends(db, me, target).await? {
+            return Err(AppError::AlreadyFriends);
+        }
+        if repo::pending(db, me, target).await?.is_some() {
+            return Err(AppError::RequestPending);
+        }
+        Ok(repo::pending(db, target, me)
+            .await?
+            .map(|r| FriendRequestId(r.id)))
+    }
+}
+
+#[async_trait]
+impl ContactsApi for Api {
+    async fn search_users(
+        &self,
+        caller: &Caller,
+        query: String,
+    ) -> Result<Vec<UserCard>, AppError> {
+        let me = caller.auth()?.user_id;
+        let query = validate::text("query", &query, 64, true)?;
+        let pattern = users::like_pattern(&query);
+        let limit = i64::try_from(SEARCH_LIMIT).unwrap_or(20);
+        let ids = repo::search(&self.state.db, &pattern, limit).await?;
+        Ok(repo::cards(&self.state.db, me, &ids).await?)
+    }
+
+    async fn send_friend_request(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        note: String,
+    ) -> Result<FriendRequest, AppError> {
+        let me = caller.require(rights::ADD_FRIEND)?.user_id;
+        let note = validate::text("note", &note, validate::NOTE_MAX, false)?;
+        let now = now_ms();
+        if let Some(theirs) = self.check_friend_request(me, user_id).await? {
+            repo::accept(&self.state.db, theirs, user_id, me, now).await?;
+            self.notify_request(theirs, me, user_id).await?;
+            self.notify_contacts(&[me, user_id]);
+            return self.one_request(me, theirs).await;
+        }
+        let id = repo::create_request(&self.state.db, me, user_id, &note, now)
+            .await
+            .map_err(|e| e.unique_as(AppError::RequestPending))?;
+        tracing::info!(from = %me, to = %user_id, "friend request sent");
+        self.notify_request(id, me, user_id).await?;
+        self.one_request(me, id).await
+    }
+
+    async fn list_friend_requests(&self, caller: &Caller) -> Result<Vec<FriendRequest>, AppError> {
+        let me = caller.auth()?.user_id;
+        let rows = repo::list_requests(&self.state.db, me).await?;
+        self.requests_view(me, rows).await
+    }
+
+    async fn respond_friend_request(
+        &self,
+        caller: &Caller,
+        request_id: FriendRequestId,
+        accept: bool,
+    ) -> Result<FriendRequest, AppError> {
+        let me = caller.auth()?.user_id;
+        let db = &self.state.db;
+        let row = repo::request(db, request_id)
+            .await?
+            .filter(|r| r.to_id == me.0 && r.status == "pending")
+            .ok_or(AppError::NotFound)?;
+        let from = UserId(row.from_id);
+        let now = now_ms();
+        let done = if accept {
+            if repo::blocked_either(db, me, from).await? {
+                return Err(AppError::Blocked);
+            }
+            repo::accept(db, request_id, from, me, now).await?.is_some()
+        } else {
+            repo::decline(db, request_id, now).await?
+        };
+        if !done {
+            return Err(AppError::NotFound);
+        }
+        self.notify_request(request_id, me, from).await?;
+        if accept {
+            self.notify_contacts(&[me, from]);
+        }
+        self.one_request(me, request_id).await
+    }
+
+    async fn list_friends(&self, caller: &Caller) -> Result<Vec<Friend>, AppError> {
+        let me = caller.auth()?.user_id;
+        let mut friends = repo::friends(&self.state.db, me).await?;
+        friends.sort_by_cached_key(|f| f.display_name().to_lowercase());
+        Ok(friends)
+    }
+
+    async fn remove_friend(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError> {
+        let me = caller.auth()?.user_id;
+        if !repo::remove_friendship(&self.state.db, me, user_id).await? {
+            return Err(AppError::NotFound);
+        }
+        self.notify_contacts(&[me, user_id]);
+        Ok(())
+    }
+
+    async fn set_remark(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        remark: String,
+    ) -> Result<Friend, AppError> {
+        let me = caller.auth()?.user_id;
+        let remark = validate::text("remark", &remark, validate::REMARK_MAX, false)?;
+        if remark.contains('\n') {
+            return Err(AppError::invalid("remark", Invalid::BadCharacters));
+        }
+        if !repo::set_remark(&self.state.db, me, user_id, &remark).await? {
+            return Err(AppError::NotFound);
+        }
+        self.notify_contacts(&[me]);
+        self.one_friend(me, user_id).await
+    }
+
+    async fn block_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError> {
+        let me = caller.auth()?.user_id;
+        if me == user_id {
+            return Err(AppError::CannotAddSelf);
+        }
+        if users::profile(&self.state.db, user_id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        repo::block(&self.state.db, me, user_id, now_ms()).await?;
+        self.notify_contacts(&[me, user_id]);
+        Ok(())
+    }
+
+    async fn unblock_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError> {
+        let me = caller.auth()?.user_id;
+        repo::unblock(&self.state.db, me, user_id).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,234 @@
+//! Conversations and messages: sending with deduplication and per-conversation seq, history,
+//! read cursors and the conversation list.
+
+use async_trait::async_trait;
+use shared::api::Caller;
+use shared::api::messages::MessagesApi;
+use shared::error::Invalid;
+use shared::event::ServerEvent;
+use shared::ids::{ConversationId, UserId};
+use shared::model::{ConversationKind, ConversationSummary, Message, MessageBody};
+use shared::{AppError, rights, validate};
+
+use super::Api;
+use crate::repo::messages::{self as repo, Membership, Stored};
+use crate::time::now_ms;
+
+/// Default history page size.
+const DEFAULT_PAGE: u32 = 50;
+
+impl Api {
+    /// The caller's membership of `conversation`, or `forbidden` (a non-member learns nothing,
+    /// not even whether the conversation exists).
+    async fn access_conversation(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+    ) -> Result<Membership, AppError> {
+        repo::membership(&self.state.db, conversation, user)
+            .await?
+            .ok_or(AppError::Forbidden)
+    }
+
+    /// Validates a send: `speak` right, membership, an open friendship, a well-formed body.
+    async fn check_send(
+        &self,
+        caller: &Caller,
+        conversation: ConversationId,
+        client_msg_id: &str,
+        body: MessageBody,
+    ) -> Result<(UserId, MessageBody), AppError> {
+        let me = caller.require(rights::SPEAK)?.user_id;
+        validate::client_msg_id(client_msg_id)?;
+        let body = match body {
+            MessageBody::Text { text } => MessageBody::Text {
+                text: validate::text("text", &text, validate::TEXT_MAX, true)?,
+            },
+            // Only the server writes notices.
+            MessageBody::System { .. } => {
+                return Err(AppError::invalid("body", Invalid::OutOfRange));
+            }
+        };
+        let membership = self.access_conversation(me, conversation).await?;
+        if membership.kind == "direct" && !membership.friends {
+            return Err(AppError::Forbidden);
+        }
+        if let Some((muted_all, dissolved)) = membership.group {
+            let manager = shared::model::GroupRole::parse(&membership.role).manages();
+            if dissolved || (muted_all && !manager) {
+                return Err(AppError::Muted { until: None });
+            }
+            if let Some(until) = membership.muted_until.filter(|t| *t > now_ms()) {
+                return Err(AppError::Muted { until: Some(until) });
+            }
+        }
+        Ok((me, body))
+    }
+}
+
+#[async_trait]
+impl MessagesApi for Api {
+    async fn list_conversations(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<ConversationSummary>, AppError> {
+        let me = caller.auth()?.user_id;
+        let repo::ListData {
+            rows,
+            last,
+            unread,
+            peers,
+            groups,
+        } = repo::list_for(&self.state.db, me).await?;
+        let mut list: Vec<ConversationSummary> = rows
+            .into_iter()
+            .map(|row| {
+                let peer = peers.iter().find(|p| p.0 == row.id);
+                let group = groups.iter().find(|g| g.0 == row.id);
+                let group_name = group.map(|g| g.2.clone());
+                let title = match (group_name, peer) {
+                    (Some(name), _) => name,
+                    (None, Some((_, _, nickname, remark))) => match remark {
+                        Some(r) if !r.is_empty() => r.clone(),
+                        _ => nickname.clone(),
+                    },
+                    (None, None) => String::new(),
+                };
+                ConversationSummary {
+                    id: ConversationId(row.id),
+                    kind: if row.kind == "group" {
+                        ConversationKind::Group
+                    } else {
+                        ConversationKind::Direct
+                    },
+                    title,
+                    peer_id: peer.map(|p| UserId(p.1)),
+                    group_id: group.map(|g| shared::ids::GroupId(g.1)),
+                    last_message: last.iter().find(|m| m.conversation_id.0 == row.id).cloned(),
+                    last_seq: row.last_seq,
+                    read_seq: row.read_seq,
+                    unread: crate::repo::count_of(&unread, row.id),
+                    pinned: row.pinned,
+                    muted: row.muted,
+                    updated_at: row.updated_at,
+                }
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            b.pinned
+                .cmp(&a.pinned)
+                .then(b.updated_at.cmp(&a.updated_at))
+                .then(b.id.0.cmp(&a.id.0))
+        });
+        Ok(list)
+    }
+
+    async fn send_message(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        client_msg_id: String,
+        body: MessageBody,
+    ) -> Result<Message, AppError> {
+        let (me, body) = self
+            .check_send(caller, conversation_id, &client_msg_id, body)
+            .await?;
+        let stored = repo::insert(
+            &self.state.db,
+            conversation_id,
+            me,
+            &client_msg_id,
+            &body,
+            now_ms(),
+        )
+        .await?;
+        match stored {
+            Stored::New(message) => {
+                // After the commit: every device of every member, the sender's other devices too.
+                let members = repo::members(&self.state.db, conversation_id).await?;
+                self.state.hub.send_to(
+                    &members,
+                    &ServerEvent::Message {
+                        message: message.clone(),
+                    },
+                );
+                Ok(message)
+            }
+            Stored::Duplicate(message) if message.conversation_id == conversation_id => Ok(message),
+            // The same client id reused for another conversation is a client bug.
+            Stored::Duplicate(_) => Err(AppError::invalid("client_msg_id", Invalid::OutOfRange)),
+        }
+    }
+
+    async fn list_messages(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        before_seq: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Vec<Message>, AppError> {
+        let me = caller.auth()?.user_id;
+        let limit = limit.unwrap_or(DEFAULT_PAGE);
+        if limit == 0 || limit > validate::PAGE_MAX {
+            return Err(AppError::invalid("limit", Invalid::OutOfRange));
+        }
+        self.access_conversation(me, conversation_id).await?;
+        Ok(repo::history(
+            &self.state.db,
+            conversation_id,
+            before_seq,
+            i64::from(limit),
+        )
+        .await?)
+    }
+
+    async fn set_conversation_flags(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        pinned: bool,
+        muted: bool,
+    ) -> Result<(), AppError> {
+        let me = caller.auth()?.user_id;
+        self.access_conversation(me, conversation_id).await?;
+        repo::set_flags(&self.state.db, conversation_id, me, pinned, muted).await?;
+        self.state.hub.send_to(
+            &[me],
+            &ServerEvent::ConversationFlags {
+                conversation_id,
+                pinned,
+                muted,
+            },
+        );
+        Ok(())
+    }
+
+    async fn mark_read(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        seq: i64,
+    ) -> Result<(), AppError> {
+        let me = caller.auth()?.user_id;
+        if seq < 0 {
+            return Err(AppError::invalid("seq", Invalid::OutOfRange));
+        }
+        let membership = self.access_conversation(me, conversation_id).await?;
+        repo::mark_read(
+            &self.state.db,
+            conversation_id,
+            me,
+            seq,
+            membership.last_seq,
+        )
+        .await?;
+        self.state.hub.send_to(
+            &[me],
+            &ServerEvent::ReadCursor {
+                conversation_id,
+                seq: seq.min(membership.last_seq),
+            },
+        );
+        Ok(())
+    }
+}

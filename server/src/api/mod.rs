@@ -1,0 +1,38 @@
+//! The implementations of the API ports declared in `shared::api`.
+//!
+//! Each area follows one shape: `check_*` validates input and authorizes the caller without
+//! changing anything, `do_*` performs the change (and, once realtime lands, emits its event
+//! after the commit). The port methods only chain the two.
+
+pub mod accounts;
+pub mod admin;
+pub mod contacts;
+pub mod groups;
+pub mod messages;
+
+use std::sync::Arc;
+
+use shared::api::Ports;
+
+use crate::state::AppState;
+
+/// The server's API implementation; one value serves every area.
+#[derive(Clone)]
+pub struct Api {
+    /// The shared state.
+    pub state: AppState,
+}
+
+/// The ports every server function receives through the Leptos context.
+pub fn ports(state: &AppState) -> Ports {
+    let api = Arc::new(Api {
+        state: state.clone(),
+    });
+    Ports {
+        accounts: api.clone(),
+        admin: api.clone(),
+        contacts: api.clone(),
+        groups: api.clone(),
+        messages: api,
+    }
+}

@@ -1,0 +1,166 @@
+//! Configuration: environment variables with matching command-line flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::db::DatabaseUrl;
+
+/// Parley's server.
+#[derive(Debug, Parser)]
+#[command(
+    name = "parley",
+    version,
+    about = "Parley: a self-hosted instant messenger"
+)]
+pub struct Cli {
+    /// Settings shared by every subcommand.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands of `parley`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create the demo accounts (idempotent) and print them.
+    SeedDemo,
+    /// Create an administrator account (or give an existing account the admin role).
+    CreateAdmin {
+        /// The administrator's username.
+        #[arg(long)]
+        username: String,
+        /// The password (read from PARLEY_ADMIN_PASSWORD when not given).
+        #[arg(long, env = "PARLEY_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+/// Settings read from the environment or flags.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PARLEY_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Folder for the SQLite database and uploaded files.
+    #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL: sqlite://FILE or postgres://… (default: sqlite://DATA_DIR/parley.db).
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder holding the built client app (its `pkg/` and assets).
+    #[arg(long, env = "PARLEY_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Folder holding the built admin app (its `admin/pkg/`).
+    #[arg(
+        long,
+        env = "PARLEY_ADMIN_SITE_ROOT",
+        default_value = "target/site-admin"
+    )]
+    pub admin_site_root: PathBuf,
+    /// Mark cookies `Secure` (set when Parley is served over HTTPS).
+    #[arg(long, env = "PARLEY_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Extra origin allowed to make state-changing requests (e.g. https://chat.example.com
+    /// behind a proxy that rewrites Host).
+    #[arg(long, env = "PARLEY_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
+    /// Take the client address from the last `X-Forwarded-For` entry (set only behind a
+    /// reverse proxy that always writes that header; otherwise clients could forge it).
+    #[arg(long, env = "PARLEY_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+    /// Redis URL for fan-out between several server nodes (single node when absent).
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// The Redis pub/sub channel the nodes share.
+    #[arg(long, env = "PARLEY_REDIS_CHANNEL", default_value = "parley:events")]
+    pub redis_channel: String,
+    /// Database connection pool size.
+    #[arg(long, env = "PARLEY_DB_POOL", default_value_t = 16)]
+    pub db_pool: usize,
+    /// Log format: `pretty` or `json`.
+    #[arg(long, env = "PARLEY_LOG_FORMAT", default_value = "pretty")]
+    pub log_format: LogFormat,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Listen address.
+    pub addr: SocketAddr,
+    /// Data folder.
+    pub data_dir: PathBuf,
+    /// The database.
+    pub database: DatabaseUrl,
+    /// Built client site.
+    pub site_root: PathBuf,
+    /// Built admin site.
+    pub admin_site_root: PathBuf,
+    /// `Secure` cookies.
+    pub secure_cookies: bool,
+    /// Extra allowed origin.
+    pub public_origin: Option<String>,
+    /// Client address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
+    /// Redis for cross-node fan-out.
+    pub redis_url: Option<String>,
+    /// The shared channel.
+    pub redis_channel: String,
+    /// Pool size.
+    pub db_pool: usize,
+    /// Login and sign-up rate limits.
+    pub limits: crate::auth::limits::LimitConfig,
+}
+
+impl ConfigArgs {
+    /// Resolves defaults and checks values; a bad value is a clear error, never a panic.
+    pub fn resolve(&self) -> Result<Config, String> {
+        let database = match &self.database_url {
+            Some(url) => DatabaseUrl::parse(url)?,
+            None => DatabaseUrl::Sqlite(self.data_dir.join("parley.db")),
+        };
+        if self.db_pool == 0 {
+            return Err("PARLEY_DB_POOL must be at least 1".into());
+        }
+        if let Some(origin) = &self.public_origin
+            && !(origin.starts_with("http://") || origin.starts_with("https://"))
+        {
+            return Err(format!(
+                "PARLEY_PUBLIC_ORIGIN must be an http(s) origin, got {origin:?}"
+            ));
+        }
+        Ok(Config {
+            addr: self.addr,
+            data_dir: self.data_dir.clone(),
+            database,
+            site_root: self.site_root.clone(),
+            admin_site_root: self.admin_site_root.clone(),
+            secure_cookies: self.secure_cookies,
+            public_origin: self
+                .public_origin
+                .clone()
+                .map(|o| o.trim_end_matches('/').to_owned()),
+            trust_forwarded_for: self.trust_forwarded_for,
+            redis_url: self.redis_url.clone().filter(|u| !u.is_empty()),
+            redis_channel: self.redis_channel.clone(),
+            db_pool: self.db_pool,
+            limits: Default::default(),
+        })
+    }
+}

@@ -1,0 +1,190 @@
+//! The diesel schema, shared by the SQLite and PostgreSQL backends (both migration trees create
+//! the same tables with the same column types).
+
+#![allow(missing_docs)]
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        nickname -> Text,
+        signature -> Text,
+        provider -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    roles (id) {
+        id -> BigInt,
+        key_name -> Text,
+        name -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    rights (id) {
+        id -> BigInt,
+        key_name -> Text,
+        name -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    user_roles (user_id, role_id) {
+        user_id -> BigInt,
+        role_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    role_rights (role_id, right_id) {
+        role_id -> BigInt,
+        right_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+        expires_at -> BigInt,
+        user_agent -> Text,
+        ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    settings (key_name) {
+        key_name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        kind -> Text,
+        direct_key -> Nullable<Text>,
+        last_seq -> BigInt,
+        last_message_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    conversation_members (conversation_id, user_id) {
+        conversation_id -> BigInt,
+        user_id -> BigInt,
+        joined_at -> BigInt,
+        read_seq -> BigInt,
+        pinned -> Bool,
+        muted -> Bool,
+        role -> Text,
+        muted_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    chat_groups (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        name -> Text,
+        owner_id -> BigInt,
+        introduction -> Text,
+        notice -> Text,
+        muted_all -> Bool,
+        dissolved_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    group_requests (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        user_id -> BigInt,
+        note -> Text,
+        status -> Text,
+        created_at -> BigInt,
+        handled_at -> Nullable<BigInt>,
+        handled_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    contacts (owner_id, friend_id) {
+        owner_id -> BigInt,
+        friend_id -> BigInt,
+        conversation_id -> BigInt,
+        remark -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    friend_requests (id) {
+        id -> BigInt,
+        from_id -> BigInt,
+        to_id -> BigInt,
+        note -> Text,
+        status -> Text,
+        created_at -> BigInt,
+        handled_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    blocks (owner_id, blocked_id) {
+        owner_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        seq -> BigInt,
+        sender_id -> Nullable<BigInt>,
+        client_msg_id -> Nullable<Text>,
+        body -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(conversation_members -> conversations (conversation_id));
+diesel::joinable!(conversation_members -> users (user_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(group_requests -> chat_groups (group_id));
+diesel::joinable!(user_roles -> roles (role_id));
+diesel::joinable!(role_rights -> roles (role_id));
+diesel::joinable!(role_rights -> rights (right_id));
+diesel::joinable!(sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    roles,
+    rights,
+    user_roles,
+    role_rights,
+    sessions,
+    settings,
+    conversations,
+    conversation_members,
+    contacts,
+    friend_requests,
+    blocks,
+    messages,
+    chat_groups,
+    group_requests,
+);

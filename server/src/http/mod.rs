@@ -1,0 +1,8 @@
+//! The HTTP layer: the router, middleware (CSRF guard, caller resolution, error statuses),
+//! cookies and health endpoints.
+
+pub mod cookies;
+pub mod errors;
+pub mod health;
+pub mod middleware;
+pub mod router;

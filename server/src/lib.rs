@@ -1,0 +1,14 @@
+//! Parley's server: an axum application serving the client app at `/`, the admin console at
+//! `/admin`, every API server function under `/api/`, over SQLite or PostgreSQL.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod realtime;
+pub mod repo;
+pub mod seed;
+pub mod serve;
+pub mod state;
+pub mod time;

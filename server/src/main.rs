@@ -1,0 +1,85 @@
+//! The `parley` binary: `serve` (default), `migrate`, `seed-demo`, `create-admin`.
+
+use clap::Parser;
+use server::config::{Cli, Command, Config, LogFormat};
+use server::seed;
+use server::state::AppState;
+use tracing_subscriber::EnvFilter;
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,leptos=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.config.log_format);
+    let config = match cli.config.resolve() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("parley: configuration error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parley: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Migrate => {
+            let applied = server::db::migrate::run(&config.database).await?;
+            println!("{applied} migration(s) applied");
+        }
+        Command::SeedDemo => {
+            let db = server::serve::open(&config).await?;
+            let created = seed::seed_demo(&db).await?;
+            seed::seed_social(&db).await?;
+            println!(
+                "Demo accounts ({created} created now), password \"{}\":",
+                seed::DEMO_PASSWORD
+            );
+            for (username, _, role) in seed::demo_accounts() {
+                println!("  {username:<10} role {role}");
+            }
+            println!(
+                "Friends, the groups 谈笑有鸿儒 and 往来无白丁, and a few messages are in place."
+            );
+        }
+        Command::CreateAdmin { username, password } => {
+            let db = server::serve::open(&config).await?;
+            if seed::create_admin(&db, &username, &password).await? {
+                println!("administrator {username} created");
+            } else {
+                println!("{username} exists; the admin role was granted (password unchanged)");
+            }
+        }
+        Command::Serve => {
+            let db = server::serve::open(&config).await?;
+            let listener = tokio::net::TcpListener::bind(config.addr)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+            tracing::info!(
+                addr = %config.addr,
+                database = db.backend_name(),
+                "Parley listening: client http://{0}/ admin http://{0}/admin",
+                config.addr
+            );
+            let realtime = server::serve::realtime(&config).await?;
+            let state = AppState::new(config, db, realtime);
+            server::serve::serve(listener, state, server::serve::shutdown_signal()).await?;
+        }
+    }
+    Ok(())
+}

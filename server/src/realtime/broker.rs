@@ -1,0 +1,207 @@
+//! Cross-node fan-out. Every node delivers to its own connections through its [`Hub`]; with
+//! Redis configured, it also publishes each delivery on a Redis channel, and applies what the
+//! other nodes publish there. Pub/sub is at-most-once: a node or Redis restart loses events in
+//! flight, never messages (the database is the source of truth and clients resume from their
+//! cursors).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::Utf8Bytes;
+use futures_util::StreamExt;
+use redis::AsyncCommands;
+use serde::{Deserialize, Serialize};
+use shared::event::ServerEvent;
+use shared::ids::{SessionId, UserId};
+use tokio::sync::mpsc;
+
+use super::hub::{Hub, Registration};
+
+/// Publications waiting for Redis; when Redis stalls, further ones are dropped (and counted).
+const PUBLISH_QUEUE: usize = 10_000;
+
+/// One delivery, as it crosses nodes.
+#[derive(Debug, Serialize, Deserialize)]
+enum Envelope {
+    /// A serialized event for every connection of `users`.
+    Event { users: Vec<UserId>, frame: String },
+    /// Close these sessions' connections.
+    CloseSessions {
+        user: UserId,
+        sessions: Vec<SessionId>,
+    },
+    /// Close every connection of `user` but those of `keep`.
+    CloseUserExcept {
+        user: UserId,
+        keep: Option<SessionId>,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Wire {
+    node: u64,
+    envelope: Envelope,
+}
+
+/// The realtime layer of one node: its hub, and the link to the other nodes when configured.
+pub struct Realtime {
+    hub: Arc<Hub>,
+    node: u64,
+    publish: Option<mpsc::Sender<String>>,
+}
+
+impl Realtime {
+    /// A single-node realtime layer (no Redis).
+    pub fn local() -> Self {
+        Self {
+            hub: Arc::default(),
+            node: 0,
+            publish: None,
+        }
+    }
+
+    /// Connects to Redis at `url` and starts the publisher and subscriber tasks on `channel`.
+    pub async fn with_redis(url: &str, channel: &str) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let mut conn = client.get_multiplexed_async_connection().await?;
+        let node = rand::random::<u64>();
+        let hub: Arc<Hub> = Arc::default();
+        let (tx, mut rx) = mpsc::channel::<String>(PUBLISH_QUEUE);
+        let publish_channel = channel.to_owned();
+        tokio::spawn(async move {
+            while let Some(payload) = rx.recv().await {
+                let sent: Result<i64, _> = conn.publish(&publish_channel, payload).await;
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "redis publish failed; event not shared");
+                }
+            }
+        });
+        let subscriber = Subscriber {
+            client,
+            channel: channel.to_owned(),
+            hub: hub.clone(),
+            node,
+        };
+        // Subscribe before returning, so nothing published after start-up is missed.
+        let pubsub = subscriber.subscribe().await?;
+        tokio::spawn(subscriber.run(pubsub));
+        tracing::info!(node, channel, "realtime fan-out through redis");
+        Ok(Self {
+            hub,
+            node,
+            publish: Some(tx),
+        })
+    }
+
+    fn share(&self, envelope: Envelope) {
+        let Some(tx) = &self.publish else { return };
+        let wire = Wire {
+            node: self.node,
+            envelope,
+        };
+        match serde_json::to_string(&wire) {
+            Ok(payload) => {
+                if tx.try_send(payload).is_err() {
+                    tracing::warn!("redis publish queue full; event not shared");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "envelope does not serialize"),
+        }
+    }
+
+    /// Registers a connection of this node.
+    pub fn register(&self, user: UserId, session: SessionId) -> Registration {
+        self.hub.register(user, session)
+    }
+
+    /// Delivers `event` to every connection of `users`, on every node.
+    pub fn send_to(&self, users: &[UserId], event: &ServerEvent) {
+        let Ok(json) = serde_json::to_string(event) else {
+            tracing::error!(?event, "event does not serialize");
+            return;
+        };
+        self.hub.send_frame(users, Utf8Bytes::from(json.clone()));
+        if self.publish.is_some() {
+            self.share(Envelope::Event {
+                users: users.to_vec(),
+                frame: json,
+            });
+        }
+    }
+
+    /// Closes the connections of these sessions, on every node.
+    pub fn close_sessions(&self, user: UserId, sessions: &[SessionId]) {
+        self.hub.close_sessions(user, sessions);
+        self.share(Envelope::CloseSessions {
+            user,
+            sessions: sessions.to_vec(),
+        });
+    }
+
+    /// Closes every connection of `user` except those of `keep`, on every node.
+    pub fn close_user_except(&self, user: UserId, keep: Option<SessionId>) {
+        self.hub.close_user_except(user, keep);
+        self.share(Envelope::CloseUserExcept { user, keep });
+    }
+
+    /// Live connections on this node.
+    pub fn connection_count(&self) -> usize {
+        self.hub.connection_count()
+    }
+}
+
+struct Subscriber {
+    client: redis::Client,
+    channel: String,
+    hub: Arc<Hub>,
+    node: u64,
+}
+
+impl Subscriber {
+    async fn subscribe(&self) -> Result<redis::aio::PubSub, redis::RedisError> {
+        let mut pubsub = self.client.get_async_pubsub().await?;
+        pubsub.subscribe(&self.channel).await?;
+        Ok(pubsub)
+    }
+
+    /// Applies other nodes' deliveries; resubscribes with backoff when Redis goes away.
+    async fn run(self, first: redis::aio::PubSub) {
+        let mut pubsub = Some(first);
+        let mut backoff = Duration::from_millis(200);
+        loop {
+            let current = match pubsub.take() {
+                Some(p) => p,
+                None => match self.subscribe().await {
+                    Ok(p) => {
+                        tracing::info!("redis subscription restored");
+                        backoff = Duration::from_millis(200);
+                        p
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "redis subscribe failed; retrying");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                        continue;
+                    }
+                },
+            };
+            let mut stream = current.into_on_message();
+            while let Some(msg) = stream.next().await {
+                match serde_json::from_slice::<Wire>(msg.get_payload_bytes()) {
+                    Ok(wire) if wire.node == self.node => {}
+                    Ok(wire) => self.apply(wire.envelope),
+                    Err(e) => tracing::warn!(error = %e, "unreadable envelope from redis"),
+                }
+            }
+            tracing::warn!("redis subscription ended; reconnecting");
+        }
+    }
+
+    fn apply(&self, envelope: Envelope) {
+        match envelope {
+            Envelope::Event { users, frame } => self.hub.send_frame(&users, Utf8Bytes::from(frame)),
+            Envelope::CloseSessions { user, sessions } => self.hub.close_sessions(user, &sessions),
+            Envelope::CloseUserExcept { user, keep } => self.hub.close_user_except(user, keep),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The hub: every live WebSocket connection, keyed by user (all of a user's devices).
+//!
+//! An event is serialized once and the same bytes are queued for every receiving connection.
+//! Each connection has a small bounded queue; a connection whose queue is full has fallen
+//! behind: it is dropped from the hub, and its socket task tells the client to resync and
+//! closes (the client reconnects and resumes from its cursors; nothing is lost, the database is
+//! the source of truth).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::ws::Utf8Bytes;
+use shared::event::ServerEvent;
+use shared::ids::{SessionId, UserId};
+use tokio::sync::mpsc;
+
+/// Frames a connection may have queued before it counts as too slow.
+pub const QUEUE: usize = 256;
+
+/// What the hub hands a connection's socket task.
+#[derive(Debug)]
+pub enum Outgoing {
+    /// A serialized event to send.
+    Frame(Utf8Bytes),
+    /// Close the connection: the session ended (log-out, revoked, password changed).
+    Close,
+}
+
+struct Conn {
+    id: u64,
+    session: SessionId,
+    tx: mpsc::Sender<Outgoing>,
+}
+
+/// The live connections.
+#[derive(Default)]
+pub struct Hub {
+    conns: Mutex<HashMap<UserId, Vec<Conn>>>,
+    next_id: AtomicU64,
+}
+
+/// A connection's membership of the hub; dropping it unregisters the connection.
+pub struct Registration {
+    /// Frames for this connection.
+    pub rx: mpsc::Receiver<Outgoing>,
+    hub: Arc<Hub>,
+    user: UserId,
+    id: u64,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.hub.remove(self.user, |c| c.id == self.id);
+    }
+}
+
+impl Hub {
+    fn lock(&self) -> MutexGuard<'_, HashMap<UserId, Vec<Conn>>> {
+        // A panic while holding the lock cannot leave the map inconsistent (every change is
+        // a single push or retain), so a poisoned lock is still usable.
+        self.conns.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn remove(&self, user: UserId, pred: impl Fn(&Conn) -> bool) {
+        let mut conns = self.lock();
+        if let Some(list) = conns.get_mut(&user) {
+            list.retain(|c| !pred(c));
+            if list.is_empty() {
+                conns.remove(&user);
+            }
+        }
+    }
+
+    /// Registers a new connection of `user` through `session`.
+    pub fn register(self: &Arc<Self>, user: UserId, session: SessionId) -> Registration {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.lock()
+            .entry(user)
+            .or_default()
+            .push(Conn { id, session, tx });
+        Registration {
+            rx,
+            hub: self.clone(),
+            user,
+            id,
+        }
+    }
+
+    /// Queues `event` for every connection of every user in `users` (serialized once). Slow
+    /// connections are dropped (their socket tasks send `resync` and close).
+    pub fn send_to(&self, users: &[UserId], event: &ServerEvent) {
+        match serde_json::to_string(event) {
+            Ok(json) => self.send_frame(users, Utf8Bytes::from(json)),
+            Err(_) => tracing::error!(?event, "event does not serialize"),
+        }
+    }
+
+    /// Queues an already serialized event (shared, not copied) for every connection of `users`.
+    pub fn send_frame(&self, users: &[UserId], frame: Utf8Bytes) {
+        let mut conns = self.lock();
+        for user in users {
+            if let Some(list) = conns.get_mut(user) {
+                list.retain(|c| match c.tx.try_send(Outgoing::Frame(frame.clone())) {
+                    Ok(()) => true,
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        tracing::warn!(user = %user, conn = c.id, "connection too slow; dropping it");
+                        false
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => false,
+                });
+                if list.is_empty() {
+                    conns.remove(user);
+                }
+            }
+        }
+    }
+
+    /// Closes the connections made through any of `sessions` of `user`.
+    pub fn close_sessions(&self, user: UserId, sessions: &[SessionId]) {
+        let mut conns = self.lock();
+        if let Some(list) = conns.get_mut(&user) {
+            list.retain(|c| {
+                if sessions.contains(&c.session) {
+                    let _ = c.tx.try_send(Outgoing::Close);
+                    false
+                } else {
+                    true
+                }
+            });
+            if list.is_empty() {
+                conns.remove(&user);
+            }
+        }
+    }
+
+    /// Closes every connection of `user` except those of session `keep`.
+    pub fn close_user_except(&self, user: UserId, keep: Option<SessionId>) {
+        let mut conns = self.lock();
+        if let Some(list) = conns.get_mut(&user) {
+            list.retain(|c| {
+                if Some(c.session) == keep {
+                    true
+                } else {
+                    let _ = c.tx.try_send(Outgoing::Close);
+                    false
+                }
+            });
+            if list.is_empty() {
+                conns.remove(&user);
+            }
+        }
+    }
+
+    /// How many connections are live.
+    pub fn connection_count(&self) -> usize {
+        self.lock().values().map(Vec::len).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pong(n: u64) -> ServerEvent {
+        ServerEvent::Pong { nonce: n }
+    }
+
+    #[tokio::test]
+    async fn fans_out_to_every_device_and_unregisters_on_drop() {
+        let hub = Arc::new(Hub::default());
+        let (alice, bob) = (UserId(1), UserId(2));
+        let mut a1 = hub.register(alice, SessionId(10));
+        let mut a2 = hub.register(alice, SessionId(11));
+        let mut b = hub.register(bob, SessionId(20));
+        hub.send_to(&[alice], &pong(1));
+        for r in [&mut a1, &mut a2] {
+            assert!(
+                matches!(r.rx.recv().await, Some(Outgoing::Frame(f)) if f.as_str() == r#"{"type":"pong","nonce":1}"#)
+            );
+        }
+        assert!(b.rx.try_recv().is_err(), "bob got nothing");
+        assert_eq!(hub.connection_count(), 3);
+        drop(a2);
+        assert_eq!(hub.connection_count(), 2);
+        hub.close_sessions(bob, &[SessionId(20)]);
+        assert!(matches!(b.rx.recv().await, Some(Outgoing::Close)));
+        assert_eq!(hub.connection_count(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_slow_connection_is_dropped_not_buffered() {
+        let hub = Arc::new(Hub::default());
+        let mut slow = hub.register(UserId(1), SessionId(1));
+        for i in 0..(QUEUE as u64 + 10) {
+            hub.send_to(&[UserId(1)], &pong(i));
+        }
+        assert_eq!(hub.connection_count(), 0, "dropped once its queue was full");
+        let mut received = 0;
+        while let Some(Outgoing::Frame(_)) = slow.rx.recv().await {
+            received += 1;
+        }
+        assert_eq!(
+            received, QUEUE,
+            "the queue stayed bounded; then the channel closed"
+        );
+    }
+}

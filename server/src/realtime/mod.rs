@@ -1,0 +1,8 @@
+//! Realtime delivery: the hub of live connections and the `/ws` endpoint.
+
+pub mod broker;
+pub mod hub;
+pub mod socket;
+
+pub use broker::Realtime;
+pub use hub::Hub;

@@ -1,0 +1,517 @@
+//! Group chats: the group row, members' roles and mutes, join requests.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use shared::ids::{ConversationId, GroupId, GroupRequestId, UserId};
+use shared::model::{GroupMember, GroupRole};
+
+use crate::db::schema::{chat_groups, conversation_members, conversations, group_requests, users};
+use crate::db::{Db, DbError};
+use crate::db_run;
+
+/// A group as stored.
+#[derive(Debug, Clone, Queryable)]
+pub struct GroupRow {
+    /// The group.
+    pub id: i64,
+    /// Its conversation.
+    pub conversation_id: i64,
+    /// Name.
+    pub name: String,
+    /// Owner.
+    pub owner_id: i64,
+    /// Introduction.
+    pub introduction: String,
+    /// Notice.
+    pub notice: String,
+    /// Group-wide mute.
+    pub muted_all: bool,
+    /// When dissolved.
+    pub dissolved_at: Option<i64>,
+    /// Created at.
+    pub created_at: i64,
+}
+
+const GROUP_COLUMNS: (
+    chat_groups::id,
+    chat_groups::conversation_id,
+    chat_groups::name,
+    chat_groups::owner_id,
+    chat_groups::introduction,
+    chat_groups::notice,
+    chat_groups::muted_all,
+    chat_groups::dissolved_at,
+    chat_groups::created_at,
+) = (
+    chat_groups::id,
+    chat_groups::conversation_id,
+    chat_groups::name,
+    chat_groups::owner_id,
+    chat_groups::introduction,
+    chat_groups::notice,
+    chat_groups::muted_all,
+    chat_groups::dissolved_at,
+    chat_groups::created_at,
+);
+
+/// A join request as stored: `(id, group_id, user_id, note, status, created_at)`.
+pub type RequestRow = (i64, i64, i64, String, String, i64);
+
+/// Creates a group, its conversation and its members (the owner first) in one transaction.
+pub async fn create(
+    db: &Db,
+    owner: UserId,
+    name: &str,
+    members: &[UserId],
+    now: i64,
+) -> Result<(GroupId, ConversationId), DbError> {
+    db_run!(db, |conn| {
+        conn.transaction(async |conn| {
+            let conversation: i64 = diesel::insert_into(conversations::table)
+                .values((
+                    conversations::kind.eq("group"),
+                    conversations::created_at.eq(now),
+                ))
+                .returning(conversations::id)
+                .get_result(conn)
+                .await?;
+            let group: i64 = diesel::insert_into(chat_groups::table)
+                .values((
+                    chat_groups::conversation_id.eq(conversation),
+                    chat_groups::name.eq(name),
+                    chat_groups::owner_id.eq(owner.0),
+                    chat_groups::created_at.eq(now),
+                ))
+                .returning(chat_groups::id)
+                .get_result(conn)
+                .await?;
+            let everyone = std::iter::once((owner, GroupRole::Owner))
+                .chain(members.iter().map(|m| (*m, GroupRole::Member)));
+            for (user, role) in everyone {
+                diesel::insert_into(conversation_members::table)
+                    .values((
+                        conversation_members::conversation_id.eq(conversation),
+                        conversation_members::user_id.eq(user.0),
+                        conversation_members::joined_at.eq(now),
+                        conversation_members::role.eq(role.as_str()),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+            }
+            Ok::<_, DbError>((GroupId(group), ConversationId(conversation)))
+        })
+        .await
+    })
+}
+
+/// One group.
+pub async fn get(db: &Db, id: GroupId) -> Result<Option<GroupRow>, DbError> {
+    db_run!(db, |conn| {
+        Ok(chat_groups::table
+            .find(id.0)
+            .select(GROUP_COLUMNS)
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// The members of a group's conversation, owner first, then admins, then by join time.
+pub async fn members(db: &Db, conversation: ConversationId) -> Result<Vec<GroupMember>, DbError> {
+    let rows: Vec<(i64, String, String, String, Option<i64>, i64)> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            conversation_members::table
+                .inner_join(users::table)
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .select((
+                    users::id,
+                    users::username,
+                    users::nickname,
+                    conversation_members::role,
+                    conversation_members::muted_until,
+                    conversation_members::joined_at,
+                ))
+                .order((conversation_members::joined_at, users::id))
+                .load(conn)
+                .await?,
+        )
+    })?;
+    let now = crate::time::now_ms();
+    let mut members: Vec<GroupMember> = rows
+        .into_iter()
+        .map(
+            |(id, username, nickname, role, muted_until, joined_at)| GroupMember {
+                user_id: UserId(id),
+                username,
+                nickname,
+                role: GroupRole::parse(&role),
+                muted_until: muted_until.filter(|t| *t > now),
+                joined_at,
+            },
+        )
+        .collect();
+    members.sort_by_key(|m| (m.role, m.joined_at));
+    Ok(members)
+}
+
+/// `user`'s role in a group's conversation, if a member.
+pub async fn role(
+    db: &Db,
+    conversation: ConversationId,
+    user: UserId,
+) -> Result<Option<GroupRole>, DbError> {
+    db_run!(db, |conn| {
+        let role: Option<String> = conversation_members::table
+            .filter(conversation_members::conversation_id.eq(conversation.0))
+            .filter(conversation_members::user_id.eq(user.0))
+            .select(conversation_members::role)
+            .first(conn)
+            .await
+            .optional()?;
+        Ok(role.map(|r| GroupRole::parse(&r)))
+    })
+}
+
+/// Which of `conversations` `user` is a member of.
+pub async fn member_of(db: &Db, user: UserId, conversations_: &[i64]) -> Result<Vec<i64>, DbError> {
+    db_run!(db, |conn| {
+        Ok(conversation_members::table
+            .filter(conversation_members::user_id.eq(user.0))
+            .filter(conversation_members::conversation_id.eq_any(conversations_))
+            .select(conversation_members::conversation_id)
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Which of `users_` are members of `conversation` (their ids).
+pub async fn member_of_users(
+    db: &Db,
+    conversation: ConversationId,
+    users_: &[UserId],
+) -> Result<Vec<i64>, DbError> {
+    let ids: Vec<i64> = users_.iter().map(|u| u.0).collect();
+    db_run!(db, |conn| {
+        Ok(conversation_members::table
+            .filter(conversation_members::conversation_id.eq(conversation.0))
+            .filter(conversation_members::user_id.eq_any(&ids))
+            .select(conversation_members::user_id)
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Adds members (existing members are left as they are).
+pub async fn add_members(
+    db: &Db,
+    conversation: ConversationId,
+    users_: &[UserId],
+    now: i64,
+) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        for user in users_ {
+            diesel::insert_into(conversation_members::table)
+                .values((
+                    conversation_members::conversation_id.eq(conversation.0),
+                    conversation_members::user_id.eq(user.0),
+                    conversation_members::joined_at.eq(now),
+                    conversation_members::role.eq(GroupRole::Member.as_str()),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+        Ok(())
+    })
+}
+
+/// Removes a member; `false` if not a member.
+pub async fn remove_member(
+    db: &Db,
+    conversation: ConversationId,
+    user: UserId,
+) -> Result<bool, DbError> {
+    db_run!(db, |conn| {
+        let n = diesel::delete(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0)),
+        )
+        .execute(conn)
+        .await?;
+        Ok(n == 1)
+    })
+}
+
+/// Sets a member's speaking mute.
+pub async fn set_muted_until(
+    db: &Db,
+    conversation: ConversationId,
+    user: UserId,
+    until: Option<i64>,
+) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0)),
+        )
+        .set(conversation_members::muted_until.eq(until))
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Sets a member's role.
+pub async fn set_role(
+    db: &Db,
+    conversation: ConversationId,
+    user: UserId,
+    role: GroupRole,
+) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0)),
+        )
+        .set(conversation_members::role.eq(role.as_str()))
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Hands the group to `new_owner` (the old owner becomes an admin), in one transaction.
+pub async fn transfer(db: &Db, group: &GroupRow, new_owner: UserId) -> Result<(), DbError> {
+    let (id, conversation, old_owner) = (group.id, group.conversation_id, group.owner_id);
+    db_run!(db, |conn| {
+        conn.transaction(async |conn| {
+            diesel::update(chat_groups::table.find(id))
+                .set(chat_groups::owner_id.eq(new_owner.0))
+                .execute(conn)
+                .await?;
+            for (user, role) in [
+                (old_owner, GroupRole::Admin),
+                (new_owner.0, GroupRole::Owner),
+            ] {
+                diesel::update(
+                    conversation_members::table
+                        .filter(conversation_members::conversation_id.eq(conversation))
+                        .filter(conversation_members::user_id.eq(user)),
+                )
+                .set(conversation_members::role.eq(role.as_str()))
+                .execute(conn)
+                .await?;
+            }
+            Ok::<_, DbError>(())
+        })
+        .await
+    })
+}
+
+/// Sets name, introduction and notice.
+pub async fn update_info(
+    db: &Db,
+    id: GroupId,
+    name: &str,
+    introduction: &str,
+    notice: &str,
+) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(chat_groups::table.find(id.0))
+            .set((
+                chat_groups::name.eq(name),
+                chat_groups::introduction.eq(introduction),
+                chat_groups::notice.eq(notice),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Sets the group-wide mute.
+pub async fn set_muted_all(db: &Db, id: GroupId, muted: bool) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(chat_groups::table.find(id.0))
+            .set(chat_groups::muted_all.eq(muted))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Marks the group dissolved.
+pub async fn dissolve(db: &Db, id: GroupId, now: i64) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(chat_groups::table.find(id.0))
+            .set(chat_groups::dissolved_at.eq(now))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Groups (not dissolved) whose name matches `pattern`, with member counts, at most `limit`.
+pub async fn search(db: &Db, pattern: &str, limit: i64) -> Result<Vec<(GroupRow, i64)>, DbError> {
+    db_run!(db, |conn| {
+        let groups: Vec<GroupRow> = chat_groups::table
+            .filter(
+                super::users::lower(chat_groups::name)
+                    .like(pattern)
+                    .escape('\\'),
+            )
+            .filter(chat_groups::dissolved_at.is_null())
+            .select(GROUP_COLUMNS)
+            .order(chat_groups::name)
+            .limit(limit)
+            .load(conn)
+            .await?;
+        let conversations_: Vec<i64> = groups.iter().map(|g| g.conversation_id).collect();
+        let counts: Vec<(i64, i64)> = conversation_members::table
+            .filter(conversation_members::conversation_id.eq_any(&conversations_))
+            .group_by(conversation_members::conversation_id)
+            .select((
+                conversation_members::conversation_id,
+                diesel::dsl::count_star(),
+            ))
+            .load(conn)
+            .await?;
+        Ok(groups
+            .into_iter()
+            .map(|g| {
+                let count = counts
+                    .iter()
+                    .find(|(c, _)| *c == g.conversation_id)
+                    .map_or(0, |(_, n)| *n);
+                (g, count)
+            })
+            .collect())
+    })
+}
+
+/// Stores a pending join request (a second pending one is a unique violation).
+pub async fn create_request(
+    db: &Db,
+    group: GroupId,
+    user: UserId,
+    note: &str,
+    now: i64,
+) -> Result<GroupRequestId, DbError> {
+    db_run!(db, |conn| {
+        let id: i64 = diesel::insert_into(group_requests::table)
+            .values((
+                group_requests::group_id.eq(group.0),
+                group_requests::user_id.eq(user.0),
+                group_requests::note.eq(note),
+                group_requests::status.eq("pending"),
+                group_requests::created_at.eq(now),
+            ))
+            .returning(group_requests::id)
+            .get_result(conn)
+            .await?;
+        Ok(GroupRequestId(id))
+    })
+}
+
+const REQUEST_COLUMNS: (
+    group_requests::id,
+    group_requests::group_id,
+    group_requests::user_id,
+    group_requests::note,
+    group_requests::status,
+    group_requests::created_at,
+) = (
+    group_requests::id,
+    group_requests::group_id,
+    group_requests::user_id,
+    group_requests::note,
+    group_requests::status,
+    group_requests::created_at,
+);
+
+/// One join request.
+pub async fn request(db: &Db, id: GroupRequestId) -> Result<Option<RequestRow>, DbError> {
+    db_run!(db, |conn| {
+        Ok(group_requests::table
+            .find(id.0)
+            .select(REQUEST_COLUMNS)
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Whether `user` has a pending request for `group`.
+pub async fn has_pending(db: &Db, group: GroupId, user: UserId) -> Result<bool, DbError> {
+    db_run!(db, |conn| {
+        let n: i64 = group_requests::table
+            .filter(group_requests::group_id.eq(group.0))
+            .filter(group_requests::user_id.eq(user.0))
+            .filter(group_requests::status.eq("pending"))
+            .count()
+            .get_result(conn)
+            .await?;
+        Ok(n > 0)
+    })
+}
+
+/// A group's last 100 requests, newest first.
+pub async fn requests_of(db: &Db, group: GroupId) -> Result<Vec<RequestRow>, DbError> {
+    db_run!(db, |conn| {
+        Ok(group_requests::table
+            .filter(group_requests::group_id.eq(group.0))
+            .select(REQUEST_COLUMNS)
+            .order((group_requests::created_at.desc(), group_requests::id.desc()))
+            .limit(100)
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Answers a pending request; accepting adds the member in the same transaction. `false` if it
+/// was not pending.
+pub async fn answer_request(
+    db: &Db,
+    id: GroupRequestId,
+    accept: bool,
+    by: UserId,
+    conversation: ConversationId,
+    user: UserId,
+    now: i64,
+) -> Result<bool, DbError> {
+    let status = if accept { "accepted" } else { "declined" };
+    db_run!(db, |conn| {
+        conn.transaction(async |conn| {
+            let n = diesel::update(
+                group_requests::table
+                    .filter(group_requests::id.eq(id.0))
+                    .filter(group_requests::status.eq("pending")),
+            )
+            .set((
+                group_requests::status.eq(status),
+                group_requests::handled_at.eq(now),
+                group_requests::handled_by.eq(by.0),
+            ))
+            .execute(conn)
+            .await?;
+            if n == 1 && accept {
+                diesel::insert_into(conversation_members::table)
+                    .values((
+                        conversation_members::conversation_id.eq(conversation.0),
+                        conversation_members::user_id.eq(user.0),
+                        conversation_members::joined_at.eq(now),
+                        conversation_members::role.eq(GroupRole::Member.as_str()),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+            }
+            Ok::<_, DbError>(n == 1)
+        })
+        .await
+    })
+}

@@ -1,0 +1,504 @@
+//! Conversations, membership, messages and read cursors.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use shared::ids::{ConversationId, MessageId, UserId};
+use shared::model::{Message, MessageBody};
+
+use crate::db::schema::{
+    chat_groups, contacts, conversation_members, conversations, messages, users,
+};
+use crate::db::{Db, DbError};
+use crate::db_run;
+
+/// A message row: `(id, conversation_id, seq, sender_id, client_msg_id, body, created_at)`.
+type MessageRow = (i64, i64, i64, Option<i64>, Option<String>, String, i64);
+
+const MESSAGE_COLUMNS: (
+    messages::id,
+    messages::conversation_id,
+    messages::seq,
+    messages::sender_id,
+    messages::client_msg_id,
+    messages::body,
+    messages::created_at,
+) = (
+    messages::id,
+    messages::conversation_id,
+    messages::seq,
+    messages::sender_id,
+    messages::client_msg_id,
+    messages::body,
+    messages::created_at,
+);
+
+/// Decodes a stored row; a body that no longer parses is logged and skipped by callers.
+fn to_message(row: MessageRow) -> Option<Message> {
+    let (id, conversation, seq, sender, client_msg_id, body, created_at) = row;
+    match serde_json::from_str::<MessageBody>(&body) {
+        Ok(body) => Some(Message {
+            id: MessageId(id),
+            conversation_id: ConversationId(conversation),
+            seq,
+            sender_id: sender.map(UserId),
+            client_msg_id,
+            body,
+            created_at,
+        }),
+        Err(e) => {
+            tracing::error!(message = id, error = %e, "stored message body does not parse");
+            None
+        }
+    }
+}
+
+/// The caller's membership of a conversation.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    /// `direct` or `group`.
+    pub kind: String,
+    /// For a direct conversation, whether the two are still friends.
+    pub friends: bool,
+    /// The newest seq.
+    pub last_seq: i64,
+    /// The member's role (`member` in direct conversations).
+    pub role: String,
+    /// The member's speaking mute.
+    pub muted_until: Option<i64>,
+    /// For a group: `(muted_all, dissolved)`.
+    pub group: Option<(bool, bool)>,
+}
+
+/// `user`'s membership of `conversation`, or `None` when not a member.
+pub async fn membership(
+    db: &Db,
+    conversation: ConversationId,
+    user: UserId,
+) -> Result<Option<Membership>, DbError> {
+    db_run!(db, |conn| {
+        let row: Option<(String, i64, String, Option<i64>)> = conversation_members::table
+            .inner_join(conversations::table)
+            .filter(conversation_members::conversation_id.eq(conversation.0))
+            .filter(conversation_members::user_id.eq(user.0))
+            .select((
+                conversations::kind,
+                conversations::last_seq,
+                conversation_members::role,
+                conversation_members::muted_until,
+            ))
+            .first(conn)
+            .await
+            .optional()?;
+        let Some((kind, last_seq, role, muted_until)) = row else {
+            return Ok(None);
+        };
+        let group: Option<(bool, Option<i64>)> = chat_groups::table
+            .filter(chat_groups::conversation_id.eq(conversation.0))
+            .select((chat_groups::muted_all, chat_groups::dissolved_at))
+            .first(conn)
+            .await
+            .optional()?;
+        let friends = if kind == "direct" {
+            let n: i64 = contacts::table
+                .filter(contacts::owner_id.eq(user.0))
+                .filter(contacts::conversation_id.eq(conversation.0))
+                .count()
+                .get_result(conn)
+                .await?;
+            n > 0
+        } else {
+            false
+        };
+        Ok(Some(Membership {
+            kind,
+            friends,
+            last_seq,
+            role,
+            muted_until,
+            group: group.map(|(muted, dissolved)| (muted, dissolved.is_some())),
+        }))
+    })
+}
+
+/// The outcome of storing a message.
+pub enum Stored {
+    /// A new message with the next seq.
+    New(Message),
+    /// The sender already sent this `client_msg_id`: the message stored then.
+    Duplicate(Message),
+}
+
+enum TxError {
+    Duplicate(MessageRow),
+    Db(DbError),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Db(e.into())
+    }
+}
+
+/// The message `sender` stored with `client_msg_id`, if any.
+async fn by_client_id(
+    db: &Db,
+    sender: UserId,
+    client_msg_id: &str,
+) -> Result<Option<MessageRow>, DbError> {
+    db_run!(db, |conn| {
+        Ok(messages::table
+            .filter(messages::sender_id.eq(sender.0))
+            .filter(messages::client_msg_id.eq(client_msg_id))
+            .select(MESSAGE_COLUMNS)
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Stores a message with the conversation's next seq, in one transaction that starts with the
+/// write (so SQLite takes its write lock at once and concurrent senders queue on it). A
+/// `client_msg_id` the sender used before returns the stored message instead (the seq
+/// increment is rolled back), also when two retries race.
+pub async fn insert(
+    db: &Db,
+    conversation: ConversationId,
+    sender: UserId,
+    client_msg_id: &str,
+    body: &MessageBody,
+    now: i64,
+) -> Result<Stored, DbError> {
+    let body_json = serde_json::to_string(body).map_err(|e| DbError::Pool(e.to_string()))?;
+    let result: Result<MessageRow, TxError> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            conn.transaction(async |conn| {
+                let seq: i64 = diesel::update(conversations::table.find(conversation.0))
+                    .set((
+                        conversations::last_seq.eq(conversations::last_seq + 1),
+                        conversations::last_message_at.eq(now),
+                    ))
+                    .returning(conversations::last_seq)
+                    .get_result(conn)
+                    .await?;
+                let existing: Option<MessageRow> = messages::table
+                    .filter(messages::sender_id.eq(sender.0))
+                    .filter(messages::client_msg_id.eq(client_msg_id))
+                    .select(MESSAGE_COLUMNS)
+                    .first(conn)
+                    .await
+                    .optional()?;
+                if let Some(row) = existing {
+                    return Err(TxError::Duplicate(row));
+                }
+                let row: MessageRow = diesel::insert_into(messages::table)
+                    .values((
+                        messages::conversation_id.eq(conversation.0),
+                        messages::seq.eq(seq),
+                        messages::sender_id.eq(sender.0),
+                        messages::client_msg_id.eq(client_msg_id),
+                        messages::body.eq(&body_json),
+                        messages::created_at.eq(now),
+                    ))
+                    .returning(MESSAGE_COLUMNS)
+                    .get_result(conn)
+                    .await?;
+                Ok(row)
+            })
+            .await,
+        )
+    })?;
+    let decode = |row| to_message(row).ok_or_else(|| DbError::Pool("undecodable message".into()));
+    match result {
+        Ok(row) => Ok(Stored::New(decode(row)?)),
+        Err(TxError::Duplicate(row)) => Ok(Stored::Duplicate(decode(row)?)),
+        Err(TxError::Db(e)) if e.is_unique_violation() => {
+            // A concurrent retry committed first: answer with its message.
+            match by_client_id(db, sender, client_msg_id).await? {
+                Some(row) => Ok(Stored::Duplicate(decode(row)?)),
+                None => Err(e),
+            }
+        }
+        Err(TxError::Db(e)) => Err(e),
+    }
+}
+
+/// Stores a server-written message (no sender, no client id) with the next seq.
+pub async fn insert_system(
+    db: &Db,
+    conversation: ConversationId,
+    body: &MessageBody,
+    now: i64,
+) -> Result<Message, DbError> {
+    let body_json = serde_json::to_string(body).map_err(|e| DbError::Pool(e.to_string()))?;
+    let row: MessageRow = db_run!(db, |conn| {
+        conn.transaction(async |conn| {
+            let seq: i64 = diesel::update(conversations::table.find(conversation.0))
+                .set((
+                    conversations::last_seq.eq(conversations::last_seq + 1),
+                    conversations::last_message_at.eq(now),
+                ))
+                .returning(conversations::last_seq)
+                .get_result(conn)
+                .await?;
+            let row: MessageRow = diesel::insert_into(messages::table)
+                .values((
+                    messages::conversation_id.eq(conversation.0),
+                    messages::seq.eq(seq),
+                    messages::body.eq(&body_json),
+                    messages::created_at.eq(now),
+                ))
+                .returning(MESSAGE_COLUMNS)
+                .get_result(conn)
+                .await?;
+            Ok::<_, DbError>(row)
+        })
+        .await
+    })?;
+    to_message(row).ok_or_else(|| DbError::Pool("undecodable message".into()))
+}
+
+/// Up to `limit` messages before `before_seq` (or the newest), oldest first.
+pub async fn history(
+    db: &Db,
+    conversation: ConversationId,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Message>, DbError> {
+    let mut rows: Vec<MessageRow> = db_run!(db, |conn| {
+        let mut q = messages::table
+            .filter(messages::conversation_id.eq(conversation.0))
+            .into_boxed();
+        if let Some(before) = before_seq {
+            q = q.filter(messages::seq.lt(before));
+        }
+        Ok::<_, DbError>(
+            q.select(MESSAGE_COLUMNS)
+                .order(messages::seq.desc())
+                .limit(limit)
+                .load(conn)
+                .await?,
+        )
+    })?;
+    rows.reverse();
+    Ok(rows.into_iter().filter_map(to_message).collect())
+}
+
+/// The messages after `seq`, oldest first, at most `limit`.
+pub async fn after(
+    db: &Db,
+    conversation: ConversationId,
+    seq: i64,
+    limit: usize,
+) -> Result<Vec<Message>, DbError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows: Vec<MessageRow> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            messages::table
+                .filter(messages::conversation_id.eq(conversation.0))
+                .filter(messages::seq.gt(seq))
+                .select(MESSAGE_COLUMNS)
+                .order(messages::seq.asc())
+                .limit(limit)
+                .load(conn)
+                .await?,
+        )
+    })?;
+    Ok(rows.into_iter().filter_map(to_message).collect())
+}
+
+/// The members of a conversation.
+pub async fn members(db: &Db, conversation: ConversationId) -> Result<Vec<UserId>, DbError> {
+    let ids: Vec<i64> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .select(conversation_members::user_id)
+                .load(conn)
+                .await?,
+        )
+    })?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// Sets `user`'s pinned and muted flags on a conversation.
+pub async fn set_flags(
+    db: &Db,
+    conversation: ConversationId,
+    user: UserId,
+    pinned: bool,
+    muted: bool,
+) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0)),
+        )
+        .set((
+            conversation_members::pinned.eq(pinned),
+            conversation_members::muted.eq(muted),
+        ))
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// Moves `user`'s read cursor forward to `seq` (capped at the newest seq; never backwards).
+pub async fn mark_read(
+    db: &Db,
+    conversation: ConversationId,
+    user: UserId,
+    seq: i64,
+    last_seq: i64,
+) -> Result<(), DbError> {
+    let target = seq.min(last_seq);
+    db_run!(db, |conn| {
+        diesel::update(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0))
+                .filter(conversation_members::read_seq.lt(target)),
+        )
+        .set(conversation_members::read_seq.eq(target))
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+}
+
+/// The other member of a direct conversation: `(conversation, user, nickname, remark)`.
+pub type PeerRow = (i64, i64, String, Option<String>);
+
+/// One of `user`'s conversations with what the list needs.
+#[derive(Debug, Clone)]
+pub struct ConversationRow {
+    /// The conversation.
+    pub id: i64,
+    /// `direct` or `group`.
+    pub kind: String,
+    /// Newest seq.
+    pub last_seq: i64,
+    /// Last activity.
+    pub updated_at: i64,
+    /// The user's read cursor.
+    pub read_seq: i64,
+    /// Pinned by the user.
+    pub pinned: bool,
+    /// Muted by the user.
+    pub muted: bool,
+}
+
+/// A membership joined with its conversation:
+/// `(id, kind, last_seq, last_message_at, created_at, read_seq, pinned, muted)`.
+type MemberRow = (i64, String, i64, Option<i64>, i64, i64, bool, bool);
+
+/// What the conversation list is built from.
+pub struct ListData {
+    /// The caller's conversations.
+    pub rows: Vec<ConversationRow>,
+    /// The last message of each conversation that has one.
+    pub last: Vec<Message>,
+    /// `(conversation, unread count)` for conversations with unread messages.
+    pub unread: Vec<(i64, i64)>,
+    /// The other members of direct conversations.
+    pub peers: Vec<PeerRow>,
+    /// `(conversation, group, group name)` of group conversations.
+    pub groups: Vec<(i64, i64, String)>,
+}
+
+/// Everything the conversation list needs, in five queries whatever the number of
+/// conversations: memberships, last messages, unread counts, direct peers, group names.
+pub async fn list_for(db: &Db, user: UserId) -> Result<ListData, DbError> {
+    db_run!(db, |conn| {
+        let rows: Vec<MemberRow> = conversation_members::table
+            .inner_join(conversations::table)
+            .filter(conversation_members::user_id.eq(user.0))
+            .select((
+                conversations::id,
+                conversations::kind,
+                conversations::last_seq,
+                conversations::last_message_at,
+                conversations::created_at,
+                conversation_members::read_seq,
+                conversation_members::pinned,
+                conversation_members::muted,
+            ))
+            .load(conn)
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let last: Vec<MessageRow> = messages::table
+            .inner_join(
+                conversations::table.on(conversations::id
+                    .eq(messages::conversation_id)
+                    .and(conversations::last_seq.eq(messages::seq))),
+            )
+            .filter(messages::conversation_id.eq_any(&ids))
+            .select(MESSAGE_COLUMNS)
+            .load(conn)
+            .await?;
+        let unread: Vec<(i64, i64)> = messages::table
+            .inner_join(
+                conversation_members::table.on(conversation_members::conversation_id
+                    .eq(messages::conversation_id)
+                    .and(conversation_members::user_id.eq(user.0))
+                    .and(messages::seq.gt(conversation_members::read_seq))),
+            )
+            .filter(
+                messages::sender_id
+                    .ne(user.0)
+                    .or(messages::sender_id.is_null()),
+            )
+            .group_by(messages::conversation_id)
+            .select((messages::conversation_id, diesel::dsl::count_star()))
+            .load(conn)
+            .await?;
+        let peers: Vec<PeerRow> = conversation_members::table
+            .inner_join(users::table)
+            .left_join(
+                contacts::table.on(contacts::owner_id
+                    .eq(user.0)
+                    .and(contacts::friend_id.eq(conversation_members::user_id))),
+            )
+            .filter(conversation_members::conversation_id.eq_any(&ids))
+            .filter(conversation_members::user_id.ne(user.0))
+            .select((
+                conversation_members::conversation_id,
+                users::id,
+                users::nickname,
+                contacts::remark.nullable(),
+            ))
+            .load(conn)
+            .await?;
+        let rows = rows
+            .into_iter()
+            .map(
+                |(id, kind, last_seq, last_at, created, read_seq, pinned, muted)| ConversationRow {
+                    id,
+                    kind,
+                    last_seq,
+                    updated_at: last_at.unwrap_or(created),
+                    read_seq,
+                    pinned,
+                    muted,
+                },
+            )
+            .collect();
+        let groups: Vec<(i64, i64, String)> = chat_groups::table
+            .filter(chat_groups::conversation_id.eq_any(&ids))
+            .select((
+                chat_groups::conversation_id,
+                chat_groups::id,
+                chat_groups::name,
+            ))
+            .load(conn)
+            .await?;
+        Ok(ListData {
+            rows,
+            last: last.into_iter().filter_map(to_message).collect(),
+            unread,
+            peers,
+            groups,
+        })
+    })
+}

@@ -1,0 +1,270 @@
+//! Roles, rights and their links to users.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use shared::ids::{RightId, RoleId, UserId};
+use shared::model::{RightInfo, RoleInfo};
+use shared::rights::{BUILTIN_RIGHTS, BUILTIN_ROLES, ROLE_ADMIN};
+
+use super::{count_of, keys_of};
+use crate::db::schema::{rights, role_rights, roles, user_roles};
+use crate::db::{Db, DbError};
+use crate::db_run;
+
+/// Creates the built-in rights and roles that do not exist yet, in one transaction. A role that
+/// exists keeps the rights an administrator gave it; only a newly created role gets its default
+/// rights. The `admin` role always holds every right (rights added by later versions too).
+pub async fn ensure_builtins(db: &Db, now: i64) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        conn.transaction(async |conn| {
+            for (key, name, _) in BUILTIN_RIGHTS {
+                diesel::insert_into(rights::table)
+                    .values((
+                        rights::key_name.eq(*key),
+                        rights::name.eq(*name),
+                        rights::created_at.eq(now),
+                    ))
+                    .on_conflict(rights::key_name)
+                    .do_nothing()
+                    .execute(conn)
+                    .await?;
+            }
+            for (key, name, _, granted) in BUILTIN_ROLES {
+                let inserted = diesel::insert_into(roles::table)
+                    .values((
+                        roles::key_name.eq(*key),
+                        roles::name.eq(*name),
+                        roles::created_at.eq(now),
+                    ))
+                    .on_conflict(roles::key_name)
+                    .do_nothing()
+                    .execute(conn)
+                    .await?;
+                if inserted == 0 && *key != ROLE_ADMIN {
+                    continue;
+                }
+                let role_id: i64 = roles::table
+                    .filter(roles::key_name.eq(*key))
+                    .select(roles::id)
+                    .first(conn)
+                    .await?;
+                let mut query = rights::table.select(rights::id).into_boxed();
+                if *key != ROLE_ADMIN {
+                    query = query.filter(rights::key_name.eq_any(granted.iter().copied()));
+                }
+                let right_ids: Vec<i64> = query.load(conn).await?;
+                for right_id in right_ids {
+                    diesel::insert_into(role_rights::table)
+                        .values((
+                            role_rights::role_id.eq(role_id),
+                            role_rights::right_id.eq(right_id),
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(conn)
+                        .await?;
+                }
+            }
+            Ok::<_, DbError>(())
+        })
+        .await
+    })
+}
+
+/// Creates a role granting `granted` rights (keys that exist); the role's id.
+pub async fn create_role(
+    db: &Db,
+    key: &str,
+    name: &str,
+    granted: &[&str],
+    now: i64,
+) -> Result<RoleId, DbError> {
+    db_run!(db, |conn| {
+        conn.transaction(async |conn| {
+            let role_id: i64 = diesel::insert_into(roles::table)
+                .values((
+                    roles::key_name.eq(key),
+                    roles::name.eq(name),
+                    roles::created_at.eq(now),
+                ))
+                .returning(roles::id)
+                .get_result(conn)
+                .await?;
+            let right_ids: Vec<i64> = rights::table
+                .filter(rights::key_name.eq_any(granted.iter().copied()))
+                .select(rights::id)
+                .load(conn)
+                .await?;
+            for right_id in right_ids {
+                diesel::insert_into(role_rights::table)
+                    .values((
+                        role_rights::role_id.eq(role_id),
+                        role_rights::right_id.eq(right_id),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok::<_, DbError>(RoleId(role_id))
+        })
+        .await
+    })
+}
+
+/// Gives `user` the role `role_key` (no-op when held already). `false` if no such role.
+pub async fn grant_role(db: &Db, user: UserId, role_key: &str) -> Result<bool, DbError> {
+    db_run!(db, |conn| {
+        let role_id: Option<i64> = roles::table
+            .filter(roles::key_name.eq(role_key))
+            .select(roles::id)
+            .first(conn)
+            .await
+            .optional()?;
+        let Some(role_id) = role_id else {
+            return Ok(false);
+        };
+        diesel::insert_into(user_roles::table)
+            .values((
+                user_roles::user_id.eq(user.0),
+                user_roles::role_id.eq(role_id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+        Ok(true)
+    })
+}
+
+/// Replaces every role of `user` by `role_key` alone. `false` if no such role.
+pub async fn set_only_role(db: &Db, user: UserId, role_key: &str) -> Result<bool, DbError> {
+    db_run!(db, |conn| {
+        conn.transaction(async |conn| {
+            let role_id: Option<i64> = roles::table
+                .filter(roles::key_name.eq(role_key))
+                .select(roles::id)
+                .first(conn)
+                .await
+                .optional()?;
+            let Some(role_id) = role_id else {
+                return Ok::<bool, DbError>(false);
+            };
+            diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user.0)))
+                .execute(conn)
+                .await?;
+            diesel::insert_into(user_roles::table)
+                .values((
+                    user_roles::user_id.eq(user.0),
+                    user_roles::role_id.eq(role_id),
+                ))
+                .execute(conn)
+                .await?;
+            Ok(true)
+        })
+        .await
+    })
+}
+
+/// Role keys and right keys of one user, each sorted and without duplicates.
+pub async fn roles_and_rights(
+    db: &Db,
+    user: UserId,
+) -> Result<(Vec<String>, Vec<String>), DbError> {
+    db_run!(db, |conn| {
+        let mut role_keys: Vec<String> = user_roles::table
+            .inner_join(roles::table)
+            .filter(user_roles::user_id.eq(user.0))
+            .select(roles::key_name)
+            .load(conn)
+            .await?;
+        let mut right_keys: Vec<String> = user_roles::table
+            .inner_join(role_rights::table.on(role_rights::role_id.eq(user_roles::role_id)))
+            .inner_join(rights::table.on(rights::id.eq(role_rights::right_id)))
+            .filter(user_roles::user_id.eq(user.0))
+            .select(rights::key_name)
+            .distinct()
+            .load(conn)
+            .await?;
+        role_keys.sort();
+        right_keys.sort();
+        right_keys.dedup();
+        Ok((role_keys, right_keys))
+    })
+}
+
+/// Role keys of several users at once.
+pub async fn roles_of_users(db: &Db, users: &[i64]) -> Result<BTreeMap<i64, Vec<String>>, DbError> {
+    let pairs: Vec<(i64, String)> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            user_roles::table
+                .inner_join(roles::table)
+                .filter(user_roles::user_id.eq_any(users))
+                .select((user_roles::user_id, roles::key_name))
+                .order((user_roles::user_id, roles::key_name))
+                .load(conn)
+                .await?,
+        )
+    })?;
+    let mut map: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for (user, role) in pairs {
+        map.entry(user).or_default().push(role);
+    }
+    Ok(map)
+}
+
+/// Every role with its rights and user count, by key.
+pub async fn list_roles(db: &Db) -> Result<Vec<RoleInfo>, DbError> {
+    db_run!(db, |conn| {
+        let all: Vec<(i64, String, String)> = roles::table
+            .select((roles::id, roles::key_name, roles::name))
+            .order(roles::key_name)
+            .load(conn)
+            .await?;
+        let grants: Vec<(i64, String)> = role_rights::table
+            .inner_join(rights::table)
+            .select((role_rights::role_id, rights::key_name))
+            .order(rights::key_name)
+            .load(conn)
+            .await?;
+        let counts: Vec<(i64, i64)> = user_roles::table
+            .group_by(user_roles::role_id)
+            .select((user_roles::role_id, diesel::dsl::count_star()))
+            .load(conn)
+            .await?;
+        Ok(all
+            .into_iter()
+            .map(|(id, key, name)| RoleInfo {
+                id: RoleId(id),
+                key,
+                name,
+                rights: keys_of(&grants, id),
+                user_count: count_of(&counts, id),
+            })
+            .collect())
+    })
+}
+
+/// Every right with the roles that grant it, by key.
+pub async fn list_rights(db: &Db) -> Result<Vec<RightInfo>, DbError> {
+    db_run!(db, |conn| {
+        let all: Vec<(i64, String, String)> = rights::table
+            .select((rights::id, rights::key_name, rights::name))
+            .order(rights::key_name)
+            .load(conn)
+            .await?;
+        let grants: Vec<(i64, String)> = role_rights::table
+            .inner_join(roles::table)
+            .select((role_rights::right_id, roles::key_name))
+            .order(roles::key_name)
+            .load(conn)
+            .await?;
+        Ok(all
+            .into_iter()
+            .map(|(id, key, name)| RightInfo {
+                id: RightId(id),
+                key,
+                name,
+                roles: keys_of(&grants, id),
+            })
+            .collect())
+    })
+}

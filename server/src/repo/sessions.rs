@@ -1,0 +1,148 @@
+//! Sessions: one per logged-in device.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use shared::ids::{SessionId, UserId};
+use shared::model::SessionInfo;
+
+use crate::db::schema::{sessions, users};
+use crate::db::{Db, DbError};
+use crate::db_run;
+
+/// How long a session lives without being used: 30 days.
+pub const TTL_MS: i64 = 30 * 24 * 3600 * 1000;
+/// A session's `last_seen_at` is refreshed at most this often (and its expiry extended).
+pub const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// A valid session found by its token.
+#[derive(Debug, Clone, Queryable)]
+pub struct Live {
+    /// The session.
+    pub id: i64,
+    /// Its user.
+    pub user_id: i64,
+    /// The user's login name.
+    pub username: String,
+    /// When it was last refreshed.
+    pub last_seen_at: i64,
+}
+
+/// Stores a new session.
+pub async fn create(
+    db: &Db,
+    user: UserId,
+    token_hash: &str,
+    user_agent: &str,
+    ip: Option<String>,
+    now: i64,
+) -> Result<SessionId, DbError> {
+    db_run!(db, |conn| {
+        let id: i64 = diesel::insert_into(sessions::table)
+            .values((
+                sessions::user_id.eq(user.0),
+                sessions::token_hash.eq(token_hash),
+                sessions::created_at.eq(now),
+                sessions::last_seen_at.eq(now),
+                sessions::expires_at.eq(now + TTL_MS),
+                sessions::user_agent.eq(user_agent),
+                sessions::ip.eq(ip.clone()),
+            ))
+            .returning(sessions::id)
+            .get_result(conn)
+            .await?;
+        Ok(SessionId(id))
+    })
+}
+
+/// The unexpired session with this token hash.
+pub async fn find_live(db: &Db, token_hash: &str, now: i64) -> Result<Option<Live>, DbError> {
+    db_run!(db, |conn| {
+        Ok(sessions::table
+            .inner_join(users::table)
+            .filter(sessions::token_hash.eq(token_hash))
+            .filter(sessions::expires_at.gt(now))
+            .select((
+                sessions::id,
+                sessions::user_id,
+                users::username,
+                sessions::last_seen_at,
+            ))
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// Records activity and extends the expiry.
+pub async fn touch(db: &Db, id: i64, now: i64) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(sessions::table.find(id))
+            .set((
+                sessions::last_seen_at.eq(now),
+                sessions::expires_at.eq(now + TTL_MS),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Deletes a session of `user`; `false` if it is not theirs or does not exist.
+pub async fn delete(db: &Db, user: UserId, id: SessionId) -> Result<bool, DbError> {
+    db_run!(db, |conn| {
+        let n = diesel::delete(
+            sessions::table
+                .filter(sessions::id.eq(id.0))
+                .filter(sessions::user_id.eq(user.0)),
+        )
+        .execute(conn)
+        .await?;
+        Ok(n > 0)
+    })
+}
+
+/// Deletes expired sessions; returns how many.
+pub async fn delete_expired(db: &Db, now: i64) -> Result<usize, DbError> {
+    db_run!(db, |conn| {
+        Ok(
+            diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
+                .execute(conn)
+                .await?,
+        )
+    })
+}
+
+/// The user's sessions, most recently seen first, `current` marking `current`.
+pub async fn list(db: &Db, user: UserId, current: SessionId) -> Result<Vec<SessionInfo>, DbError> {
+    let now = crate::time::now_ms();
+    let rows: Vec<(i64, i64, i64, String, Option<String>)> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            sessions::table
+                .filter(sessions::user_id.eq(user.0))
+                .filter(sessions::expires_at.gt(now))
+                .select((
+                    sessions::id,
+                    sessions::created_at,
+                    sessions::last_seen_at,
+                    sessions::user_agent,
+                    sessions::ip,
+                ))
+                .order((sessions::last_seen_at.desc(), sessions::id.desc()))
+                .load(conn)
+                .await?,
+        )
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, created_at, last_seen_at, user_agent, ip)| SessionInfo {
+                id: SessionId(id),
+                created_at,
+                last_seen_at,
+                user_agent,
+                ip,
+                current: id == current.0,
+            },
+        )
+        .collect())
+}

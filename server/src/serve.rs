@@ -1,0 +1,85 @@
+//! Starting the server: open the database, prepare built-in data, listen.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::state::AppState;
+
+/// Opens the database (applying migrations) and makes sure the built-in roles and rights exist.
+pub async fn open(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database, config.db_pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} database: {e}", config.database.backend_name()))?;
+    crate::repo::rbac::ensure_builtins(&db, crate::time::now_ms()).await?;
+    Ok(db)
+}
+
+/// The realtime layer `config` asks for: through Redis when `REDIS_URL` is set.
+pub async fn realtime(config: &Config) -> anyhow::Result<crate::realtime::Realtime> {
+    match &config.redis_url {
+        Some(url) => crate::realtime::Realtime::with_redis(url, &config.redis_channel)
+            .await
+            .map_err(|e| anyhow::anyhow!("redis at {url}: {e}")),
+        None => Ok(crate::realtime::Realtime::local()),
+    }
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    spawn_housekeeping(&state);
+    let app = crate::http::router::router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Periodic clean-up: expired sessions, recovered rate-limit keys.
+fn spawn_housekeeping(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            state.limits.shrink();
+            match crate::repo::sessions::delete_expired(&state.db, crate::time::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "expired sessions deleted"),
+                Err(e) => tracing::warn!(error = %e, "expired session clean-up failed"),
+            }
+        }
+    });
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,468 @@
+//! The test server and client.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use server::auth::limits::LimitConfig;
+use server::config::Config;
+use server::db::{DatabaseUrl, Db};
+use server::state::AppState;
+use shared::AppError;
+use shared::event::{ClientFrame, ServerEvent};
+use tokio::sync::oneshot;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct horse battery";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A running server with its own fresh database.
+pub struct TestServer {
+    pub base: String,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("PARLEY_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..host_end], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl TestServer {
+    /// Starts a server on `backend`; `None` (with a note) when PostgreSQL is not configured.
+    pub async fn start(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, LimitConfig::default()).await
+    }
+
+    /// Starts a server with custom rate limits.
+    pub async fn start_with(backend: Backend, limits: LimitConfig) -> Option<Self> {
+        // Server errors show in a failing test's output (RUST_LOG widens the filter).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            )
+            .with_test_writer()
+            .try_init();
+        let dir = tempfile::tempdir().unwrap();
+        let (database, pg) = match backend {
+            Backend::Sqlite => (DatabaseUrl::Sqlite(dir.path().join("parley.db")), None),
+            Backend::Postgres => {
+                let Some(admin) = postgres_admin_url() else {
+                    assert!(
+                        std::env::var_os("CI").is_none(),
+                        "CI is set but PARLEY_TEST_POSTGRES_URL is not: PostgreSQL tests must run"
+                    );
+                    eprintln!("PARLEY_TEST_POSTGRES_URL not set: skipping the PostgreSQL run");
+                    return None;
+                };
+                let name = format!(
+                    "parley_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    rand_suffix()
+                );
+                let mut conn = AsyncPgConnection::establish(&admin)
+                    .await
+                    .expect("connect to PARLEY_TEST_POSTGRES_URL");
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                (
+                    DatabaseUrl::Postgres(with_database(&admin, &name)),
+                    Some((admin, name)),
+                )
+            }
+        };
+        let config = Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_path_buf(),
+            database,
+            site_root: PathBuf::from("target/site"),
+            admin_site_root: PathBuf::from("target/site-admin"),
+            secure_cookies: false,
+            public_origin: None,
+            trust_forwarded_for: false,
+            redis_url: None,
+            redis_channel: String::new(),
+            db_pool: 4,
+            limits,
+        };
+        let (base, db, stop) = launch(config).await;
+        Some(Self {
+            base,
+            db,
+            _dir: dir,
+            pg,
+            stop: Some(stop),
+        })
+    }
+
+    /// Two nodes on one database, sharing events through Redis (`PARLEY_TEST_REDIS_URL`);
+    /// `None` (with a note) when Redis, or PostgreSQL for that backend, is not configured.
+    pub async fn start_pair(backend: Backend) -> Option<(Self, Self)> {
+        let Some(redis) = std::env::var("PARLEY_TEST_REDIS_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but PARLEY_TEST_REDIS_URL is not: the two-node tests must run"
+            );
+            eprintln!("PARLEY_TEST_REDIS_URL not set: skipping the two-node test");
+            return None;
+        };
+        let first = Self::start(backend).await?;
+        let channel = format!("parley-test:{}:{}", std::process::id(), rand_suffix());
+        let node = |config_db: DatabaseUrl, data_dir: PathBuf| Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir,
+            database: config_db,
+            site_root: PathBuf::from("target/site"),
+            admin_site_root: PathBuf::from("target/site-admin"),
+            secure_cookies: false,
+            public_origin: None,
+            trust_forwarded_for: false,
+            redis_url: Some(redis.clone()),
+            redis_channel: channel.clone(),
+            db_pool: 4,
+            limits: LimitConfig::default(),
+        };
+        let database = match &first.pg {
+            Some((admin, name)) => DatabaseUrl::Postgres(with_database(admin, name)),
+            None => DatabaseUrl::Sqlite(first._dir.path().join("parley.db")),
+        };
+        let data_dir = first._dir.path().to_path_buf();
+        // Stop the plain first node; both nodes of the pair use Redis.
+        let mut a = first;
+        if let Some(stop) = a.stop.take() {
+            let _ = stop.send(());
+        }
+        let (base_a, db_a, stop_a) = launch(node(database.clone(), data_dir.clone())).await;
+        let (base_b, db_b, stop_b) = launch(node(database, data_dir)).await;
+        (a.base, a.db, a.stop) = (base_a, db_a, Some(stop_a));
+        let b = Self {
+            base: base_b,
+            db: db_b,
+            _dir: tempfile::tempdir().unwrap(),
+            pg: None,
+            stop: Some(stop_b),
+        };
+        Some((a, b))
+    }
+
+    /// A new client (its own cookie jar: one device).
+    pub fn client(&self) -> Client {
+        let jar = Arc::new(Jar::default());
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: self.base.clone(),
+            jar,
+        }
+    }
+
+    /// A new client logged in as a freshly signed-up user.
+    pub async fn signed_up(&self, username: &str) -> Client {
+        let c = self.client();
+        let _: Value = c
+            .call(
+                "sign_up",
+                serde_json::json!({"username": username, "password": PASSWORD}),
+            )
+            .await
+            .unwrap();
+        c
+    }
+
+    /// Creates `username` with `role` directly in the database.
+    pub async fn create_user(&self, username: &str, role: &str) {
+        let hash = server::auth::password::hash(PASSWORD.into()).await.unwrap();
+        server::repo::users::create(&self.db, username, &hash, username, role, 0)
+            .await
+            .unwrap();
+    }
+}
+
+/// Opens the database and serves `config` on a free port: `(base URL, pool, stop switch)`.
+async fn launch(config: Config) -> (String, Db, oneshot::Sender<()>) {
+    let db = server::serve::open(&config).await.unwrap();
+    let realtime = server::serve::realtime(&config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(config, db.clone(), realtime);
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server::serve::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    (base, db, stop)
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop the test database from a fresh runtime on another thread (Drop is sync).
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    if let Ok(mut conn) = AsyncPgConnection::establish(&admin).await {
+                        let _ = conn
+                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// One device talking to the server.
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    jar: Arc<Jar>,
+}
+
+/// A failed call: HTTP status and the decoded error.
+pub type Failure = (u16, AppError);
+
+impl Client {
+    /// `POST /api/<name>` with a JSON body; `Err((status, error))` on failure.
+    pub async fn call<T: DeserializeOwned>(&self, name: &str, body: Value) -> Result<T, Failure> {
+        self.call_with(name, body, HeaderMap::new()).await
+    }
+
+    /// Like [`Client::call`] with extra headers.
+    pub async fn call_with<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        body: Value,
+        headers: HeaderMap,
+    ) -> Result<T, Failure> {
+        let res = self
+            .http
+            .post(format!("{}/api/{name}", self.base))
+            .headers(headers)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        if status >= 400 {
+            let err: AppError = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("error body is not an AppError ({e}): {text}"));
+            Err((status, err))
+        } else {
+            Ok(serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("unexpected body for {name} ({e}): {text}")))
+        }
+    }
+
+    /// Logs in on this client.
+    pub async fn log_in(&self, username: &str, password: &str) -> Result<Value, Failure> {
+        self.call(
+            "log_in",
+            serde_json::json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// The `Cookie` header this device sends.
+    pub fn cookie_header(&self) -> String {
+        let url = self.base.parse().unwrap();
+        self.jar
+            .cookies(&url)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Opens this device's WebSocket and waits for `ready`.
+    pub async fn ws(&self) -> Ws {
+        self.ws_with(&[]).await.unwrap()
+    }
+
+    /// Opens this device's WebSocket with extra headers; the HTTP status when refused.
+    pub async fn ws_with(&self, headers: &[(&str, &str)]) -> Result<Ws, u16> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/ws", self.base.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().unwrap();
+        let cookie = self.cookie_header();
+        if !cookie.is_empty() {
+            request
+                .headers_mut()
+                .insert("cookie", cookie.parse().unwrap());
+        }
+        for (k, v) in headers {
+            request.headers_mut().insert(
+                reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((stream, _)) => {
+                let mut ws = Ws { stream };
+                match ws.next_event().await {
+                    Some(ServerEvent::Ready { .. }) => Ok(ws),
+                    other => panic!("expected ready, got {other:?}"),
+                }
+            }
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+            Err(e) => panic!("websocket: {e}"),
+        }
+    }
+
+    /// The current user, or `None`.
+    pub async fn me(&self) -> Option<shared::model::Me> {
+        self.call("current_user", serde_json::json!({}))
+            .await
+            .unwrap()
+    }
+}
+
+/// A test's WebSocket.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Ws {
+    /// The next event within 5 s; `None` when the server closed the connection.
+    pub async fn next_event(&mut self) -> Option<ServerEvent> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message as M;
+        loop {
+            let next = tokio::time::timeout(Duration::from_secs(5), self.stream.next())
+                .await
+                .expect("no event within 5 s");
+            match next {
+                Some(Ok(M::Text(t))) => return Some(serde_json::from_str(t.as_str()).unwrap()),
+                Some(Ok(M::Close(_))) | None | Some(Err(_)) => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// Asserts nothing arrives within `ms` milliseconds.
+    pub async fn expect_silence(&mut self, ms: u64) {
+        use futures_util::StreamExt;
+        if let Ok(Some(Ok(m))) =
+            tokio::time::timeout(Duration::from_millis(ms), self.stream.next()).await
+        {
+            panic!("unexpected frame {m:?}");
+        }
+    }
+
+    /// Sends a client frame.
+    pub async fn send(&mut self, frame: &ClientFrame) {
+        use futures_util::SinkExt;
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::Text(
+                serde_json::to_string(frame).unwrap().into(),
+            ))
+            .await
+            .unwrap();
+    }
+}
+
+/// Declares each listed `async fn name(server: TestServer)` as two tests, one per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let server = $crate::harness::TestServer::start($crate::harness::Backend::Sqlite)
+                        .await
+                        .unwrap();
+                    super::$name(server).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(server) =
+                        $crate::harness::TestServer::start($crate::harness::Backend::Postgres).await
+                    {
+                        super::$name(server).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+#[test]
+fn postgres_urls_get_a_new_database() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
+        "postgres://u:p@h/t2?sslmode=disable"
+    );
+    assert_eq!(
+        with_database("postgres://h:5432", "t3"),
+        "postgres://h:5432/t3"
+    );
+}

@@ -1,0 +1,19 @@
+//! Integration tests: a real Parley server on a loopback port, driven over HTTP exactly as the
+//! apps and bots drive it, on SQLite and (when `PARLEY_TEST_POSTGRES_URL` is set) PostgreSQL.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod harness;
+
+mod accounts;
+mod admin;
+mod cluster;
+mod contacts;
+mod groups;
+mod messages;
+mod pages;
+mod realtime;
+mod security;
+mod seed;
+mod sessions;
+mod state;

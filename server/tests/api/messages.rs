@@ -1,0 +1,291 @@
+//! Sending (with deduplication and seq), history, read cursors, the conversation list and who
+//! may do what.
+
+use serde_json::{Value, json};
+use shared::AppError;
+use shared::model::{ConversationSummary, Friend, FriendRequest, Message, MessageBody};
+
+use crate::harness::{Client, TestServer};
+
+crate::on_both_backends!(
+    friends_exchange_messages_in_seq_order,
+    retries_with_the_same_client_id_store_one_message,
+    history_pages_backwards,
+    unread_counts_follow_read_cursors,
+    non_members_and_muted_users_are_refused,
+    concurrent_senders_get_distinct_gapless_seqs,
+);
+
+async fn friends(server: &TestServer) -> (Client, Client, i64) {
+    let a = server.signed_up("alice").await;
+    let b = server.signed_up("bob").await;
+    let b_id = b.me().await.unwrap().id;
+    let req: FriendRequest = a
+        .call("send_friend_request", json!({"user_id": b_id, "note": ""}))
+        .await
+        .unwrap();
+    let _: FriendRequest = b
+        .call(
+            "respond_friend_request",
+            json!({"request_id": req.id, "accept": true}),
+        )
+        .await
+        .unwrap();
+    let list: Vec<Friend> = a.call("list_friends", json!({})).await.unwrap();
+    (a, b, list[0].conversation_id.0)
+}
+
+async fn send(
+    c: &Client,
+    conversation: i64,
+    id: &str,
+    text: &str,
+) -> Result<Message, (u16, AppError)> {
+    c.call(
+        "send_message",
+        json!({"conversation_id": conversation, "client_msg_id": id, "body": {"type": "text", "text": text}}),
+    )
+    .await
+}
+
+fn text(m: &Message) -> &str {
+    match &m.body {
+        MessageBody::Text { text } => text,
+        MessageBody::System { .. } => "",
+    }
+}
+
+async fn friends_exchange_messages_in_seq_order(server: TestServer) {
+    let (a, b, conv) = friends(&server).await;
+    let m1 = send(&a, conv, "a-1", "你好 👋").await.unwrap();
+    let m2 = send(&b, conv, "b-1", "hi alice").await.unwrap();
+    assert_eq!((m1.seq, m2.seq), (1, 2));
+    assert_eq!(
+        m1.sender_id,
+        Some(a.me().await.unwrap().id),
+        "the server decides the sender"
+    );
+    assert_eq!(m1.client_msg_id.as_deref(), Some("a-1"));
+    let history: Vec<Message> = b
+        .call(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": null, "limit": 10}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        history.iter().map(text).collect::<Vec<_>>(),
+        vec!["你好 👋", "hi alice"]
+    );
+    // A sender_id in the payload is ignored: there is no such argument to forge.
+    let forged = a
+        .call::<Message>(
+            "send_message",
+            json!({"conversation_id": conv, "client_msg_id": "a-2", "sender_id": 999, "body": {"type": "text", "text": "x"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(forged.sender_id, Some(a.me().await.unwrap().id));
+    let err = send(&a, conv, "a-3", "   ").await.unwrap_err();
+    assert_eq!(err.0, 422);
+    let err = send(&a, conv, "a 4", "bad id").await.unwrap_err();
+    assert_eq!(err.0, 422);
+    let err = a
+        .call::<Message>(
+            "send_message",
+            json!({"conversation_id": conv, "client_msg_id": "a-5", "body": {"type": "rocket"}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.0, 400, "unknown body kinds are malformed requests");
+}
+
+async fn retries_with_the_same_client_id_store_one_message(server: TestServer) {
+    let (a, b, conv) = friends(&server).await;
+    let first = send(&a, conv, "retry-1", "once").await.unwrap();
+    let second = send(&a, conv, "retry-1", "once").await.unwrap();
+    let third = send(&a, conv, "retry-1", "once").await.unwrap();
+    assert_eq!(first, second);
+    assert_eq!(first, third);
+    let next = send(&a, conv, "retry-2", "twice").await.unwrap();
+    assert_eq!(next.seq, 2, "deduplicated sends do not consume seqs");
+    let history: Vec<Message> = b
+        .call(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": null}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    // Another sender may use the same client id.
+    let theirs = send(&b, conv, "retry-1", "mine").await.unwrap();
+    assert_eq!(theirs.seq, 3);
+}
+
+async fn history_pages_backwards(server: TestServer) {
+    let (a, b, conv) = friends(&server).await;
+    for i in 1..=25 {
+        send(&a, conv, &format!("m{i}"), &format!("message {i}"))
+            .await
+            .unwrap();
+    }
+    let newest: Vec<Message> = b
+        .call(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": null, "limit": 10}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        newest.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        (16..=25).collect::<Vec<_>>()
+    );
+    let older: Vec<Message> = b
+        .call(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": 16, "limit": 10}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(older.first().unwrap().seq, 6);
+    let oldest: Vec<Message> = b
+        .call(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": 6, "limit": 10}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(oldest.len(), 5);
+    let err = b
+        .call::<Vec<Message>>(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": null, "limit": 101}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.0, 422);
+}
+
+async fn unread_counts_follow_read_cursors(server: TestServer) {
+    let (a, b, conv) = friends(&server).await;
+    for i in 1..=3 {
+        send(&a, conv, &format!("u{i}"), "ping").await.unwrap();
+    }
+    let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].unread, 3);
+    assert_eq!(list[0].title, "alice");
+    assert_eq!(list[0].last_seq, 3);
+    assert_eq!(list[0].last_message.as_ref().map(text), Some("ping"));
+    let mine: Vec<ConversationSummary> = a.call("list_conversations", json!({})).await.unwrap();
+    assert_eq!(mine[0].unread, 0, "one's own messages are not unread");
+
+    b.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 2}))
+        .await
+        .unwrap();
+    let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
+    assert_eq!((list[0].read_seq, list[0].unread), (2, 1));
+    // Never backwards, and capped at the newest seq.
+    b.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 1}))
+        .await
+        .unwrap();
+    b.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 99}))
+        .await
+        .unwrap();
+    let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
+    assert_eq!((list[0].read_seq, list[0].unread), (3, 0));
+    // Pinning and muting are the caller's own.
+    b.call::<()>(
+        "set_conversation_flags",
+        json!({"conversation_id": conv, "pinned": true, "muted": true}),
+    )
+    .await
+    .unwrap();
+    let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
+    assert!(list[0].pinned && list[0].muted);
+    let theirs: Vec<ConversationSummary> = a.call("list_conversations", json!({})).await.unwrap();
+    assert!(!theirs[0].pinned && !theirs[0].muted);
+    let eve = server.signed_up("eve").await;
+    assert_eq!(
+        eve.call::<()>(
+            "set_conversation_flags",
+            json!({"conversation_id": conv, "pinned": true, "muted": false}),
+        )
+        .await
+        .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+}
+
+async fn non_members_and_muted_users_are_refused(server: TestServer) {
+    let (a, _b, conv) = friends(&server).await;
+    send(&a, conv, "s-1", "secret").await.unwrap();
+    let eve = server.signed_up("eve").await;
+    assert_eq!(
+        send(&eve, conv, "e-1", "let me in").await.unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        eve.call::<Vec<Message>>(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": null})
+        )
+        .await
+        .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        eve.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 1}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        send(&eve, 999_999, "e-2", "nowhere").await.unwrap_err(),
+        (403, AppError::Forbidden),
+        "a missing conversation looks the same as someone else's"
+    );
+    let none: Vec<ConversationSummary> = eve.call("list_conversations", json!({})).await.unwrap();
+    assert!(none.is_empty());
+    // A muted user (role mute) reads but cannot send, with a clear error.
+    let a_id = a.me().await.unwrap().id;
+    server::repo::rbac::set_only_role(&server.db, a_id, "mute")
+        .await
+        .unwrap();
+    assert_eq!(
+        send(&a, conv, "s-2", "hello").await.unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    let history: Vec<Message> = a
+        .call(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": null}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    let anon = server.client();
+    assert_eq!(
+        anon.call::<Value>("list_conversations", json!({}))
+            .await
+            .unwrap_err(),
+        (401, AppError::Unauthenticated)
+    );
+}
+
+async fn concurrent_senders_get_distinct_gapless_seqs(server: TestServer) {
+    let (a, b, conv) = friends(&server).await;
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let sender = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            send(&sender, conv, &format!("c{i}"), "race").await.unwrap()
+        }));
+    }
+    let mut seqs = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap().seq);
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+}

@@ -1,0 +1,118 @@
+//! Server-rendered pages, probes and the split between the two app bundles.
+
+use crate::harness::{Backend, TestServer};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probes_answer() {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let http = reqwest::Client::new();
+    let health = http
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let ready: serde_json::Value = http
+        .get(format!("{}/readyz", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["database"], "sqlite");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_and_admin_pages_load_their_own_bundles() {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let c = server.client();
+    let login = c
+        .http
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let html = login.text().await.unwrap();
+    assert!(html.contains("/pkg/parley.js"), "{html}");
+    assert!(
+        !html.contains("/admin/pkg/"),
+        "the phone never loads the admin bundle"
+    );
+    assert!(html.contains("登录"), "Chinese by default");
+
+    let admin = c
+        .http
+        .get(format!("{}/admin/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 200);
+    let html = admin.text().await.unwrap();
+    assert!(html.contains("/admin/pkg/parley.js"), "{html}");
+
+    let english = c
+        .http
+        .get(format!("{}/login", server.base))
+        .header("cookie", "parley_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(english.contains("Log in"));
+
+    let missing = c
+        .http
+        .get(format!("{}/no/such/page", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("/pkg/parley.js"));
+    let missing = c
+        .http
+        .get(format!("{}/admin/no/such/page", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("/admin/pkg/parley.js")
+    );
+    let missing = c
+        .http
+        .post(format!("{}/api/no_such_function", server.base))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.text().await.unwrap(), r#"{"code":"not_found"}"#);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logged_out_visitors_are_sent_to_log_in() {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let res = server
+        .client()
+        .http
+        .get(format!("{}/me", server.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    assert_eq!((status, location.as_deref()), (302, Some("/login")));
+}
