@@ -1,0 +1,8 @@
+//! Small building blocks shared by the console's pages.
+
+pub mod badges;
+pub mod language_toggle;
+pub mod log_out;
+pub mod not_admin;
+pub mod sidebar;
+pub mod status;

@@ -1,0 +1,8 @@
+//! One module per route.
+
+pub mod login;
+pub mod not_found;
+pub mod overview;
+pub mod rights;
+pub mod roles;
+pub mod users;

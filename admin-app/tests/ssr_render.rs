@@ -1,0 +1,557 @@
+//! Server-side rendering of the console against fake API implementations: the session gate
+//! (anonymous → redirect, non-admin → refusal without data, admin → data) and the pages' markup.
+
+#![cfg(feature = "ssr")]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use admin_app::App;
+use futures_util::StreamExt;
+use leptos::prelude::*;
+use leptos_router::components::provide_server_redirect;
+use leptos_router::location::RequestUrl;
+use shared::AppError;
+use shared::api::accounts::AccountsApi;
+use shared::api::admin::AdminApi;
+use shared::api::contacts::ContactsApi;
+use shared::api::groups::GroupsApi;
+use shared::api::messages::MessagesApi;
+use shared::api::{Caller, Ports};
+use shared::ids::{
+    ConversationId, FriendRequestId, GroupId, GroupRequestId, RightId, RoleId, SessionId, UserId,
+};
+use shared::model::{
+    AdminUser, ConversationSummary, Friend, FriendRequest, GroupCard, GroupInfo, GroupRequest, Me,
+    Message, MessageBody, Page, RightInfo, RoleInfo, SessionInfo, UserCard,
+};
+
+struct FakeAccounts {
+    me: Option<Me>,
+}
+
+#[async_trait::async_trait]
+impl AccountsApi for FakeAccounts {
+    async fn sign_up(&self, _: &Caller, _: String, _: String) -> Result<Me, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn log_in(&self, _: &Caller, _: String, _: String) -> Result<Me, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn log_out(&self, _: &Caller) -> Result<(), AppError> {
+        Ok(())
+    }
+    async fn current_user(&self, _: &Caller) -> Result<Option<Me>, AppError> {
+        Ok(self.me.clone())
+    }
+    async fn update_profile(&self, _: &Caller, _: String, _: String) -> Result<Me, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn change_password(&self, _: &Caller, _: String, _: String) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_sessions(&self, _: &Caller) -> Result<Vec<SessionInfo>, AppError> {
+        Ok(vec![])
+    }
+    async fn revoke_session(&self, _: &Caller, _: SessionId) -> Result<(), AppError> {
+        Ok(())
+    }
+}
+
+/// The areas the console never calls: any call fails the render visibly.
+struct NotUsedByAdmin;
+
+#[async_trait::async_trait]
+impl ContactsApi for NotUsedByAdmin {
+    async fn search_users(&self, _: &Caller, _: String) -> Result<Vec<UserCard>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn send_friend_request(
+        &self,
+        _: &Caller,
+        _: UserId,
+        _: String,
+    ) -> Result<FriendRequest, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_friend_requests(&self, _: &Caller) -> Result<Vec<FriendRequest>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn respond_friend_request(
+        &self,
+        _: &Caller,
+        _: FriendRequestId,
+        _: bool,
+    ) -> Result<FriendRequest, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_friends(&self, _: &Caller) -> Result<Vec<Friend>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn remove_friend(&self, _: &Caller, _: UserId) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_remark(&self, _: &Caller, _: UserId, _: String) -> Result<Friend, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn block_user(&self, _: &Caller, _: UserId) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn unblock_user(&self, _: &Caller, _: UserId) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+#[async_trait::async_trait]
+impl GroupsApi for NotUsedByAdmin {
+    async fn create_group(
+        &self,
+        _: &Caller,
+        _: String,
+        _: Option<String>,
+        _: Vec<UserId>,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn get_group(&self, _: &Caller, _: GroupId) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn search_groups(&self, _: &Caller, _: String) -> Result<Vec<GroupCard>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn invite_to_group(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: Vec<UserId>,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn request_join_group(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: String,
+    ) -> Result<GroupRequest, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_group_requests(
+        &self,
+        _: &Caller,
+        _: GroupId,
+    ) -> Result<Vec<GroupRequest>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn respond_group_request(
+        &self,
+        _: &Caller,
+        _: GroupRequestId,
+        _: bool,
+    ) -> Result<GroupRequest, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn remove_group_member(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: UserId,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn mute_group_member(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: UserId,
+        _: u32,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_group_muted(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: bool,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn update_group(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: String,
+        _: String,
+        _: String,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_group_admin(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: UserId,
+        _: bool,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn transfer_group(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: UserId,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn dissolve_group(&self, _: &Caller, _: GroupId) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn leave_group(&self, _: &Caller, _: GroupId) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+#[async_trait::async_trait]
+impl MessagesApi for NotUsedByAdmin {
+    async fn list_conversations(&self, _: &Caller) -> Result<Vec<ConversationSummary>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn send_message(
+        &self,
+        _: &Caller,
+        _: ConversationId,
+        _: String,
+        _: MessageBody,
+    ) -> Result<Message, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_messages(
+        &self,
+        _: &Caller,
+        _: ConversationId,
+        _: Option<i64>,
+        _: Option<u32>,
+    ) -> Result<Vec<Message>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_conversation_flags(
+        &self,
+        _: &Caller,
+        _: ConversationId,
+        _: bool,
+        _: bool,
+    ) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn mark_read(&self, _: &Caller, _: ConversationId, _: i64) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+#[derive(Default)]
+struct FakeAdmin {
+    calls: AtomicUsize,
+    users: Vec<AdminUser>,
+    forbid: bool,
+}
+
+impl FakeAdmin {
+    fn call(&self) -> Result<(), AppError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.forbid {
+            Err(AppError::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl AdminApi for FakeAdmin {
+    async fn list_users(
+        &self,
+        _: &Caller,
+        query: Option<String>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<AdminUser>, AppError> {
+        self.call()?;
+        let matching: Vec<_> = self
+            .users
+            .iter()
+            .filter(|u| query.as_deref().is_none_or(|q| u.username.contains(q)))
+            .cloned()
+            .collect();
+        let total = matching.len() as u64;
+        let items = matching
+            .into_iter()
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+    async fn list_roles(&self, _: &Caller) -> Result<Vec<RoleInfo>, AppError> {
+        self.call()?;
+        Ok(vec![RoleInfo {
+            id: RoleId(1),
+            key: "admin".into(),
+            name: "Administrator".into(),
+            rights: vec!["admin".into(), "login".into()],
+            user_count: 1,
+        }])
+    }
+    async fn list_rights(&self, _: &Caller) -> Result<Vec<RightInfo>, AppError> {
+        self.call()?;
+        Ok(vec![RightInfo {
+            id: RightId(1),
+            key: "speak".into(),
+            name: "Speak".into(),
+            roles: vec!["admin".into(), "user".into()],
+        }])
+    }
+}
+
+fn me(rights: &[&str]) -> Me {
+    Me {
+        id: UserId(1),
+        username: "root".into(),
+        nickname: "Boss".into(),
+        signature: String::new(),
+        roles: vec![],
+        rights: rights.iter().map(|r| (*r).to_owned()).collect(),
+    }
+}
+
+fn users(n: i64) -> Vec<AdminUser> {
+    (1..=n)
+        .map(|i| AdminUser {
+            id: UserId(i),
+            username: format!("user{i:02}"),
+            nickname: format!("Nick {i}"),
+            roles: vec!["user".into()],
+            created_at: 1_795_392_000_000,
+            session_count: 2,
+        })
+        .collect()
+}
+
+struct Rendered {
+    html: String,
+    redirect: Option<String>,
+    admin_calls: usize,
+}
+
+async fn render(path: &str, me: Option<Me>, admin: FakeAdmin, cookie: Option<&str>) -> Rendered {
+    render_with(path, me, admin, cookie, false).await
+}
+
+async fn render_with(
+    path: &str,
+    me: Option<Me>,
+    admin: FakeAdmin,
+    cookie: Option<&str>,
+    out_of_order: bool,
+) -> Rendered {
+    let _ = any_spawner::Executor::init_tokio();
+    let admin = Arc::new(admin);
+    let redirect = Arc::new(Mutex::new(None::<String>));
+    let owner = Owner::new_root(None);
+    let stream = owner.with(|| {
+        let mut request = http::Request::builder().uri(path);
+        if let Some(cookie) = cookie {
+            request = request.header(http::header::COOKIE, cookie);
+        }
+        let (mut parts, ()) = request.body(()).expect("request").into_parts();
+        parts.extensions.insert(Caller::default());
+        provide_context(parts);
+        let (meta, _meta_output) = leptos_meta::ServerMetaContext::new();
+        provide_context(meta);
+        provide_context(RequestUrl::new(path));
+        provide_context(Ports {
+            accounts: Arc::new(FakeAccounts { me }),
+            admin: admin.clone(),
+            contacts: Arc::new(NotUsedByAdmin),
+            messages: Arc::new(NotUsedByAdmin),
+            groups: Arc::new(NotUsedByAdmin),
+        });
+        let redirect = redirect.clone();
+        provide_server_redirect(move |to| {
+            *redirect.lock().expect("lock") = Some(to.to_owned());
+        });
+        if out_of_order {
+            view! { <App/> }.to_html_stream_out_of_order()
+        } else {
+            view! { <App/> }.to_html_stream_in_order()
+        }
+    });
+    let html = stream.collect::<Vec<_>>().await.concat();
+    let redirect = redirect.lock().expect("lock").clone();
+    Rendered {
+        html,
+        redirect,
+        admin_calls: admin.calls.load(Ordering::SeqCst),
+    }
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_redirected_to_log_in() {
+    let r = render("/admin/users", None, FakeAdmin::default(), None).await;
+    assert_eq!(r.redirect.as_deref(), Some("/admin/login"));
+    assert_eq!(r.admin_calls, 0);
+}
+
+#[tokio::test]
+async fn non_admins_are_refused_without_data() {
+    let r = render(
+        "/admin/users",
+        Some(me(&["login"])),
+        FakeAdmin::default(),
+        None,
+    )
+    .await;
+    assert_eq!(r.redirect, None);
+    assert!(r.html.contains("该账号没有管理权限"), "{}", r.html);
+    assert!(r.html.contains("退出登录"));
+    assert!(!r.html.contains("<table"));
+    assert_eq!(r.admin_calls, 0);
+}
+
+#[tokio::test]
+async fn admins_see_the_users_table() {
+    let admin = FakeAdmin {
+        users: users(25),
+        ..FakeAdmin::default()
+    };
+    let r = render("/admin/users?page=2", Some(me(&["admin"])), admin, None).await;
+    assert_eq!(r.redirect, None);
+    let html = &r.html;
+    assert!(html.contains(r#"aria-label="用户""#), "{html}");
+    assert!(html.contains("user21") && html.contains("user25"), "{html}");
+    assert!(!html.contains("user20"));
+    // 1_795_392_000_000 ms is 2026-11-23 00:00 UTC (the server renders UTC).
+    assert!(html.contains("<time>2026-11-23 00:00</time>"), "{html}");
+    assert!(html.contains(r#"<label for="user-search""#));
+    assert!(html.contains(r#"aria-current="page""#));
+    assert!(html.contains("Boss"));
+    assert_eq!(r.admin_calls, 1);
+}
+
+#[tokio::test]
+async fn an_empty_search_says_so() {
+    let admin = FakeAdmin {
+        users: users(3),
+        ..FakeAdmin::default()
+    };
+    let r = render(
+        "/admin/users?q=nobody",
+        Some(me(&["admin"])),
+        admin,
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert!(r.html.contains("No matching results"), "{}", r.html);
+    assert!(r.html.contains(r#"value="nobody""#), "{}", r.html);
+}
+
+#[tokio::test]
+async fn a_forbidden_answer_is_translated_with_retry() {
+    let admin = FakeAdmin {
+        forbid: true,
+        ..FakeAdmin::default()
+    };
+    let r = render(
+        "/admin/roles",
+        Some(me(&["admin"])),
+        admin,
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert!(
+        r.html.contains("You are not allowed to do this"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains(">Retry<"));
+}
+
+#[tokio::test]
+async fn roles_rights_and_overview_render() {
+    let r = render(
+        "/admin/roles",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        None,
+    )
+    .await;
+    assert!(r.html.contains("管理员"), "{}", r.html);
+    let r = render(
+        "/admin/rights",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert!(
+        r.html.contains("Granted by roles") && r.html.contains("Speak"),
+        "{}",
+        r.html
+    );
+    let admin = FakeAdmin {
+        users: users(7),
+        ..FakeAdmin::default()
+    };
+    let r = render("/admin", Some(me(&["admin"])), admin, None).await;
+    assert!(r.html.contains("用户总数"), "{}", r.html);
+    assert!(
+        r.html.contains(r#"<p class="stat-value">7</p>"#),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.admin_calls, 3, "one call per count");
+}
+
+#[tokio::test]
+async fn the_log_in_page_has_labelled_fields() {
+    let r = render(
+        "/admin/login",
+        None,
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    let html = &r.html;
+    assert!(
+        html.contains(r#"<label for="login-username">Username</label>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<label for="login-password">Password</label>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("disabled"),
+        "submit disabled until hydrated: {html}"
+    );
+    assert_eq!(r.redirect, None);
+}
+
+#[tokio::test]
+async fn unknown_paths_say_not_found() {
+    let r = render("/admin/nope", None, FakeAdmin::default(), None).await;
+    assert!(r.html.contains("页面不存在"), "{}", r.html);
+}
+
+#[tokio::test]
+async fn out_of_order_streaming_renders_too() {
+    let admin = FakeAdmin {
+        users: users(2),
+        ..FakeAdmin::default()
+    };
+    let r = render_with("/admin/users", Some(me(&["admin"])), admin, None, true).await;
+    assert!(r.html.contains("user02"), "{}", r.html);
+    assert_eq!(r.admin_calls, 1);
+}

@@ -1,0 +1,7 @@
+//! Small reusable pieces of the client UI.
+
+pub mod badge;
+pub mod emoji;
+pub mod icons;
+pub mod lang_toggle;
+pub mod status;

@@ -1,0 +1,111 @@
+//! The logged-in app frame: the page above, the WeChat-style tab bar below, and the chat store
+//! with its realtime connection.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
+use shared::api::contacts::list_friend_requests;
+use shared::api::messages::list_conversations;
+use shared::i18n::Key;
+use shared::ui::use_i18n;
+
+use crate::components::badge::CountBadge;
+use crate::components::icons::{ChatsIcon, ContactsIcon, DiscoverIcon, MeIcon};
+use crate::components::status::{ErrorPanel, LoadingPanel};
+use crate::session::use_session;
+use crate::store::provide_store;
+
+/// Shows the current tab's page with the tab bar, or sends a logged-out visitor to log in.
+/// Provides the chat store (seeded with the conversation list and friend requests) and opens
+/// the realtime connection once hydrated.
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let session = use_session();
+    let store = provide_store();
+    let lists = Resource::new(
+        || (),
+        |_| async { (list_conversations().await, list_friend_requests().await) },
+    );
+    let seeded = RwSignal::new(false);
+    // Connect once the store holds the lists, so `resume` carries their cursors.
+    Effect::new(move |connected: Option<bool>| {
+        if connected == Some(true) || !seeded.get() {
+            return connected.unwrap_or(false);
+        }
+        crate::realtime::connect(store);
+        true
+    });
+    view! {
+        <Transition fallback=|| view! { <LoadingPanel/> }>
+            {move || Suspend::new(async move {
+                let me = session.me.await;
+                let (conversations, requests) = lists.await;
+                match me {
+                    Ok(Some(me)) => {
+                        if !seeded.get_untracked() {
+                            seeded.set(true);
+                            store.state.update_untracked(|s| s.me = Some(me.id));
+                            store.seed(conversations.unwrap_or_default(), requests.unwrap_or_default());
+                        }
+                        view! {
+                            <div class="app">
+                                <div class="app-page">
+                                    <Outlet/>
+                                </div>
+                                <TabBar/>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(err) => {
+                        view! { <ErrorPanel error=err on_retry=move || session.refresh()/> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The bottom tab bar: Chats (with the total unread count), Contacts (with the pending friend
+/// requests), Discover, Me. Hidden inside a chat.
+#[component]
+pub fn TabBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = crate::store::use_store();
+    let location = use_location();
+    let hidden = move || location.pathname.get().starts_with("/chat/");
+    let unread = Signal::derive(move || store.state.with(|s| s.total_unread()));
+    let requests = Signal::derive(move || store.state.with(|s| s.pending_incoming() as u64));
+    view! {
+        <nav class="tabbar" class:hidden=hidden aria-label=i18n.tr(Key::Tabs)>
+            <A href="/" exact=true>
+                <span class="tab-icon">
+                    <ChatsIcon/>
+                    <CountBadge count=unread label=Key::Unread/>
+                </span>
+                <span>{i18n.tr(Key::TabChats)}</span>
+            </A>
+            <A href="/contacts">
+                <span class="tab-icon">
+                    <ContactsIcon/>
+                    <CountBadge count=requests label=Key::PendingRequestsLabel/>
+                </span>
+                <span>{i18n.tr(Key::TabContacts)}</span>
+            </A>
+            <A href="/discover">
+                <span class="tab-icon">
+                    <DiscoverIcon/>
+                </span>
+                <span>{i18n.tr(Key::TabDiscover)}</span>
+            </A>
+            <A href="/me">
+                <span class="tab-icon">
+                    <MeIcon/>
+                </span>
+                <span>{i18n.tr(Key::TabMe)}</span>
+            </A>
+        </nav>
+    }
+}

@@ -1,0 +1,95 @@
+//! Parley's chat client: a mobile-first, WeChat-style Leptos app (server-rendered, then
+//! hydrated in the browser).
+
+pub mod components;
+pub mod layout;
+pub mod pages;
+pub mod realtime;
+pub mod session;
+pub mod store;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use shared::i18n::Key;
+use shared::ui::provide_i18n;
+
+use crate::layout::AppShell;
+use crate::pages::{
+    add_friend::AddFriendPage,
+    auth::{LoginPage, SignUpPage},
+    chat::ChatPage,
+    chats::ChatsPage,
+    contacts::ContactsPage,
+    discover::DiscoverPage,
+    friend::FriendPage,
+    group_info::GroupPage,
+    group_new::NewGroupPage,
+    me::MePage,
+    new_friends::NewFriendsPage,
+    not_found::NotFound,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
+    let lang = shared::ui::initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The client app: routes and app-wide context (language, session).
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = provide_i18n();
+    session::provide_session();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/parley.css"/>
+        <Title text=i18n.tr(Key::AppName)/>
+        <Meta name="theme-color" content="#ededed"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/signup") view=SignUpPage/>
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=ChatsPage/>
+                    <Route path=path!("chat/:id") view=ChatPage/>
+                    <Route path=path!("contacts") view=ContactsPage/>
+                    <Route path=path!("contacts/new") view=NewFriendsPage/>
+                    <Route path=path!("contacts/add") view=AddFriendPage/>
+                    <Route path=path!("contacts/:user_id") view=FriendPage/>
+                    <Route path=path!("group/new") view=NewGroupPage/>
+                    <Route path=path!("group/:id") view=GroupPage/>
+                    <Route path=path!("discover") view=DiscoverPage/>
+                    <Route path=path!("me") view=MePage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,188 @@
+//! Log-in and sign-up pages.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use shared::AppError;
+use shared::api::accounts::{log_in, sign_up};
+use shared::i18n::Key;
+use shared::model::Me;
+use shared::ui::{use_hydrated, use_i18n};
+use shared::validate;
+
+use crate::components::lang_toggle::LangToggle;
+use crate::components::status::ErrorAlert;
+use crate::session::use_session;
+
+/// After a successful log-in or sign-up: refresh the session and open the Chats tab.
+fn on_success(action: Action<(String, String), Result<Me, AppError>>) {
+    let session = use_session();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            session.refresh();
+            navigate("/", Default::default());
+        }
+    });
+}
+
+/// The frame of both pages: brand, language switch, the form, a link to the other page.
+#[component]
+fn AuthFrame(title: Key, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="auth-page">
+            <header class="auth-top">
+                <LangToggle/>
+            </header>
+            <div class="auth-brand">
+                <div class="brand-mark" aria-hidden="true">"P"</div>
+                <h1>{i18n.tr(title)}</h1>
+            </div>
+            {children()}
+        </div>
+    }
+}
+
+/// `/login`: username and password.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let action = Action::new(|(u, p): &(String, String)| log_in(u.clone(), p.clone()));
+    on_success(action);
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <AuthFrame title=Key::LogIn>
+            <form
+                class="auth-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    action.dispatch((username.get_untracked(), password.get_untracked()));
+                }
+            >
+                <label for="login-username">{i18n.tr(Key::Username)}</label>
+                <input
+                    id="login-username"
+                    name="username"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    required
+                    bind:value=username
+                />
+                <label for="login-password">{i18n.tr(Key::Password)}</label>
+                <input
+                    id="login-password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    bind:value=password
+                />
+                <ErrorAlert error/>
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || !hydrated.get() || action.pending().get()
+                >
+                    {move || {
+                        if action.pending().get() { i18n.t(Key::LoggingIn) } else { i18n.t(Key::LogIn) }
+                    }}
+                </button>
+            </form>
+            <p class="auth-switch">
+                {i18n.tr(Key::NoAccountYet)} " " <A href="/signup">{i18n.tr(Key::SignUp)}</A>
+            </p>
+        </AuthFrame>
+    }
+}
+
+/// `/signup`: username, password twice. Rules are checked in the browser first (same rules as
+/// the server, from `shared::validate`), then by the server.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let local_error = RwSignal::new(None::<String>);
+    let action = Action::new(|(u, p): &(String, String)| sign_up(u.clone(), p.clone()));
+    on_success(action);
+    let server_error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (u, p, c) = (
+            username.get_untracked(),
+            password.get_untracked(),
+            confirm.get_untracked(),
+        );
+        let checked = validate::username(&u)
+            .and_then(|name| validate::new_password("password", &p, &name).map(|()| name));
+        match checked {
+            Err(err) => local_error.set(Some(i18n.error(&err))),
+            Ok(_) if p != c => local_error.set(Some(i18n.t(Key::PasswordsDiffer).to_owned())),
+            Ok(name) => {
+                local_error.set(None);
+                action.dispatch((name, p));
+            }
+        }
+    };
+    view! {
+        <AuthFrame title=Key::SignUp>
+            <form class="auth-form" on:submit=submit>
+                <label for="signup-username">{i18n.tr(Key::Username)}</label>
+                <input
+                    id="signup-username"
+                    name="username"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    aria-describedby="signup-username-hint"
+                    required
+                    bind:value=username
+                />
+                <p id="signup-username-hint" class="field-hint">{i18n.tr(Key::UsernameHint)}</p>
+                <label for="signup-password">{i18n.tr(Key::Password)}</label>
+                <input
+                    id="signup-password"
+                    name="password"
+                    type="password"
+                    autocomplete="new-password"
+                    aria-describedby="signup-password-hint"
+                    required
+                    bind:value=password
+                />
+                <p id="signup-password-hint" class="field-hint">{i18n.tr(Key::PasswordHint)}</p>
+                <label for="signup-confirm">{i18n.tr(Key::ConfirmPassword)}</label>
+                <input
+                    id="signup-confirm"
+                    name="confirm"
+                    type="password"
+                    autocomplete="new-password"
+                    required
+                    bind:value=confirm
+                />
+                {move || {
+                    local_error
+                        .get()
+                        .map(|msg| view! { <p class="form-error" role="alert">{msg}</p> })
+                }}
+                <ErrorAlert error=server_error/>
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || !hydrated.get() || action.pending().get()
+                >
+                    {move || {
+                        if action.pending().get() { i18n.t(Key::SigningUp) } else { i18n.t(Key::SignUp) }
+                    }}
+                </button>
+            </form>
+            <p class="auth-switch">
+                {i18n.tr(Key::HaveAccount)} " " <A href="/login">{i18n.tr(Key::LogIn)}</A>
+            </p>
+        </AuthFrame>
+    }
+}

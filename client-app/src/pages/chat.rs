@@ -1,0 +1,562 @@
+//! The chat screen `/chat/:id`: header, message bubbles with time separators, older history on
+//! demand, and the input bar with an emoji picker. Sending is optimistic: the bubble shows at
+//! once, is replaced by the stored message on success and offers a retry (same client id) on
+//! failure.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::AppError;
+use shared::LocalTime;
+use shared::api::groups::get_group;
+use shared::api::messages::{list_messages, mark_read, send_message};
+use shared::i18n::{Key, notice_text};
+use shared::ids::{ConversationId, UserId};
+use shared::model::{Message, MessageBody};
+use shared::ui::{use_hydrated, use_i18n};
+
+use crate::components::emoji::EmojiPicker;
+use crate::components::status::{ErrorPanel, LoadingPanel};
+use crate::store::{Store, use_store};
+
+/// Messages fetched per page.
+const PAGE: u32 = 50;
+/// A time separator is shown when more than this passes between two messages.
+const GAP_MS: i64 = 5 * 60 * 1000;
+
+/// A message shown before the server stored it.
+#[derive(Debug, Clone, PartialEq)]
+struct Pending {
+    client_msg_id: String,
+    text: String,
+    created_at: i64,
+    failed: bool,
+}
+
+/// One row of the message list.
+#[derive(Debug, Clone, PartialEq)]
+enum Row {
+    Time(i64),
+    Stored(Message),
+    Pending(Pending),
+}
+
+impl Row {
+    fn key(&self) -> String {
+        match self {
+            Row::Time(ms) => format!("t{ms}"),
+            Row::Stored(m) => format!("s{}", m.seq),
+            Row::Pending(p) => format!("p{}{}", p.client_msg_id, p.failed),
+        }
+    }
+
+    fn time(&self) -> Option<i64> {
+        match self {
+            Row::Time(_) => None,
+            Row::Stored(m) => Some(m.created_at),
+            Row::Pending(p) => Some(p.created_at),
+        }
+    }
+}
+
+/// The chat screen for the conversation in the URL.
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|s| s.parse::<i64>().ok())
+                .map(ConversationId)
+        })
+    });
+    move || match id.get() {
+        Some(id) => view! { <ChatScreen id/> }.into_any(),
+        None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn ChatScreen(id: ConversationId) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let title = Memo::new(move |_| {
+        store
+            .state
+            .with(|s| s.conversations.get(&id).map(|c| c.title.clone()))
+            .unwrap_or_default()
+    });
+    let first_page = Resource::new(move || id, |id| list_messages(id, None, Some(PAGE)));
+    // Group notices name members: load the group's member names once it is known (in the
+    // browser; the server renders notices with "a member" until then).
+    let names = NoticeNames(RwSignal::new(Vec::new()));
+    provide_context(names);
+    let group_id = Memo::new(move |_| {
+        store
+            .state
+            .with(|s| s.conversations.get(&id).and_then(|c| c.group_id))
+    });
+    Effect::new(move |_| {
+        if let Some(group) = group_id.get() {
+            leptos::task::spawn_local(async move {
+                if let Ok(info) = get_group(group).await {
+                    names.0.set(
+                        info.members
+                            .into_iter()
+                            .map(|m| (m.user_id, m.nickname))
+                            .collect(),
+                    );
+                }
+            });
+        }
+    });
+    let has_older = RwSignal::new(false);
+    let seeded = StoredValue::new(false);
+    view! {
+        <div class="chat-screen">
+            <header class="page-header chat-header">
+                <A href="/" attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
+                    "‹"
+                </A>
+                <h1>{move || title.get()}</h1>
+                {move || {
+                    group_id
+                        .get()
+                        .map(|g| {
+                            view! {
+                                <A
+                                    href=format!("/group/{g}")
+                                    attr:class="header-action"
+                                    attr:aria-label=i18n.tr(Key::GroupInfo)
+                                >
+                                    "⋯"
+                                </A>
+                            }
+                        })
+                }}
+            </header>
+            <Transition fallback=|| view! { <LoadingPanel/> }>
+                {move || Suspend::new(async move {
+                    match first_page.await {
+                        Ok(page) => {
+                            if !seeded.get_value() {
+                                seeded.set_value(true);
+                                has_older.set(page.len() as u32 >= PAGE);
+                                store.state.update(|s| s.add_history(id, page));
+                            }
+                            view! { <Conversation id has_older/> }.into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <ErrorPanel error=err on_retry=move || first_page.refetch()/>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// The loaded conversation: history control, bubbles and the input bar.
+#[component]
+fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let pending: RwSignal<Vec<Pending>> = RwSignal::new(Vec::new());
+    let peer_initial = move || {
+        store.state.with_untracked(|s| {
+            s.conversations
+                .get(&id)
+                .and_then(|c| c.title.chars().next())
+                .map(String::from)
+                .unwrap_or_default()
+        })
+    };
+    let me = Memo::new(move |_| store.state.with(|s| s.me));
+    let history = Memo::new(move |_| store.state.with(|s| s.history(id)));
+    let rows = Memo::new(move |_| {
+        let stored = history.get();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut last: Option<i64> = None;
+        let pending_rows: Vec<Pending> = pending
+            .get()
+            .into_iter()
+            .filter(|p| {
+                !stored
+                    .iter()
+                    .any(|m| m.client_msg_id.as_deref() == Some(p.client_msg_id.as_str()))
+            })
+            .collect();
+        let items = stored
+            .into_iter()
+            .map(Row::Stored)
+            .chain(pending_rows.into_iter().map(Row::Pending));
+        for row in items {
+            if let Some(t) = row.time() {
+                if last.is_none_or(|l| t - l > GAP_MS) {
+                    rows.push(Row::Time(t));
+                }
+                last = Some(t);
+            }
+            rows.push(row);
+        }
+        rows
+    });
+
+    // Mark read whenever newer messages are shown.
+    let marked = StoredValue::new(0i64);
+    Effect::new(move |_| {
+        let newest = history.with(|h| h.last().map_or(0, |m| m.seq));
+        if newest > marked.get_value() {
+            marked.set_value(newest);
+            store.state.update(|s| s.mark_read(id, newest));
+            leptos::task::spawn_local(async move {
+                let _ = mark_read(id, newest).await;
+            });
+        }
+    });
+    // Keep the newest message in view when one arrives.
+    // (Only when the newest changes: loading older history keeps the reader's place.)
+    let newest = Memo::new(move |_| {
+        let seq = history.with(|h| h.last().map_or(0, |m| m.seq));
+        (seq, pending.with(Vec::len))
+    });
+    Effect::new(move |_| {
+        newest.track();
+        scroll_to_bottom();
+    });
+    // A resync named this conversation: fetch its newest page again.
+    Effect::new(move |_| {
+        if store.state.with(|s| s.stale_history.contains(&id)) {
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = list_messages(id, None, Some(PAGE)).await {
+                    store.state.try_update(|s| s.add_history(id, page));
+                }
+            });
+        }
+    });
+
+    let hydrated = use_hydrated();
+    let loading_older = RwSignal::new(false);
+    let older_error: RwSignal<Option<AppError>> = RwSignal::new(None);
+    let load_older = move |_| {
+        let before = history.with_untracked(|h| h.first().map(|m| m.seq));
+        let Some(before) = before else {
+            has_older.set(false);
+            return;
+        };
+        loading_older.set(true);
+        leptos::task::spawn_local(async move {
+            match list_messages(id, Some(before), Some(PAGE)).await {
+                Ok(page) => {
+                    has_older.set(page.len() as u32 >= PAGE);
+                    store.state.update(|s| s.add_history(id, page));
+                    older_error.set(None);
+                }
+                Err(err) => older_error.set(Some(err)),
+            }
+            loading_older.set(false);
+        });
+    };
+
+    let send = Callback::new(move |(client_msg_id, text): (String, String)| {
+        deliver(store, pending, id, client_msg_id, text);
+    });
+
+    view! {
+        <div class="message-area">
+            <div class="history-control">
+                <Show
+                    when=move || has_older.get()
+                    fallback=move || {
+                        view! { <p class="muted history-end">{i18n.tr(Key::NoOlderMessages)}</p> }
+                    }
+                >
+                    <button
+                        type="button"
+                        class="link-button"
+                        on:click=load_older
+                        disabled=move || !hydrated.get() || loading_older.get()
+                    >
+                        {i18n.tr(Key::LoadOlder)}
+                    </button>
+                </Show>
+                {move || {
+                    older_error
+                        .get()
+                        .map(|e| view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> })
+                }}
+            </div>
+            <ol class="message-list" aria-label=i18n.tr(Key::ChatHistory)>
+                <For each=move || rows.get() key=Row::key let:row>
+                    {match row {
+                        Row::Time(ms) => {
+                            view! {
+                                <li class="time-separator">
+                                    <LocalTime ms/>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        Row::Stored(m) => {
+                            let mine = m.sender_id.is_some() && m.sender_id == me.get_untracked();
+                            view! { <Bubble message=m mine initial=peer_initial()/> }.into_any()
+                        }
+                        Row::Pending(p) => view! { <PendingBubble pending=p send/> }.into_any(),
+                    }}
+                </For>
+            </ol>
+        </div>
+        <InputBar pending send/>
+    }
+}
+
+/// Sends (or re-sends) a pending message and resolves it into the store.
+fn deliver(
+    store: Store,
+    pending: RwSignal<Vec<Pending>>,
+    id: ConversationId,
+    client_msg_id: String,
+    text: String,
+) {
+    leptos::task::spawn_local(async move {
+        let body = MessageBody::Text { text };
+        match send_message(id, client_msg_id.clone(), body).await {
+            Ok(message) => {
+                store.state.try_update(|s| s.add_message(message));
+                pending.try_update(|p| p.retain(|x| x.client_msg_id != client_msg_id));
+            }
+            Err(_) => {
+                pending.try_update(|p| {
+                    if let Some(x) = p.iter_mut().find(|x| x.client_msg_id == client_msg_id) {
+                        x.failed = true;
+                    }
+                });
+            }
+        }
+    });
+}
+
+/// Display names of a group's members, for wording its notices.
+#[derive(Clone, Copy)]
+struct NoticeNames(RwSignal<Vec<(UserId, String)>>);
+
+/// A stored message: own messages on the right (green), others on the left with an avatar;
+/// server notices centred, worded in the reader's language.
+#[component]
+fn Bubble(message: Message, mine: bool, initial: String) -> impl IntoView {
+    let text = match &message.body {
+        MessageBody::Text { text } => text.clone(),
+        MessageBody::System { notice } => {
+            let i18n = use_i18n();
+            let names = use_context::<NoticeNames>();
+            let notice = notice.clone();
+            let worded = move || {
+                let list = names.map(|n| n.0.get()).unwrap_or_default();
+                let lookup =
+                    |u: UserId| list.iter().find(|(id, _)| *id == u).map(|(_, n)| n.clone());
+                notice_text(i18n.lang.get(), &notice, &lookup)
+            };
+            return view! { <li class="time-separator system-notice" role="note">{worded}</li> }
+                .into_any();
+        }
+    };
+    view! {
+        <li class="message" class:mine=mine data-seq=message.seq>
+            {(!mine).then(|| view! { <div class="avatar small" aria-hidden="true">{initial}</div> })}
+            <div class="bubble">{text}</div>
+        </li>
+    }
+    .into_any()
+}
+
+/// A message not stored yet: "sending", or "not sent" with a retry button.
+#[component]
+fn PendingBubble(pending: Pending, send: Callback<(String, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let Pending {
+        client_msg_id,
+        text,
+        failed,
+        ..
+    } = pending;
+    let retry_text = text.clone();
+    view! {
+        <li class="message mine pending" class:failed=failed>
+            {if failed {
+                view! {
+                    <span class="send-state failed" role="alert">
+                        {i18n.tr(Key::SendFailed)}
+                        <button
+                            type="button"
+                            class="link-button"
+                            on:click=move |_| send.run((client_msg_id.clone(), retry_text.clone()))
+                        >
+                            {i18n.tr(Key::Retry)}
+                        </button>
+                    </span>
+                }
+                    .into_any()
+            } else {
+                view! { <span class="send-state">{i18n.tr(Key::SendingMessage)}</span> }.into_any()
+            }}
+            <div class="bubble">{text}</div>
+        </li>
+    }
+}
+
+/// The input bar: emoji button, the message box (Enter sends, Shift+Enter breaks the line) and
+/// the Send button.
+#[component]
+fn InputBar(pending: RwSignal<Vec<Pending>>, send: Callback<(String, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let text = RwSignal::new(String::new());
+    let emoji_open = RwSignal::new(false);
+    let textarea: NodeRef<leptos::html::Textarea> = NodeRef::new();
+    let submit = move || {
+        let body = text.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        let client_msg_id = new_client_msg_id();
+        pending.update(|p| {
+            p.push(Pending {
+                client_msg_id: client_msg_id.clone(),
+                text: body.clone(),
+                created_at: now_ms(),
+                failed: false,
+            })
+        });
+        text.set(String::new());
+        emoji_open.set(false);
+        send.run((client_msg_id, body));
+    };
+    let insert = move |emoji: &'static str| {
+        let current = text.get_untracked();
+        let (start, end) = textarea
+            .get_untracked()
+            .map(|t| {
+                (
+                    t.selection_start().ok().flatten(),
+                    t.selection_end().ok().flatten(),
+                )
+            })
+            .unwrap_or((None, None));
+        let (next, caret) = insert_at(&current, start, end, emoji);
+        text.set(next.clone());
+        if let Some(t) = textarea.get_untracked() {
+            t.set_value(&next);
+            let _ = t.focus();
+            let _ = t.set_selection_range(caret, caret);
+        }
+    };
+    view! {
+        <form
+            class="input-bar"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            <Show when=move || emoji_open.get()>
+                <EmojiPicker on_pick=insert/>
+            </Show>
+            <div class="input-row">
+                <button
+                    type="button"
+                    class="emoji-button"
+                    aria-label=i18n.tr(Key::EmojiPicker)
+                    aria-expanded=move || emoji_open.get().to_string()
+                    disabled=move || !hydrated.get()
+                    on:click=move |_| emoji_open.update(|o| *o = !*o)
+                >
+                    "☺"
+                </button>
+                <textarea
+                    node_ref=textarea
+                    rows="1"
+                    aria-label=i18n.tr(Key::MessageInput)
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                            ev.prevent_default();
+                            submit();
+                        }
+                    }
+                ></textarea>
+                <button
+                    type="submit"
+                    class="button primary small"
+                    disabled=move || !hydrated.get() || text.with(|t| t.trim().is_empty())
+                >
+                    {i18n.tr(Key::Send)}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Inserts `s` into `text` replacing the selection given in UTF-16 units (the browser's), or at
+/// the end without one; returns the new text and the caret after the insertion (UTF-16).
+fn insert_at(text: &str, start: Option<u32>, end: Option<u32>, s: &str) -> (String, u32) {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let len = units.len();
+    let start = start.map_or(len, |v| (v as usize).min(len));
+    let end = end.map_or(start, |v| (v as usize).clamp(start, len));
+    let mut out: Vec<u16> = units[..start].to_vec();
+    out.extend(s.encode_utf16());
+    let caret = out.len();
+    out.extend_from_slice(&units[end..]);
+    (
+        String::from_utf16_lossy(&out),
+        u32::try_from(caret).unwrap_or(u32::MAX),
+    )
+}
+
+#[cfg(feature = "hydrate")]
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn now_ms() -> i64 {
+    0
+}
+
+/// A random id for one send; retries reuse it.
+#[cfg(feature = "hydrate")]
+fn new_client_msg_id() -> String {
+    let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+    format!("w{:x}-{random:x}", now_ms())
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn new_client_msg_id() -> String {
+    String::from("server")
+}
+
+#[cfg(feature = "hydrate")]
+fn scroll_to_bottom() {
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 1e9);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn scroll_to_bottom() {}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_at;
+
+    #[test]
+    fn inserts_at_the_caret_in_utf16_units() {
+        assert_eq!(insert_at("ab", Some(1), Some(1), "😀"), ("a😀b".into(), 3));
+        assert_eq!(insert_at("你好", Some(0), Some(2), "x"), ("x".into(), 1));
+        assert_eq!(insert_at("😀", None, None, "!"), ("😀!".into(), 3));
+    }
+}

@@ -1,0 +1,76 @@
+//! The Chats tab: the caller's conversations, live from the chat store, pinned first, then by
+//! last activity.
+
+use leptos::prelude::*;
+use shared::LocalTime;
+use shared::i18n::Key;
+use shared::model::ConversationSummary;
+use shared::ui::use_i18n;
+
+use crate::components::badge::CountBadge;
+use crate::components::status::EmptyState;
+use crate::store::use_store;
+
+/// The conversation list, or an empty state when there is none yet.
+#[component]
+pub fn ChatsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let list = Memo::new(move |_| store.state.with(|s| s.sorted_conversations()));
+    view! {
+        <header class="page-header">
+            <h1>{i18n.tr(Key::TabChats)}</h1>
+        </header>
+        <Show
+            when=move || list.with(|l| !l.is_empty())
+            fallback=|| view! { <EmptyState title=Key::NoChatsYet hint=Key::NoChatsHint/> }
+        >
+            <ul class="conversation-list" aria-label=i18n.tr(Key::TabChats)>
+                <For
+                    each=move || list.get()
+                    key=|c| (c.id, c.last_seq, c.unread, c.title.clone(), c.pinned)
+                    let:conversation
+                >
+                    <ConversationRow conversation/>
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+/// One conversation: avatar, title, last message, time and unread badge; a link to the chat.
+#[component]
+fn ConversationRow(
+    /// The conversation to show.
+    conversation: ConversationSummary,
+) -> impl IntoView {
+    let initial: String = conversation
+        .title
+        .chars()
+        .next()
+        .map(String::from)
+        .unwrap_or_default();
+    let preview = conversation
+        .last_message
+        .as_ref()
+        .map(|m| m.body.preview())
+        .unwrap_or_default();
+    let unread = conversation.unread;
+    view! {
+        <li class="conversation" class:pinned=conversation.pinned>
+            <a class="conversation-link" href=format!("/chat/{}", conversation.id)>
+                <div class="avatar" aria-hidden="true">{initial}</div>
+                <div class="conversation-text">
+                    <div class="conversation-top">
+                        <span class="conversation-title">{conversation.title.clone()}</span>
+                        <span class="conversation-time">
+                            <LocalTime ms=conversation.updated_at/>
+                        </span>
+                    </div>
+                    <p class="conversation-preview">{preview}</p>
+                </div>
+                <CountBadge count=Signal::stored(unread) label=Key::Unread/>
+            </a>
+        </li>
+    }
+}

@@ -1,0 +1,152 @@
+//! The Contacts tab: "New friends" (with the pending-request badge), "Add friend", then the
+//! friends grouped A–Z by display name.
+
+use leptos::prelude::*;
+use shared::api::contacts::list_friends;
+use shared::i18n::Key;
+use shared::model::Friend;
+use shared::ui::use_i18n;
+
+use crate::components::badge::CountBadge;
+use crate::components::status::{EmptyState, ErrorPanel, LoadingPanel};
+use crate::store::use_store;
+
+/// `/contacts`.
+#[component]
+pub fn ContactsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let friends = Resource::new(move || store.friends_version.get(), |_| list_friends());
+    let requests = Signal::derive(move || store.state.with(|s| s.pending_incoming() as u64));
+    view! {
+        <header class="page-header">
+            <h1>{i18n.tr(Key::TabContacts)}</h1>
+        </header>
+        <nav class="cell-group contact-entries">
+            <a class="cell" href="/contacts/new">
+                <span>{i18n.tr(Key::NewFriends)}</span>
+                <CountBadge count=requests label=Key::PendingRequestsLabel/>
+            </a>
+            <a class="cell" href="/contacts/add">
+                <span>{i18n.tr(Key::AddFriend)}</span>
+            </a>
+            <a class="cell" href="/group/new">
+                <span>{i18n.tr(Key::NewGroupChat)}</span>
+            </a>
+        </nav>
+        <Transition fallback=|| view! { <LoadingPanel/> }>
+            {move || Suspend::new(async move {
+                match friends.await {
+                    Ok(list) if list.is_empty() => {
+                        view! { <EmptyState title=Key::NoContactsYet hint=Key::NoFriendsHint/> }
+                            .into_any()
+                    }
+                    Ok(list) => view! { <FriendGroups friends=list/> }.into_any(),
+                    Err(err) => {
+                        view! { <ErrorPanel error=err on_retry=move || friends.refetch()/> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The index letter of a name: `A`–`Z` for a Latin first letter, `#` otherwise.
+pub fn index_letter(name: &str) -> char {
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase(),
+        _ => '#',
+    }
+}
+
+/// Friends grouped by index letter, `A`–`Z` then `#`, each group sorted by name.
+pub fn group_friends(mut friends: Vec<Friend>) -> Vec<(char, Vec<Friend>)> {
+    let rank = |c: char| if c == '#' { 'z' as u32 + 1 } else { c as u32 };
+    friends.sort_by(|a, b| {
+        let (la, lb) = (
+            index_letter(a.display_name()),
+            index_letter(b.display_name()),
+        );
+        rank(la).cmp(&rank(lb)).then_with(|| {
+            a.display_name()
+                .to_lowercase()
+                .cmp(&b.display_name().to_lowercase())
+        })
+    });
+    let mut groups: Vec<(char, Vec<Friend>)> = Vec::new();
+    for f in friends {
+        let letter = index_letter(f.display_name());
+        match groups.last_mut() {
+            Some((l, list)) if *l == letter => list.push(f),
+            _ => groups.push((letter, vec![f])),
+        }
+    }
+    groups
+}
+
+#[component]
+fn FriendGroups(friends: Vec<Friend>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="friend-list" aria-label=i18n.tr(Key::Friends)>
+            {group_friends(friends)
+                .into_iter()
+                .map(|(letter, list)| {
+                    view! {
+                        <h2 class="group-title index-letter">{letter.to_string()}</h2>
+                        <ul class="cell-group plain-list">
+                            {list
+                                .into_iter()
+                                .map(|f| {
+                                    let name = f.display_name().to_owned();
+                                    let initial: String = name.chars().next().map(String::from).unwrap_or_default();
+                                    view! {
+                                        <li>
+                                            <a class="cell person" href=format!("/contacts/{}", f.user_id)>
+                                                <span class="avatar small" aria-hidden="true">{initial}</span>
+                                                <span class="person-name">{name}</span>
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::ids::{ConversationId, UserId};
+
+    fn friend(nickname: &str, remark: &str) -> Friend {
+        Friend {
+            user_id: UserId(1),
+            username: "u".into(),
+            nickname: nickname.into(),
+            remark: remark.into(),
+            signature: String::new(),
+            conversation_id: ConversationId(1),
+            since: 0,
+        }
+    }
+
+    #[test]
+    fn groups_latin_letters_then_hash() {
+        let groups = group_friends(vec![
+            friend("小明", ""),
+            friend("bob", ""),
+            friend("x", "Alice"),
+            friend("ann", ""),
+        ]);
+        let letters: Vec<char> = groups.iter().map(|(l, _)| *l).collect();
+        assert_eq!(letters, vec!['A', 'B', '#']);
+        assert_eq!(groups[0].1[0].display_name(), "Alice");
+        assert_eq!(groups[0].1[1].display_name(), "ann");
+    }
+}

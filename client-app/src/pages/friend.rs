@@ -1,0 +1,247 @@
+//! `/contacts/:user_id`: a friend's profile with "Send message", "Set remark", "Remove friend"
+//! and "Block".
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::AppError;
+use shared::api::contacts::{block_user, list_friends, remove_friend, set_remark};
+use shared::i18n::Key;
+use shared::ids::UserId;
+use shared::model::Friend;
+use shared::ui::{use_hydrated, use_i18n};
+
+use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
+use crate::store::use_store;
+
+/// The friend profile page.
+#[component]
+pub fn FriendPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let params = use_params_map();
+    let user_id = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("user_id")
+                .and_then(|s| s.parse::<i64>().ok())
+                .map(UserId)
+        })
+    });
+    let friends = Resource::new(move || store.friends_version.get(), |_| list_friends());
+    view! {
+        <header class="page-header sub-header">
+            <A href="/contacts" attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
+                "‹"
+            </A>
+            <h1>{i18n.tr(Key::FriendProfile)}</h1>
+        </header>
+        <Transition fallback=|| view! { <LoadingPanel/> }>
+            {move || Suspend::new(async move {
+                let wanted = user_id.get();
+                match friends.await {
+                    Ok(list) => {
+                        match list.into_iter().find(|f| Some(f.user_id) == wanted) {
+                            Some(friend) => view! { <Profile friend/> }.into_any(),
+                            None => {
+                                view! { <EmptyState title=Key::ErrNotFound hint=Key::NoFriendsHint/> }
+                                    .into_any()
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        view! { <ErrorPanel error=err on_retry=move || friends.refetch()/> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// What the user is about to confirm.
+#[derive(Clone, Copy, PartialEq)]
+enum Confirming {
+    Nothing,
+    Remove,
+    Block,
+}
+
+#[component]
+fn Profile(friend: Friend) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let hydrated = use_hydrated();
+    let navigate = use_navigate();
+    let user_id = friend.user_id;
+    let remark = RwSignal::new(friend.remark.clone());
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(Confirming::Nothing);
+    let save = Action::new(move |r: &String| set_remark(user_id, r.trim().to_owned()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(false);
+            store.refetch();
+        }
+    });
+    let end = Action::new(move |c: &Confirming| {
+        let c = *c;
+        async move {
+            if c == Confirming::Block {
+                block_user(user_id).await
+            } else {
+                remove_friend(user_id).await
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = end.value().get() {
+            store.refetch();
+            navigate("/contacts", Default::default());
+        }
+    });
+    let error: Signal<Option<AppError>> = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| end.value().get().and_then(Result::err))
+    });
+    let name = friend.display_name().to_owned();
+    let initial: String = name.chars().next().map(String::from).unwrap_or_default();
+    let chat_href = format!("/chat/{}", friend.conversation_id);
+    view! {
+        <section class="profile-card" aria-labelledby="friend-name">
+            <div class="avatar avatar-large" aria-hidden="true">{initial}</div>
+            <div class="profile-text">
+                <h2 id="friend-name">{name}</h2>
+                {(!friend.remark.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="profile-username">
+                                {i18n.tr(Key::Nickname)} ": " {friend.nickname.clone()}
+                            </p>
+                        }
+                    })}
+                <p class="profile-username">{i18n.tr(Key::UsernameLabel)} {friend.username.clone()}</p>
+                <p class="profile-signature">
+                    {
+                        let signature = friend.signature.clone();
+                        move || {
+                            if signature.is_empty() {
+                                i18n.t(Key::NoSignature).to_owned()
+                            } else {
+                                signature.clone()
+                            }
+                        }
+                    }
+                </p>
+            </div>
+        </section>
+        <section class="cell-group">
+            <Show
+                when=move || editing.get()
+                fallback=move || {
+                    view! {
+                        <button
+                            type="button"
+                            class="cell plain-button"
+                            disabled=move || !hydrated.get()
+                            on:click=move |_| editing.set(true)
+                        >
+                            <span>{i18n.tr(Key::SetRemark)}</span>
+                            <span class="muted">{move || remark.get()}</span>
+                        </button>
+                    }
+                }
+            >
+                <form
+                    class="card-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        save.dispatch(remark.get_untracked());
+                    }
+                >
+                    <label for="remark">{i18n.tr(Key::FieldRemark)}</label>
+                    <input
+                        id="remark"
+                        maxlength="32"
+                        prop:value=move || remark.get()
+                        on:input=move |ev| remark.set(event_target_value(&ev))
+                    />
+                    <div class="form-actions">
+                        <button type="button" class="button small" on:click=move |_| editing.set(false)>
+                            {i18n.tr(Key::Cancel)}
+                        </button>
+                        <button
+                            type="submit"
+                            class="button primary small"
+                            disabled=move || !hydrated.get() || save.pending().get()
+                        >
+                            {i18n.tr(Key::Save)}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+        </section>
+        <section class="cell-group profile-actions">
+            <a class="button primary block" href=chat_href>{i18n.tr(Key::SendMessage)}</a>
+        </section>
+        <ErrorAlert error/>
+        <section class="cell-group profile-actions">
+            {move || match confirming.get() {
+                Confirming::Nothing => {
+                    view! {
+                        <button
+                            type="button"
+                            class="button block danger"
+                            disabled=move || !hydrated.get()
+                            on:click=move |_| confirming.set(Confirming::Remove)
+                        >
+                            {i18n.tr(Key::RemoveFriend)}
+                        </button>
+                        <button
+                            type="button"
+                            class="button block danger"
+                            disabled=move || !hydrated.get()
+                            on:click=move |_| confirming.set(Confirming::Block)
+                        >
+                            {i18n.tr(Key::BlockUser)}
+                        </button>
+                    }
+                        .into_any()
+                }
+                which => {
+                    let question = if which == Confirming::Block {
+                        Key::ConfirmBlockUser
+                    } else {
+                        Key::ConfirmRemoveFriend
+                    };
+                    view! {
+                        <div class="confirm" role="alertdialog" aria-label=i18n.tr(question)>
+                            <p>{i18n.tr(question)}</p>
+                            <div class="form-actions">
+                                <button
+                                    type="button"
+                                    class="button small"
+                                    on:click=move |_| confirming.set(Confirming::Nothing)
+                                >
+                                    {i18n.tr(Key::Cancel)}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="button small danger"
+                                    disabled=move || end.pending().get()
+                                    on:click=move |_| {
+                                        end.dispatch(which);
+                                    }
+                                >
+                                    {i18n.tr(Key::Confirm)}
+                                </button>
+                            </div>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}

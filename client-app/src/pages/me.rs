@@ -1,0 +1,216 @@
+//! The Me tab: profile, password, devices, language, log-out.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use shared::api::accounts::{change_password, log_out, update_profile};
+use shared::i18n::Key;
+use shared::model::Me;
+use shared::ui::{use_hydrated, use_i18n};
+
+use super::sessions::SessionsSection;
+use crate::components::lang_toggle::LangToggle;
+use crate::components::status::{ErrorAlert, LoadingPanel};
+use crate::session::use_session;
+
+/// `/me`.
+#[component]
+pub fn MePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <header class="page-header">
+            <h1>{i18n.tr(Key::TabMe)}</h1>
+        </header>
+        <Transition fallback=|| view! { <LoadingPanel/> }>
+            {move || Suspend::new(async move {
+                session
+                    .me
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|me| {
+                        let username = me.username.clone();
+                        view! {
+                            <ProfileCard me/>
+                            <PasswordSection username/>
+                        }
+                    })
+            })}
+        </Transition>
+        <SessionsSection/>
+        <section class="cell-group">
+            <div class="cell">
+                <span>{i18n.tr(Key::Language)}</span>
+                <LangToggle/>
+            </div>
+        </section>
+        <LogOutButton/>
+    }
+}
+
+/// The first character of a name, for the letter avatar.
+fn initial(name: &str) -> String {
+    name.chars().next().map(String::from).unwrap_or_default()
+}
+
+/// Shows the profile; "Edit" turns it into a form for nickname and signature.
+#[component]
+fn ProfileCard(me: Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let hydrated = use_hydrated();
+    let editing = RwSignal::new(false);
+    let nickname = RwSignal::new(me.nickname.clone());
+    let signature = RwSignal::new(me.signature.clone());
+    let save = Action::new(|(n, s): &(String, String)| update_profile(n.clone(), s.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(false);
+            session.refresh();
+        }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let shown_signature = if me.signature.is_empty() {
+        None
+    } else {
+        Some(me.signature.clone())
+    };
+    view! {
+        <section class="profile-card" aria-labelledby="profile-name">
+            <div class="avatar avatar-large" aria-hidden="true">{initial(&me.nickname)}</div>
+            <div class="profile-text">
+                <h2 id="profile-name">{me.nickname.clone()}</h2>
+                <p class="profile-username">{i18n.tr(Key::Username)} ": " {me.username.clone()}</p>
+                <p class="profile-signature">
+                    {match shown_signature {
+                        Some(s) => s.into_any(),
+                        None => view! { <span class="muted">{i18n.tr(Key::NoSignature)}</span> }.into_any(),
+                    }}
+                </p>
+            </div>
+            <Show when=move || !editing.get()>
+                <button
+                    type="button"
+                    class="button small"
+                    disabled=move || !hydrated.get()
+                    on:click=move |_| editing.set(true)
+                >
+                    {i18n.tr(Key::Edit)}
+                </button>
+            </Show>
+        </section>
+        <Show when=move || editing.get()>
+            <form
+                class="card-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    save.dispatch((nickname.get_untracked(), signature.get_untracked()));
+                }
+            >
+                <label for="me-nickname">{i18n.tr(Key::Nickname)}</label>
+                <input id="me-nickname" name="nickname" maxlength="32" required bind:value=nickname/>
+                <label for="me-signature">{i18n.tr(Key::Signature)}</label>
+                <textarea id="me-signature" name="signature" maxlength="120" rows="2" bind:value=signature></textarea>
+                <ErrorAlert error/>
+                <div class="form-actions">
+                    <button type="button" class="button" on:click=move |_| editing.set(false)>
+                        {i18n.tr(Key::Cancel)}
+                    </button>
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { i18n.t(Key::Saving) } else { i18n.t(Key::Save) }}
+                    </button>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+/// Change the password (other devices are logged out by the server).
+#[component]
+fn PasswordSection(
+    /// The account's username (password managers pair the form with it).
+    username: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let change = Action::new(|(c, n): &(String, String)| change_password(c.clone(), n.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            current.set(String::new());
+            new.set(String::new());
+        }
+    });
+    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let done = move || matches!(change.value().get(), Some(Ok(())));
+    view! {
+        <details class="cell-group">
+            <summary class="cell">{i18n.tr(Key::ChangePassword)}</summary>
+            <form
+                class="card-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    change.dispatch((current.get_untracked(), new.get_untracked()));
+                }
+            >
+                <input
+                    type="text"
+                    class="visually-hidden"
+                    name="username"
+                    autocomplete="username"
+                    tabindex="-1"
+                    aria-hidden="true"
+                    readonly
+                    value=username
+                />
+                <label for="pw-current">{i18n.tr(Key::CurrentPassword)}</label>
+                <input id="pw-current" type="password" autocomplete="current-password" required bind:value=current/>
+                <label for="pw-new">{i18n.tr(Key::NewPassword)}</label>
+                <input id="pw-new" type="password" autocomplete="new-password" required bind:value=new/>
+                <p class="field-hint">{i18n.tr(Key::PasswordHint)}</p>
+                <ErrorAlert error/>
+                <Show when=done>
+                    <p class="form-ok" role="status">{i18n.tr(Key::PasswordChanged)}</p>
+                </Show>
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || !hydrated.get() || change.pending().get()
+                >
+                    {i18n.tr(Key::ChangePassword)}
+                </button>
+            </form>
+        </details>
+    }
+}
+
+/// Ends this device's session and returns to the log-in page.
+#[component]
+fn LogOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let session = use_session();
+    let navigate = use_navigate();
+    let action = Action::new(|_: &()| log_out());
+    Effect::new(move |_| {
+        if action.value().get().is_some() {
+            session.refresh();
+            navigate("/login", Default::default());
+        }
+    });
+    view! {
+        <div class="cell-group">
+            <button
+                type="button"
+                class="button danger block"
+                disabled=move || !hydrated.get() || action.pending().get()
+                on:click=move |_| {
+                    action.dispatch(());
+                }
+            >
+                {i18n.tr(Key::LogOut)}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,15 @@
+//! The client's pages, one file each.
+
+pub mod add_friend;
+pub mod auth;
+pub mod chat;
+pub mod chats;
+pub mod contacts;
+pub mod discover;
+pub mod friend;
+pub mod group_info;
+pub mod group_new;
+pub mod me;
+pub mod new_friends;
+pub mod not_found;
+pub mod sessions;

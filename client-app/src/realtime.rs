@@ -1,0 +1,155 @@
+//! The realtime connection: one WebSocket per app at `/ws`, feeding every server event into the
+//! [`Store`]. Reconnects with exponential backoff (1 s doubling to 30 s) unless the server closed
+//! it because the session ended (code 4001). After every (re)connect it sends `resume` with the
+//! store's cursors and fetches the lists again (resume covers messages only). On the server this
+//! does nothing.
+
+use crate::store::Store;
+
+/// Starts the connection loop for this page (browser only).
+pub fn connect(store: Store) {
+    #[cfg(feature = "hydrate")]
+    imp::start(store);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = store;
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use futures::future::{Either, select};
+    use futures::{SinkExt, StreamExt};
+    use gloo_net::websocket::futures::WebSocket;
+    use gloo_net::websocket::{Message as WsMessage, WebSocketError};
+    use leptos::prelude::*;
+    use shared::event::{ClientFrame, MAX_CURSORS, ServerEvent};
+    use shared::state::apply_event;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    use crate::store::Store;
+
+    /// Close code: the session ended; reconnecting with it is pointless.
+    const SESSION_ENDED: u16 = 4001;
+    const FIRST_DELAY_MS: u32 = 1_000;
+    const MAX_DELAY_MS: u32 = 30_000;
+    const PING_EVERY_MS: u32 = 25_000;
+
+    enum Outcome {
+        /// Stop for good (session ended, or the app shell is gone).
+        Stop,
+        /// The connection was up for a while: retry soon.
+        WasOpen,
+        /// It never got going: back off further.
+        Failed,
+    }
+
+    pub fn start(store: Store) {
+        leptos::task::spawn_local(async move {
+            let mut delay = FIRST_DELAY_MS;
+            loop {
+                match run(store).await {
+                    Outcome::Stop => return,
+                    Outcome::WasOpen => delay = FIRST_DELAY_MS,
+                    Outcome::Failed => {}
+                }
+                sleep(delay).await;
+                delay = delay.saturating_mul(2).min(MAX_DELAY_MS);
+            }
+        });
+    }
+
+    fn ws_url() -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
+        Some(format!("{scheme}://{}/ws", location.host().ok()?))
+    }
+
+    async fn run(store: Store) -> Outcome {
+        let Some(url) = ws_url() else {
+            return Outcome::Stop;
+        };
+        let Ok(ws) = WebSocket::open(&url) else {
+            return Outcome::Failed;
+        };
+        let (mut tx, mut rx) = ws.split();
+        let mut opened = false;
+        let mut nonce = 0u64;
+        loop {
+            let tick = Box::pin(sleep(PING_EVERY_MS));
+            match select(rx.next(), tick).await {
+                Either::Left((Some(Ok(WsMessage::Text(text))), _)) => {
+                    let Ok(event) = serde_json::from_str::<ServerEvent>(&text) else {
+                        continue;
+                    };
+                    if matches!(event, ServerEvent::Ready { .. }) {
+                        opened = true;
+                        let Some(mut cursors) = store.state.try_with_untracked(|s| s.cursors())
+                        else {
+                            return Outcome::Stop;
+                        };
+                        cursors.truncate(MAX_CURSORS);
+                        if let Ok(json) = serde_json::to_string(&ClientFrame::Resume { cursors }) {
+                            let _ = tx.send(WsMessage::Text(json)).await;
+                        }
+                        // Things other than messages (requests, new friends) may have changed since
+                        // the lists were fetched, and resume only covers messages: fetch them again.
+                        store.state.try_update(|s| s.needs_refetch = true);
+                    }
+                    if store.state.try_update(|s| apply_event(s, event)).is_none() {
+                        return Outcome::Stop;
+                    }
+                    if store.state.with_untracked(|s| s.needs_refetch) {
+                        store.refetch();
+                    }
+                }
+                Either::Left((Some(Ok(WsMessage::Bytes(_))), _)) => {}
+                Either::Left((Some(Err(WebSocketError::ConnectionClose(close))), _)) => {
+                    if close.code == SESSION_ENDED {
+                        return Outcome::Stop;
+                    }
+                    return if opened {
+                        Outcome::WasOpen
+                    } else {
+                        Outcome::Failed
+                    };
+                }
+                Either::Left((Some(Err(_)), _)) => {}
+                Either::Left((None, _)) => {
+                    return if opened {
+                        Outcome::WasOpen
+                    } else {
+                        Outcome::Failed
+                    };
+                }
+                Either::Right(_) => {
+                    if store.state.try_with_untracked(|_| ()).is_none() {
+                        return Outcome::Stop;
+                    }
+                    nonce += 1;
+                    if let Ok(json) = serde_json::to_string(&ClientFrame::Ping { nonce }) {
+                        let _ = tx.send(WsMessage::Text(json)).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves after `ms` milliseconds.
+    pub async fn sleep(ms: u32) {
+        let (done, wait) = futures::channel::oneshot::channel::<()>();
+        let callback = Closure::once_into_js(move || {
+            let _ = done.send(());
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.unchecked_ref(),
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            );
+        }
+        let _ = wait.await;
+    }
+}
