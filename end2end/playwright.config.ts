@@ -1,0 +1,49 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * Parley's end-to-end tests in Debian's headless Chromium.
+ *
+ * `cargo xtask test` builds Parley, starts a server on a free port with fresh demo data and sets
+ * PARLEY_E2E_BASE_URL. Against a server started by `cargo xtask run`, the default below applies.
+ */
+const baseURL = process.env.PARLEY_E2E_BASE_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  testDir: '.',
+  outputDir: 'test-results',
+  fullyParallel: true,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    {
+      name: 'client',
+      testMatch: 'client/*.spec.ts',
+      use: { ...devices['Pixel 7'] },
+    },
+    {
+      name: 'admin',
+      testMatch: 'admin/*.spec.ts',
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } },
+    },
+  ],
+});

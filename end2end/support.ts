@@ -1,0 +1,106 @@
+import type { APIRequestContext, BrowserContext, Page } from '@playwright/test';
+import { expect, request } from '@playwright/test';
+
+/** The language cookie Parley reads; `en` shows the English labels. */
+export const LANG_COOKIE = 'parley_lang';
+
+/** The password of every demo account created by `parley seed-demo`. */
+export const DEMO_PASSWORD = 'parley-demo';
+
+/** A short random suffix of lower-case letters and digits (valid in usernames). */
+export function randomSuffix(): string {
+  return Date.now().toString(36).slice(-5) + Math.random().toString(36).slice(2, 8);
+}
+
+/** A username nobody has used yet, e.g. `e2e_lx3k9q2a7b`. */
+export function uniqueUsername(): string {
+  return `e2e_${randomSuffix()}`;
+}
+
+/** A password that passes Parley's rules (long enough, not a common one). */
+export function uniquePassword(): string {
+  return `pw-${randomSuffix()}-Kq7`;
+}
+
+/** Makes every page of `context` English. */
+export async function useEnglish(context: BrowserContext, baseURL: string | undefined): Promise<void> {
+  await context.addCookies([{ name: LANG_COOKIE, value: 'en', url: requireBaseURL(baseURL) }]);
+}
+
+/** A URL predicate for `expect(page).toHaveURL(...)`: the path is exactly `path`. */
+export function atPath(path: string): (url: URL) => boolean {
+  return (url: URL) => url.pathname === path;
+}
+
+/**
+ * Creates an account through the API with a request context of its own, so its session
+ * cookie never reaches the browser under test.
+ */
+export async function signUpThroughApi(baseURL: string | undefined, username: string, password: string): Promise<void> {
+  const base = requireBaseURL(baseURL);
+  const api: APIRequestContext = await request.newContext({ baseURL: base });
+  try {
+    const response = await api.post(`${base}/api/sign_up`, {
+      data: { username, password },
+      headers: { Origin: base },
+    });
+    expect(response.ok(), `sign_up answered ${response.status()}: ${await response.text()}`).toBeTruthy();
+  } finally {
+    await api.dispose();
+  }
+}
+
+function requireBaseURL(baseURL: string | undefined): string {
+  if (!baseURL) {
+    throw new Error('baseURL is not set (PARLEY_E2E_BASE_URL)');
+  }
+  return baseURL.replace(/\/+$/, '');
+}
+
+/** A user driven through the API with a request context (a device) of its own. */
+export interface ApiUser {
+  id: number;
+  call: (name: string, data: object) => Promise<any>;
+  dispose: () => Promise<void>;
+}
+
+/** Signs a new user up through the API; `call` posts to `/api/<name>` and expects success. */
+export async function apiUser(baseURL: string | undefined, username: string, password: string): Promise<ApiUser> {
+  const base = requireBaseURL(baseURL);
+  const api = await request.newContext({ baseURL: base, extraHTTPHeaders: { Origin: base } });
+  const signUp = await api.post('/api/sign_up', { data: { username, password } });
+  expect(signUp.ok(), await signUp.text()).toBeTruthy();
+  const me = await signUp.json();
+  const call = async (name: string, data: object) => {
+    const res = await api.post(`/api/${name}`, { data });
+    expect(res.ok(), `${name}: ${res.status()} ${await res.text()}`).toBeTruthy();
+    return res.json();
+  };
+  return { id: me.id as number, call, dispose: () => api.dispose() };
+}
+
+/** Makes two API users friends; returns their conversation id. */
+export async function befriend(a: ApiUser, b: ApiUser): Promise<number> {
+  const sent = await a.call('send_friend_request', { user_id: b.id, note: '' });
+  await b.call('respond_friend_request', { request_id: sent.id, accept: true });
+  const friends = await a.call('list_friends', {});
+  return friends.find((f: { user_id: number }) => f.user_id === b.id).conversation_id;
+}
+
+/**
+ * Waits until the log-in or sign-up page has hydrated (its language button is enabled then):
+ * text typed before that is lost when the app takes over the inputs.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator('.lang-toggle')).toBeEnabled();
+}
+
+/** Logs in through the log-in page and waits for the Chats tab. */
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(atPath('/'));
+}
