@@ -1,0 +1,18 @@
+//! The tasks behind `cargo xtask <task>`.
+
+pub mod run;
+pub mod test;
+
+use crate::error::Result;
+use crate::paths::Paths;
+use crate::process::{self, cargo};
+
+/// `cargo leptos build [--release]`: both front ends and the `parley` binary.
+fn leptos_build(paths: &Paths, release: bool) -> Result<()> {
+    let mut cmd = cargo();
+    cmd.args(["leptos", "build"]).current_dir(&paths.root);
+    if release {
+        cmd.arg("--release");
+    }
+    process::run(&mut cmd)
+}

@@ -1,0 +1,187 @@
+//! `cargo xtask test [--no-e2e] [--no-lint]`: every check Parley's CI runs, in order,
+//! stopping at the first failure.
+
+use std::net::SocketAddr;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::paths::Paths;
+use crate::postgres::{self, Plan};
+use crate::process::{self, cargo};
+use crate::server::{self, Background};
+use crate::ui::{header, note};
+use crate::{redis, scratch, tools};
+
+/// Which layers `cargo xtask test` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Run `cargo fmt --check` and clippy.
+    pub lint: bool,
+    /// Run the Playwright tests against a freshly built and started server.
+    pub e2e: bool,
+}
+
+/// The Playwright configuration, relative to the workspace root.
+const PLAYWRIGHT_CONFIG: &str = "end2end/playwright.config.ts";
+/// How long the end-to-end server may take to answer `/readyz`.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many lines of the server log are shown when the end-to-end tests fail.
+const LOG_TAIL_LINES: usize = 60;
+
+/// Runs the selected layers in order; the first failure stops the run.
+pub fn test(paths: &Paths, options: Options) -> Result<()> {
+    if options.lint {
+        format(paths)?;
+        lint(paths)?;
+    }
+    unit_and_integration(paths)?;
+    if options.e2e {
+        end_to_end(paths)?;
+    }
+    header("All checks passed");
+    Ok(())
+}
+
+fn format(paths: &Paths) -> Result<()> {
+    header("Format: cargo fmt --check");
+    process::run(
+        cargo()
+            .args(["fmt", "--all", "--", "--check"])
+            .current_dir(&paths.root),
+    )
+}
+
+fn lint(paths: &Paths) -> Result<()> {
+    header("Lint: clippy (native workspace, wasm front ends)");
+    tools::ensure_wasm_target()?;
+    // `--workspace` unifies features, so the server and the apps' `ssr` side are linted here.
+    let runs: [&[&str]; 2] = [
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[
+            "clippy",
+            "-p",
+            "shared",
+            "-p",
+            "client-app",
+            "-p",
+            "admin-app",
+            "--target",
+            tools::WASM_TARGET,
+            "--features",
+            "hydrate",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ];
+    for args in runs {
+        process::run(cargo().args(args).current_dir(&paths.root))?;
+    }
+    Ok(())
+}
+
+fn unit_and_integration(paths: &Paths) -> Result<()> {
+    header("Unit and integration tests");
+    let plan = Plan::decide(
+        std::env::var(postgres::URL_VAR).ok(),
+        postgres::local_reachable,
+        postgres::is_ci(),
+    )?;
+    note(plan.describe());
+    let redis_url = redis::decide(std::env::var(redis::URL_VAR).ok(), postgres::is_ci())?;
+    note(match &redis_url {
+        Some(_) => "Redis: running the two-node fan-out tests",
+        None => "Redis not reachable: SKIPPING the two-node fan-out tests",
+    });
+    let with_db = |cmd: &mut Command| {
+        cmd.current_dir(&paths.root);
+        match &plan {
+            Plan::Both(url) => cmd.env(postgres::URL_VAR, url),
+            Plan::SqliteOnly => cmd.env_remove(postgres::URL_VAR),
+        };
+        match &redis_url {
+            Some(url) => cmd.env(redis::URL_VAR, url),
+            None => cmd.env_remove(redis::URL_VAR),
+        };
+    };
+    let nextest = cargo()
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if nextest {
+        let mut run = cargo();
+        run.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+        with_db(&mut run);
+        // Parley keeps its examples in tests, not doc comments: nextest (which skips doc tests)
+        // runs everything there is.
+        process::run(&mut run)
+    } else {
+        note("cargo-nextest not installed: using cargo test");
+        let mut run = cargo();
+        run.args(["test", "--workspace"]);
+        with_db(&mut run);
+        process::run(&mut run)
+    }
+}
+
+fn end_to_end(paths: &Paths) -> Result<()> {
+    header("End-to-end: tools");
+    tools::ensure_build_tools(paths, true)?;
+    tools::ensure_chromium()?;
+
+    header("End-to-end: cargo leptos build");
+    super::leptos_build(paths, false)?;
+
+    header("End-to-end: Playwright in Chromium");
+    let dir = scratch::fresh_dir("parley-e2e")?;
+    let log = dir.join("server.log");
+    let addr = SocketAddr::from(([127, 0, 0, 1], server::free_port()?));
+    let data = dir.join("data");
+    note(&format!("data folder: {}", data.display()));
+
+    let seeded = server::run_logged(
+        server::isolated_command(paths, &data, addr).arg("seed-demo"),
+        &log,
+    );
+    let outcome = seeded.and_then(|()| {
+        let mut server = Background::start(
+            server::isolated_command(paths, &data, addr).arg("serve"),
+            addr,
+            &log,
+        )?;
+        server.wait_ready("/readyz", READY_TIMEOUT)?;
+        let mut playwright = Command::new("npx");
+        playwright
+            .args(["playwright", "test", "--config", PLAYWRIGHT_CONFIG])
+            .env("PARLEY_E2E_BASE_URL", server.base_url())
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .current_dir(&paths.root);
+        let status = process::status(&mut playwright);
+        server.stop();
+        process::check(&playwright, status?)
+    });
+
+    match outcome {
+        Ok(()) => {
+            // Nothing in the folder is worth keeping after a passing run.
+            let _ = std::fs::remove_dir_all(&dir);
+            Ok(())
+        }
+        Err(err) => {
+            eprintln!("\nServer log: {}", log.display());
+            eprintln!("--- last {LOG_TAIL_LINES} lines ---");
+            eprintln!("{}", server::tail(&log, LOG_TAIL_LINES));
+            eprintln!("--- end of server log ---");
+            eprintln!("Playwright traces and screenshots of failed tests: end2end/test-results/");
+            Err(Error::new(format!("end-to-end tests: {err}")))
+        }
+    }
+}
