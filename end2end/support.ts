@@ -61,10 +61,15 @@ function requireBaseURL(baseURL: string | undefined): string {
 export interface ApiUser {
   id: number;
   call: (name: string, data: object) => Promise<any>;
+  /** Posts to `/api/<name>` and returns the status and parsed body, success or not. */
+  attempt: (name: string, data: object) => Promise<{ status: number; body: any }>;
   dispose: () => Promise<void>;
 }
 
-/** Signs a new user up through the API; `call` posts to `/api/<name>` and expects success. */
+/**
+ * Signs a new user up through the API; `call` posts to `/api/<name>` and expects success,
+ * `attempt` returns whatever the server answered.
+ */
 export async function apiUser(baseURL: string | undefined, username: string, password: string): Promise<ApiUser> {
   const base = requireBaseURL(baseURL);
   const api = await request.newContext({ baseURL: base, extraHTTPHeaders: { Origin: base } });
@@ -76,7 +81,11 @@ export async function apiUser(baseURL: string | undefined, username: string, pas
     expect(res.ok(), `${name}: ${res.status()} ${await res.text()}`).toBeTruthy();
     return res.json();
   };
-  return { id: me.id as number, call, dispose: () => api.dispose() };
+  const attempt = async (name: string, data: object) => {
+    const res = await api.post(`/api/${name}`, { data });
+    return { status: res.status(), body: await res.json() };
+  };
+  return { id: me.id as number, call, attempt, dispose: () => api.dispose() };
 }
 
 /** Makes two API users friends; returns their conversation id. */

@@ -142,6 +142,9 @@ impl GroupsApi for NotUsedByAdmin {
     ) -> Result<Vec<GroupRequest>, AppError> {
         Err(AppError::Internal)
     }
+    async fn list_pending_group_requests(&self, _: &Caller) -> Result<Vec<GroupRequest>, AppError> {
+        Err(AppError::Internal)
+    }
     async fn respond_group_request(
         &self,
         _: &Caller,

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 use shared::api::contacts::list_friend_requests;
+use shared::api::groups::list_pending_group_requests;
 use shared::api::messages::list_conversations;
 use shared::i18n::Key;
 use shared::ui::use_i18n;
@@ -24,7 +25,13 @@ pub fn AppShell() -> impl IntoView {
     let store = provide_store();
     let lists = Resource::new(
         || (),
-        |_| async { (list_conversations().await, list_friend_requests().await) },
+        |_| async {
+            (
+                list_conversations().await,
+                list_friend_requests().await,
+                list_pending_group_requests().await,
+            )
+        },
     );
     let seeded = RwSignal::new(false);
     // Connect once the store holds the lists, so `resume` carries their cursors.
@@ -39,13 +46,17 @@ pub fn AppShell() -> impl IntoView {
         <Transition fallback=|| view! { <LoadingPanel/> }>
             {move || Suspend::new(async move {
                 let me = session.me.await;
-                let (conversations, requests) = lists.await;
+                let (conversations, requests, group_requests) = lists.await;
                 match me {
                     Ok(Some(me)) => {
                         if !seeded.get_untracked() {
                             seeded.set(true);
                             store.state.update_untracked(|s| s.me = Some(me.id));
-                            store.seed(conversations.unwrap_or_default(), requests.unwrap_or_default());
+                            store.seed(
+                                conversations.unwrap_or_default(),
+                                requests.unwrap_or_default(),
+                                group_requests.unwrap_or_default(),
+                            );
                         }
                         view! {
                             <div class="app">
@@ -69,7 +80,7 @@ pub fn AppShell() -> impl IntoView {
 }
 
 /// The bottom tab bar: Chats (with the total unread count), Contacts (with the pending friend
-/// requests), Discover, Me. Hidden inside a chat.
+/// and join requests), Discover, Me. Hidden inside a chat.
 #[component]
 pub fn TabBar() -> impl IntoView {
     let i18n = use_i18n();
@@ -77,7 +88,7 @@ pub fn TabBar() -> impl IntoView {
     let location = use_location();
     let hidden = move || location.pathname.get().starts_with("/chat/");
     let unread = Signal::derive(move || store.state.with(|s| s.total_unread()));
-    let requests = Signal::derive(move || store.state.with(|s| s.pending_incoming() as u64));
+    let requests = Signal::derive(move || store.pending_total());
     view! {
         <nav class="tabbar" class:hidden=hidden aria-label=i18n.tr(Key::Tabs)>
             <A href="/" exact=true>

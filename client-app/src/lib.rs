@@ -25,6 +25,7 @@ use crate::pages::{
     discover::DiscoverPage,
     friend::FriendPage,
     group_info::GroupPage,
+    group_invite::GroupInvitePage,
     group_new::NewGroupPage,
     me::MePage,
     new_friends::NewFriendsPage,
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contacts/:user_id") view=FriendPage/>
                     <Route path=path!("group/new") view=NewGroupPage/>
                     <Route path=path!("group/:id") view=GroupPage/>
+                    <Route path=path!("group/:id/invite") view=GroupInvitePage/>
                     <Route path=path!("discover") view=DiscoverPage/>
                     <Route path=path!("me") view=MePage/>
                 </ParentRoute>

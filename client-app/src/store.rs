@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 use shared::api::contacts::list_friend_requests;
+use shared::api::groups::list_pending_group_requests;
 use shared::api::messages::list_conversations;
-use shared::model::{ConversationSummary, FriendRequest};
+use shared::model::{ConversationSummary, FriendRequest, GroupRequest};
 use shared::state::ChatState;
 
 /// The store, provided as context by the logged-in shell.
@@ -14,6 +15,10 @@ pub struct Store {
     pub state: RwSignal<ChatState>,
     /// Bumped whenever the friend list may have changed; the Contacts pages refetch on it.
     pub friends_version: RwSignal<u32>,
+    /// Bumped whenever a group may have changed; open group pages refetch on it.
+    pub groups_version: RwSignal<u32>,
+    /// Pending requests to join the groups the user owns or administers.
+    pub group_requests: RwSignal<Vec<GroupRequest>>,
 }
 
 impl Store {
@@ -22,19 +27,41 @@ impl Store {
         Store {
             state: RwSignal::new(ChatState::default()),
             friends_version: RwSignal::new(0),
+            groups_version: RwSignal::new(0),
+            group_requests: RwSignal::new(Vec::new()),
         }
     }
 
     /// Fills the store with lists fetched while rendering (keeps what is already loaded).
-    pub fn seed(self, conversations: Vec<ConversationSummary>, requests: Vec<FriendRequest>) {
+    pub fn seed(
+        self,
+        conversations: Vec<ConversationSummary>,
+        requests: Vec<FriendRequest>,
+        group_requests: Vec<GroupRequest>,
+    ) {
         self.state.update(|s| {
             s.set_conversations(conversations);
             s.set_requests(requests);
         });
+        self.group_requests.set(group_requests);
     }
 
-    /// Fetches the conversation list, the friend requests and (through `friends_version`) the
-    /// friend list again, in the background.
+    /// Friend requests waiting for the user's answer plus join requests waiting for theirs as
+    /// a group owner or admin: the Contacts badge.
+    pub fn pending_total(self) -> u64 {
+        let friends = self.state.with(|s| s.pending_incoming()) as u64;
+        friends + self.group_requests.with(|r| r.len()) as u64
+    }
+
+    /// Drops a join request once it has been answered here.
+    pub fn forget_group_request(self, request: &GroupRequest) {
+        self.group_requests
+            .update(|list| list.retain(|r| r.id != request.id));
+    }
+
+    /// Fetches the conversation list, the friend and join requests and (through
+    /// `friends_version` and `groups_version`) the friend list and open groups again, in the
+    /// background.
     pub fn refetch(self) {
         self.state.update(|s| s.needs_refetch = false);
         leptos::task::spawn_local(async move {
@@ -44,7 +71,11 @@ impl Store {
             if let Ok(list) = list_friend_requests().await {
                 self.state.try_update(|s| s.set_requests(list));
             }
+            if let Ok(list) = list_pending_group_requests().await {
+                self.group_requests.try_set(list);
+            }
             self.friends_version.try_update(|v| *v += 1);
+            self.groups_version.try_update(|v| *v += 1);
         });
     }
 }

@@ -6,7 +6,7 @@ test.describe('chat screen (English)', () => {
     await useEnglish(context, baseURL);
   });
 
-  test('older history loads on demand and text stays text', async ({ page, baseURL }) => {
+  test('pulling to the top loads older history and text stays text', async ({ page, baseURL }) => {
     const me = { username: uniqueUsername(), password: uniquePassword() };
     const reader = await apiUser(baseURL, me.username, me.password);
     const writer = await apiUser(baseURL, uniqueUsername(), uniquePassword());
@@ -25,8 +25,13 @@ test.describe('chat screen (English)', () => {
       const history = page.getByRole('list', { name: 'Messages' });
       await expect(history.getByText('message 55')).toBeVisible();
       await expect(history.getByText('message 5', { exact: true })).toHaveCount(0);
-      await page.getByRole('button', { name: 'Load older messages' }).click();
+      // The newest page fills more than the screen; scrolling to the top loads the one before,
+      // and the reader stays where they were (no jump back to the top).
+      await expect(page.getByRole('button', { name: 'Load older messages' })).toBeAttached();
+      await page.mouse.move(200, 400);
+      await page.mouse.wheel(0, -100000);
       await expect(history.getByText('message 5', { exact: true })).toBeAttached();
+      await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
       await expect(history.getByText('<b>first</b>', { exact: true })).toBeAttached();
       await expect(page.getByText('No older messages')).toBeVisible();
       await expect(history.locator('b')).toHaveCount(0);

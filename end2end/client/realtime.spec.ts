@@ -41,14 +41,14 @@ test('friend request and messages arrive live, badges update without reloading',
     await expect(result.getByText('Request sent')).toBeVisible();
 
     // B sees the Contacts badge appear without reloading, and accepts.
-    await expect(tabsB.getByLabel('1 new friend requests')).toHaveText('1');
+    await expect(tabsB.getByLabel('1 new requests')).toHaveText('1');
     await tabsB.getByRole('link', { name: 'Contacts' }).click();
     await pageB.getByRole('link', { name: /New friends/ }).click();
     await expect(pageB).toHaveURL(atPath('/contacts/new'));
     const request = pageB.getByRole('listitem').filter({ hasText: 'hello from A' });
     await request.getByRole('button', { name: 'Accept' }).click();
     await expect(request.getByText('Accepted')).toBeVisible();
-    await expect(tabsB.getByLabel('1 new friend requests')).toHaveCount(0);
+    await expect(tabsB.getByLabel('1 new requests')).toHaveCount(0);
 
     // A opens the chat from the friend's profile and writes.
     await pageA.getByRole('navigation', { name: 'Tabs' }).getByRole('link', { name: 'Contacts' }).click();

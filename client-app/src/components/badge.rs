@@ -1,4 +1,4 @@
-//! The red count badge (unread messages, new friend requests).
+//! The red count badge (unread messages, new friend and join requests).
 
 use leptos::prelude::*;
 use shared::i18n::Key;

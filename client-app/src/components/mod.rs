@@ -2,6 +2,7 @@
 
 pub mod badge;
 pub mod emoji;
+pub mod group_request;
 pub mod icons;
 pub mod lang_toggle;
 pub mod status;

@@ -1,14 +1,17 @@
-//! `/contacts/add`: find people by username or nickname and send them a friend request.
+//! `/contacts/add`: find people by username or nickname and send them a friend request, or
+//! find groups by name and ask to join them.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::AppError;
 use shared::api::contacts::{search_users, send_friend_request};
+use shared::api::groups::search_groups;
 use shared::i18n::Key;
 use shared::model::{Relation, UserCard};
 use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::status::{ErrorAlert, LoadingPanel};
+use crate::pages::group_search::GroupResults;
 use crate::store::use_store;
 
 /// The search page.
@@ -17,9 +20,30 @@ pub fn AddFriendPage() -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let query = RwSignal::new(String::new());
+    let groups_mode = RwSignal::new(false);
     let search = Action::new(|q: &String| search_users(q.trim().to_owned()));
-    let error: Signal<Option<AppError>> =
-        Signal::derive(move || search.value().get().and_then(Result::err));
+    let search_g = Action::new(|q: &String| search_groups(q.trim().to_owned()));
+    let error: Signal<Option<AppError>> = Signal::derive(move || {
+        if groups_mode.get() {
+            search_g.value().get().and_then(Result::err)
+        } else {
+            search.value().get().and_then(Result::err)
+        }
+    });
+    let pending = move || search.pending().get() || search_g.pending().get();
+    let mode_button = move |groups: bool, label: Key| {
+        view! {
+            <button
+                type="button"
+                class="segment"
+                disabled=move || !hydrated.get()
+                aria-pressed=move || (groups_mode.get() == groups).to_string()
+                on:click=move |_| groups_mode.set(groups)
+            >
+                {i18n.tr(label)}
+            </button>
+        }
+    };
     view! {
         <header class="page-header sub-header">
             <A href="/contacts" attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
@@ -27,12 +51,20 @@ pub fn AddFriendPage() -> impl IntoView {
             </A>
             <h1>{i18n.tr(Key::AddFriend)}</h1>
         </header>
+        <div class="segments" role="group">
+            {mode_button(false, Key::FindPeople)}
+            {mode_button(true, Key::FindGroups)}
+        </div>
         <form
             class="card-form search-form"
             role="search"
             on:submit=move |ev| {
                 ev.prevent_default();
-                search.dispatch(query.get_untracked());
+                if groups_mode.get_untracked() {
+                    search_g.dispatch(query.get_untracked());
+                } else {
+                    search.dispatch(query.get_untracked());
+                }
             }
         >
             <label for="user-search">{i18n.tr(Key::Search)}</label>
@@ -41,24 +73,39 @@ pub fn AddFriendPage() -> impl IntoView {
                     id="user-search"
                     type="search"
                     autocomplete="off"
-                    placeholder=i18n.tr(Key::SearchUsersPlaceholder)
+                    placeholder=move || {
+                        i18n.t(
+                            if groups_mode.get() {
+                                Key::SearchGroupsPlaceholder
+                            } else {
+                                Key::SearchUsersPlaceholder
+                            },
+                        )
+                    }
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
                 <button
                     type="submit"
                     class="button primary small"
-                    disabled=move || !hydrated.get() || search.pending().get()
+                    disabled=move || !hydrated.get() || pending()
                 >
                     {i18n.tr(Key::Search)}
                 </button>
             </div>
             <ErrorAlert error/>
         </form>
-        <Show when=move || search.pending().get()>
+        <Show when=pending>
             <LoadingPanel/>
         </Show>
         {move || {
+            if groups_mode.get() {
+                return search_g
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|list| view! { <GroupResults list/> }.into_any());
+            }
             search
                 .value()
                 .get()

@@ -1,5 +1,5 @@
 //! The chat screen `/chat/:id`: header, message bubbles with time separators, older history on
-//! demand, and the input bar with an emoji picker. Sending is optimistic: the bubble shows at
+//! demand (pulling past the top loads them too), and the input bar with an emoji picker. Sending is optimistic: the bubble shows at
 //! once, is replaced by the stored message on success and offers a retry (same client id) on
 //! failure.
 
@@ -241,25 +241,34 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
     let hydrated = use_hydrated();
     let loading_older = RwSignal::new(false);
     let older_error: RwSignal<Option<AppError>> = RwSignal::new(None);
-    let load_older = move |_| {
+    let load_older = move || {
         let before = history.with_untracked(|h| h.first().map(|m| m.seq));
         let Some(before) = before else {
             has_older.set(false);
             return;
         };
         loading_older.set(true);
+        let height = page_height();
         leptos::task::spawn_local(async move {
             match list_messages(id, Some(before), Some(PAGE)).await {
                 Ok(page) => {
                     has_older.set(page.len() as u32 >= PAGE);
                     store.state.update(|s| s.add_history(id, page));
                     older_error.set(None);
+                    // The older page went in above: keep the message the reader was at in place.
+                    keep_place(height);
                 }
                 Err(err) => older_error.set(Some(err)),
             }
             loading_older.set(false);
         });
     };
+    // Pull to load: reaching the top of the history loads the page before it.
+    on_scroll_to_top(move || {
+        if has_older.get_untracked() && !loading_older.get_untracked() {
+            load_older();
+        }
+    });
 
     let send = Callback::new(move |(client_msg_id, text): (String, String)| {
         deliver(store, pending, id, client_msg_id, text);
@@ -277,7 +286,7 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                     <button
                         type="button"
                         class="link-button"
-                        on:click=load_older
+                        on:click=move |_| load_older()
                         disabled=move || !hydrated.get() || loading_older.get()
                     >
                         {i18n.tr(Key::LoadOlder)}
@@ -548,6 +557,54 @@ fn scroll_to_bottom() {
 
 #[cfg(not(feature = "hydrate"))]
 fn scroll_to_bottom() {}
+
+/// The document's full height in CSS pixels (0 outside a browser).
+#[cfg(feature = "hydrate")]
+fn page_height() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .map_or(0.0, |e| f64::from(e.scroll_height()))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn page_height() -> f64 {
+    0.0
+}
+
+/// After the next render, scrolls down by however much the document grew beyond `before`, so
+/// that history inserted above leaves the visible messages where they were.
+#[cfg(feature = "hydrate")]
+fn keep_place(before: f64) {
+    request_animation_frame(move || {
+        let grown = page_height() - before;
+        if let Some(w) = web_sys::window()
+            && grown > 0.0
+        {
+            w.scroll_by_with_x_and_y(0.0, grown);
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn keep_place(_before: f64) {}
+
+/// Calls `on_top` whenever the reader scrolls the page to its very top (until the page unmounts).
+#[cfg(feature = "hydrate")]
+fn on_scroll_to_top(on_top: impl Fn() + 'static) {
+    let handle = window_event_listener(leptos::ev::scroll, move |_| {
+        let at_top = web_sys::window()
+            .and_then(|w| w.scroll_y().ok())
+            .is_some_and(|y| y <= 0.0);
+        if at_top {
+            on_top();
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn on_scroll_to_top(_on_top: impl Fn() + 'static) {}
 
 #[cfg(test)]
 mod tests {

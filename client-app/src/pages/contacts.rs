@@ -1,10 +1,10 @@
-//! The Contacts tab: "New friends" (with the pending-request badge), "Add friend", then the
-//! friends grouped A–Z by display name.
+//! The Contacts tab: "New friends" (with the pending-request badge), "Add friend", "New group
+//! chat", the user's group chats, then the friends grouped A–Z by display name.
 
 use leptos::prelude::*;
 use shared::api::contacts::list_friends;
 use shared::i18n::Key;
-use shared::model::Friend;
+use shared::model::{ConversationKind, Friend};
 use shared::ui::use_i18n;
 
 use crate::components::badge::CountBadge;
@@ -17,7 +17,7 @@ pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
     let store = use_store();
     let friends = Resource::new(move || store.friends_version.get(), |_| list_friends());
-    let requests = Signal::derive(move || store.state.with(|s| s.pending_incoming() as u64));
+    let requests = Signal::derive(move || store.pending_total());
     view! {
         <header class="page-header">
             <h1>{i18n.tr(Key::TabContacts)}</h1>
@@ -34,6 +34,7 @@ pub fn ContactsPage() -> impl IntoView {
                 <span>{i18n.tr(Key::NewGroupChat)}</span>
             </a>
         </nav>
+        <GroupChats/>
         <Transition fallback=|| view! { <LoadingPanel/> }>
             {move || Suspend::new(async move {
                 match friends.await {
@@ -49,6 +50,43 @@ pub fn ContactsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The user's group chats by name, each opening its conversation (from the chat store).
+#[component]
+fn GroupChats() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let groups = Memo::new(move |_| {
+        let mut list: Vec<(i64, String)> = store.state.with(|s| {
+            s.conversations
+                .values()
+                .filter(|c| c.kind == ConversationKind::Group)
+                .map(|c| (c.id.0, c.title.clone()))
+                .collect()
+        });
+        list.sort_by_key(|g| g.1.to_lowercase());
+        list
+    });
+    view! {
+        <Show when=move || groups.with(|g| !g.is_empty())>
+            <section aria-labelledby="group-chats-title">
+                <h2 id="group-chats-title" class="group-title">{i18n.tr(Key::GroupChats)}</h2>
+                <ul class="cell-group plain-list">
+                    <For each=move || groups.get() key=|g| g.clone() let:group>
+                        <li>
+                            <a class="cell person" href=format!("/chat/{}", group.0)>
+                                <span class="avatar small group-avatar" aria-hidden="true">
+                                    {group.1.chars().next().map(String::from).unwrap_or_default()}
+                                </span>
+                                <span class="person-name">{group.1.clone()}</span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </section>
+        </Show>
     }
 }
 

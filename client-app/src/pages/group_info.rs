@@ -1,15 +1,22 @@
-//! `/group/:id`: a group's name, introduction, notice and members, with leave (members) and
-//! dissolve (owner).
+//! `/group/:id`: a group's name, introduction, notice and members. Everyone can leave (the
+//! owner dissolves instead); the owner and admins also answer join requests, invite friends,
+//! moderate members, mute everyone and edit the group (see [`crate::pages::group_manage`]).
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::LocalTime;
 use shared::api::groups::{dissolve_group, get_group, leave_group};
 use shared::i18n::Key;
-use shared::ids::GroupId;
-use shared::model::{GroupInfo, GroupRole};
-use shared::ui::use_i18n;
+use shared::ids::{GroupId, UserId};
+use shared::model::{GroupInfo, GroupMember, GroupRole};
+use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::group_request::GroupRequestRow;
 use crate::components::status::{ErrorAlert, ErrorPanel, LoadingPanel};
+use crate::pages::group_manage::{
+    EditGroupForm, GroupOp, MemberActions, MuteAllSwitch, OpAction, can_moderate, run_op,
+};
 use crate::session::use_session;
 use crate::store::use_store;
 
@@ -30,8 +37,18 @@ pub fn GroupPage() -> impl IntoView {
             }
         },
     );
+    let back = move || {
+        group
+            .get()
+            .and_then(Result::ok)
+            .map(|g| format!("/chat/{}", g.conversation_id))
+            .unwrap_or_else(|| "/".to_owned())
+    };
     view! {
-        <header class="page-header">
+        <header class="page-header sub-header">
+            <A href=back attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
+                "‹"
+            </A>
             <h1>{i18n.tr(Key::GroupInfo)}</h1>
         </header>
         <Transition fallback=|| view! { <LoadingPanel/> }>
@@ -48,12 +65,15 @@ pub fn GroupPage() -> impl IntoView {
     }
 }
 
+/// The group's details; they stay mounted (open panels stay open) while a change made
+/// elsewhere, announced by the realtime connection, is fetched in the background.
 #[component]
 fn GroupDetails(info: GroupInfo) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let store = use_store();
-    let navigate = use_navigate();
+    let id = info.id;
+    let info = RwSignal::new(info);
     let me = Signal::derive(move || {
         session
             .me
@@ -61,17 +81,221 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
             .and_then(|r| r.ok().flatten())
             .map(|m| m.id)
     });
-    let id = info.id;
-    let owner = info.owner_id;
+    let my_role = Memo::new(move |_| {
+        let me = me.get();
+        info.with(|i| {
+            i.members
+                .iter()
+                .find(|m| Some(m.user_id) == me)
+                .map_or(GroupRole::Member, |m| m.role)
+        })
+    });
+    let op: OpAction = Action::new(move |o: &GroupOp| run_op(id, o.clone()));
+    let managing: RwSignal<Option<UserId>> = RwSignal::new(None);
+    let editing = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(updated)) = op.value().get() {
+            info.set(updated);
+            managing.set(None);
+            editing.set(false);
+        }
+    });
+    let refresh_error = RwSignal::new(None);
+    Effect::new(move |seen: Option<u32>| {
+        let version = store.groups_version.get();
+        if seen.is_some_and(|v| v != version) {
+            leptos::task::spawn_local(async move {
+                match get_group(id).await {
+                    Ok(fresh) => {
+                        info.try_set(fresh);
+                        refresh_error.try_set(None);
+                    }
+                    Err(err) => {
+                        refresh_error.try_set(Some(err));
+                    }
+                }
+            });
+        }
+        version
+    });
+    let op_error = Signal::derive(move || {
+        op.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| refresh_error.get())
+    });
+    let dissolved = Memo::new(move |_| info.with(|i| i.dissolved));
+    let manages = Memo::new(move |_| my_role.get().manages() && !dissolved.get());
+    let muted_all = Signal::derive(move || info.with(|i| i.muted_all));
+    let requests = Memo::new(move |_| {
+        store.group_requests.with(|list| {
+            list.iter()
+                .filter(|r| r.group_id == id)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let members = Memo::new(move |_| info.with(|i| i.members.clone()));
+    view! {
+        <section class="profile-card">
+            <div class="avatar avatar-large group-avatar" aria-hidden="true">
+                {move || info.with(|i| i.name.chars().next().map(String::from).unwrap_or_default())}
+            </div>
+            <div class="profile-text">
+                <h2>{move || info.with(|i| i.name.clone())}</h2>
+                <p class="profile-signature">{move || info.with(|i| i.introduction.clone())}</p>
+            </div>
+        </section>
+        <Show when=move || dissolved.get()>
+            <p class="form-error" role="status">{i18n.tr(Key::GroupDissolved)}</p>
+        </Show>
+        <Show when=move || muted_all.get() && !dissolved.get()>
+            <p class="banner" role="status">{i18n.tr(Key::EveryoneMuted)}</p>
+        </Show>
+        <Show when=move || info.with(|i| !i.notice.is_empty())>
+            <section class="cell-group" aria-labelledby="notice-title">
+                <h2 id="notice-title" class="group-title">{i18n.tr(Key::FieldNotice)}</h2>
+                <p class="group-notice">{move || info.with(|i| i.notice.clone())}</p>
+            </section>
+        </Show>
+        <Show when=move || manages.get() && requests.with(|r| !r.is_empty())>
+            <section aria-labelledby="join-requests-title">
+                <h2 id="join-requests-title" class="group-title">{i18n.tr(Key::GroupJoinRequests)}</h2>
+                <ul class="cell-group plain-list">
+                    <For each=move || requests.get() key=|r| r.id let:request>
+                        <GroupRequestRow request/>
+                    </For>
+                </ul>
+            </section>
+        </Show>
+        <section class="cell-group" aria-labelledby="members-title">
+            <h2 id="members-title" class="group-title">
+                {i18n.tr(Key::GroupMembers)} " (" {move || members.with(Vec::len)} ")"
+            </h2>
+            <ul class="device-list">
+                <For
+                    each=move || members.get()
+                    key=|m| (m.user_id, m.role, m.muted_until)
+                    let:member
+                >
+                    <MemberRow member my_role manages managing op/>
+                </For>
+            </ul>
+        </section>
+        <ErrorAlert error=op_error/>
+        <Show when=move || manages.get()>
+            <nav class="cell-group">
+                <A href=format!("/group/{id}/invite") attr:class="cell">
+                    <span>{i18n.tr(Key::InviteMembers)}</span>
+                </A>
+                <MuteAllSwitch muted=muted_all op/>
+                <button
+                    type="button"
+                    class="cell cell-button"
+                    aria-expanded=move || editing.get().to_string()
+                    on:click=move |_| editing.update(|e| *e = !*e)
+                >
+                    {i18n.tr(Key::EditGroup)}
+                </button>
+            </nav>
+            <Show when=move || editing.get()>
+                <EditGroupForm info=info.get_untracked() op on_cancel=move || editing.set(false)/>
+            </Show>
+        </Show>
+        <LeaveOrDissolve id my_role dissolved info/>
+    }
+}
+
+/// One member: name, login, role badge, mute end; "Manage" for those the user may moderate.
+#[component]
+fn MemberRow(
+    member: GroupMember,
+    my_role: Memo<GroupRole>,
+    manages: Memo<bool>,
+    managing: RwSignal<Option<UserId>>,
+    op: OpAction,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let user = member.user_id;
+    let role = match member.role {
+        GroupRole::Owner => Some(Key::RoleOwner),
+        GroupRole::Admin => Some(Key::RoleAdmin),
+        GroupRole::Member => None,
+    };
+    let target_role = member.role;
+    let can = move || manages.get() && can_moderate(my_role.get(), target_role);
+    let open = move || managing.get() == Some(user);
+    let initial: String = member
+        .nickname
+        .chars()
+        .next()
+        .map(String::from)
+        .unwrap_or_default();
+    let acted_on = member.clone();
+    let manage_label = {
+        let name = member.nickname.clone();
+        move || format!("{} {name}", i18n.t(Key::ManageMember))
+    };
+    view! {
+        <li class="member">
+            <div class="device">
+                <div class="avatar" aria-hidden="true">{initial}</div>
+                <div class="device-text">
+                    <p class="device-name">{member.nickname.clone()}</p>
+                    <p class="device-meta">
+                        {member.username.clone()}
+                        {member.muted_until.map(|t| view! {
+                            " · " {i18n.tr(Key::MutedUntil)} " " <LocalTime ms=t/>
+                        })}
+                    </p>
+                </div>
+                {role.map(|k| view! { <span class="badge">{i18n.tr(k)}</span> })}
+                <Show when=can>
+                    <button
+                        type="button"
+                        class="button small"
+                        aria-expanded=move || open().to_string()
+                        aria-label=manage_label.clone()
+                        disabled=move || !hydrated.get()
+                        on:click=move |_| {
+                            managing.update(|m| *m = if *m == Some(user) { None } else { Some(user) })
+                        }
+                    >
+                        {i18n.tr(Key::ManageMember)}
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || open() && can()>
+                <MemberActions member=acted_on.clone() my_role=my_role.get_untracked() op/>
+            </Show>
+        </li>
+    }
+}
+
+/// "Leave group" for members (and for anyone once dissolved), "Dissolve group" for the owner.
+#[component]
+fn LeaveOrDissolve(
+    id: GroupId,
+    my_role: Memo<GroupRole>,
+    dissolved: Memo<bool>,
+    info: RwSignal<GroupInfo>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let navigate = use_navigate();
     let leave = Action::new(move |_: &()| leave_group(id));
     let dissolve = Action::new(move |_: &()| dissolve_group(id));
     Effect::new(move |_| {
-        let left = matches!(leave.value().get(), Some(Ok(())));
-        if left || matches!(dissolve.value().get(), Some(Ok(_))) {
+        if matches!(leave.value().get(), Some(Ok(()))) {
             store.refetch();
-            if left {
-                navigate("/", Default::default());
-            }
+            navigate("/", Default::default());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(updated)) = dissolve.value().get() {
+            info.set(updated);
+            store.refetch();
         }
     });
     let error = Signal::derive(move || {
@@ -81,59 +305,11 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| dissolve.value().get().and_then(Result::err))
     });
-    let dissolved = info.dissolved || matches!(dissolve.value().get_untracked(), Some(Ok(_)));
-    let members = info.members.clone();
     view! {
-        <section class="profile-card">
-            <div class="avatar avatar-large" aria-hidden="true">
-                {info.name.chars().next().map(String::from).unwrap_or_default()}
-            </div>
-            <div class="profile-text">
-                <h2>{info.name.clone()}</h2>
-                <p class="profile-signature">{info.introduction.clone()}</p>
-            </div>
-        </section>
-        {dissolved.then(|| view! { <p class="form-error" role="status">{i18n.tr(Key::GroupDissolved)}</p> })}
-        {(!info.notice.is_empty()).then(|| view! {
-            <section class="cell-group">
-                <h2 class="group-title">{i18n.tr(Key::FieldNotice)}</h2>
-                <p class="group-notice">{info.notice.clone()}</p>
-            </section>
-        })}
-        <section class="cell-group" aria-labelledby="members-title">
-            <h2 id="members-title" class="group-title">
-                {i18n.tr(Key::GroupMembers)} " (" {members.len()} ")"
-            </h2>
-            <ul class="device-list">
-                {members
-                    .into_iter()
-                    .map(|m| {
-                        let role = match m.role {
-                            GroupRole::Owner => Some(Key::RoleOwner),
-                            GroupRole::Admin => Some(Key::RoleAdmin),
-                            GroupRole::Member => None,
-                        };
-                        view! {
-                            <li class="device">
-                                <div class="avatar" aria-hidden="true">
-                                    {m.nickname.chars().next().map(String::from).unwrap_or_default()}
-                                </div>
-                                <div class="device-text">
-                                    <p class="device-name">{m.nickname.clone()}</p>
-                                    <p class="device-meta">{m.username.clone()}</p>
-                                </div>
-                                {role.map(|k| view! { <span class="badge">{i18n.tr(k)}</span> })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </section>
         <ErrorAlert error/>
         <div class="cell-group">
             {move || {
-                let is_owner = me.get() == Some(owner);
-                if is_owner && !dissolved {
+                if my_role.get() == GroupRole::Owner && !dissolved.get() {
                     view! {
                         <button
                             type="button"
@@ -152,7 +328,7 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
                         </button>
                     }
                         .into_any()
-                } else if !is_owner || dissolved {
+                } else {
                     view! {
                         <button
                             type="button"
@@ -166,8 +342,6 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
                         </button>
                     }
                         .into_any()
-                } else {
-                    ().into_any()
                 }
             }}
         </div>

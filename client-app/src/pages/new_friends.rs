@@ -1,5 +1,5 @@
-//! `/contacts/new`: friend requests, received ones with Accept/Decline, sent ones with their
-//! status. Live from the chat store.
+//! `/contacts/new`: requests to join the groups the user manages, then friend requests —
+//! received ones with Accept/Decline, sent ones with their status. Live from the chat store.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,6 +9,7 @@ use shared::i18n::Key;
 use shared::model::{FriendRequest, RequestStatus};
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::group_request::GroupRequestRow;
 use crate::components::status::{EmptyState, ErrorAlert};
 use crate::store::use_store;
 
@@ -26,10 +27,25 @@ pub fn NewFriendsPage() -> impl IntoView {
             </A>
             <h1>{i18n.tr(Key::NewFriends)}</h1>
         </header>
+        <Show when=move || store.group_requests.with(|r| !r.is_empty())>
+            <h2 class="group-title">{i18n.tr(Key::GroupJoinRequests)}</h2>
+            <ul class="cell-group plain-list" aria-label=i18n.tr(Key::GroupJoinRequests)>
+                <For each=move || store.group_requests.get() key=|r| r.id let:request>
+                    <GroupRequestRow request show_group=true/>
+                </For>
+            </ul>
+        </Show>
         <Show
             when=move || requests.with(|r| !r.is_empty())
-            fallback=|| view! { <EmptyState title=Key::NoFriendRequests hint=Key::NoFriendsHint/> }
+            fallback=move || {
+                view! {
+                    <Show when=move || store.group_requests.with(|r| r.is_empty())>
+                        <EmptyState title=Key::NoFriendRequests hint=Key::NoFriendsHint/>
+                    </Show>
+                }
+            }
         >
+            <h2 class="group-title">{i18n.tr(Key::FriendRequests)}</h2>
             <ul class="cell-group plain-list" aria-label=i18n.tr(Key::FriendRequests)>
                 <For
                     each=move || requests.get()

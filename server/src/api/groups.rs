@@ -352,6 +352,15 @@ impl GroupsApi for Api {
         Ok(list)
     }
 
+    async fn list_pending_group_requests(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<GroupRequest>, AppError> {
+        let me = caller.auth()?.user_id;
+        self.request_views(repo::pending_for_manager(&self.state.db, me).await?)
+            .await
+    }
+
     async fn respond_group_request(
         &self,
         caller: &Caller,

@@ -459,6 +459,28 @@ pub async fn has_pending(db: &Db, group: GroupId, user: UserId) -> Result<bool, 
     })
 }
 
+/// Pending requests to join the live groups `user` owns or administers (newest first, at most 100).
+pub async fn pending_for_manager(db: &Db, user: UserId) -> Result<Vec<RequestRow>, DbError> {
+    db_run!(db, |conn| {
+        let managed = conversation_members::table
+            .filter(conversation_members::user_id.eq(user.0))
+            .filter(conversation_members::role.eq_any(["owner", "admin"]))
+            .select(conversation_members::conversation_id);
+        let groups = chat_groups::table
+            .filter(chat_groups::conversation_id.eq_any(managed))
+            .filter(chat_groups::dissolved_at.is_null())
+            .select(chat_groups::id);
+        Ok(group_requests::table
+            .filter(group_requests::status.eq("pending"))
+            .filter(group_requests::group_id.eq_any(groups))
+            .select(REQUEST_COLUMNS)
+            .order((group_requests::created_at.desc(), group_requests::id.desc()))
+            .limit(100)
+            .load(conn)
+            .await?)
+    })
+}
+
 /// A group's last 100 requests, newest first.
 pub async fn requests_of(db: &Db, group: GroupId) -> Result<Vec<RequestRow>, DbError> {
     db_run!(db, |conn| {

@@ -222,6 +222,19 @@ async fn join_requests_are_approved_or_declined_by_managers(server: TestServer) 
         .unwrap();
     assert_eq!(listed[0].nickname, "carl");
     assert_eq!(listed[0].note, "我想加入");
+    // The owner's inbox of pending requests across groups; a plain member's is empty.
+    let inbox: Vec<GroupRequest> = o
+        .call("list_pending_group_requests", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].id, req.id);
+    assert_eq!(inbox[0].group_name, g.name);
+    let none: Vec<GroupRequest> = a
+        .call("list_pending_group_requests", json!({}))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
     let done: GroupRequest = o
         .call(
             "respond_group_request",
@@ -231,6 +244,11 @@ async fn join_requests_are_approved_or_declined_by_managers(server: TestServer) 
         .unwrap();
     assert_eq!(done.status, RequestStatus::Accepted);
     say(&carl, g.conversation_id.0, "c1", "谢谢").await.unwrap();
+    let inbox: Vec<GroupRequest> = o
+        .call("list_pending_group_requests", json!({}))
+        .await
+        .unwrap();
+    assert!(inbox.is_empty(), "answered requests leave the inbox");
 
     let req: GroupRequest = dora
         .call("request_join_group", json!({"group_id": g.id, "note": ""}))

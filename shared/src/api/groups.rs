@@ -49,6 +49,11 @@ pub trait GroupsApi: Send + Sync {
         caller: &Caller,
         group_id: GroupId,
     ) -> Result<Vec<GroupRequest>, AppError>;
+    /// See [`list_pending_group_requests`].
+    async fn list_pending_group_requests(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<GroupRequest>, AppError>;
     /// See [`respond_group_request`].
     async fn respond_group_request(
         &self,
@@ -168,6 +173,14 @@ pub async fn request_join_group(group_id: GroupId, note: String) -> Result<Group
 pub async fn list_group_requests(group_id: GroupId) -> Result<Vec<GroupRequest>, AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.list_group_requests(&caller, group_id).await
+}
+
+/// Pending join requests of every live group the caller owns or administers, newest first
+/// (at most 100): what the owner and admins still have to answer.
+#[server(endpoint = "list_pending_group_requests", input = server_fn::codec::Json)]
+pub async fn list_pending_group_requests() -> Result<Vec<GroupRequest>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.groups.list_pending_group_requests(&caller).await
 }
 
 /// Owner or admins approve or decline a pending join request. Errors: `forbidden`, `not_found`.

@@ -6,7 +6,7 @@ use crate::ids::{ConversationId, GroupId, GroupRequestId, UserId};
 use crate::model::RequestStatus;
 
 /// A member's standing in a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupRole {
     /// Created the group or received it; one per group.
