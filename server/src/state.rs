@@ -20,6 +20,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Live WebSocket connections, and their link to the other nodes.
     pub hub: Arc<crate::realtime::Realtime>,
+    /// Stores sent messages with group commit.
+    pub writer: crate::repo::message_batch::MessageWriter,
     /// Leptos options of the client app (site root `target/site`, pkg `/pkg`).
     pub client_options: LeptosOptions,
     /// Leptos options of the admin app (its own site root, pkg `/admin/pkg`).
@@ -33,7 +35,8 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    /// Builds the state for `config` on an open database and a realtime layer.
+    /// Builds the state for `config` on an open database and a realtime layer, and starts the
+    /// message writer (call from within the Tokio runtime).
     pub fn new(config: Config, db: Db, realtime: crate::realtime::Realtime) -> Self {
         let reload_port = std::env::var("LEPTOS_RELOAD_PORT")
             .ok()
@@ -51,6 +54,7 @@ impl AppState {
         let client_options = options(&config.site_root, "pkg");
         let admin_options = options(&config.admin_site_root, "admin/pkg");
         Self {
+            writer: crate::repo::message_batch::MessageWriter::start(db.clone()),
             db,
             limits: Arc::new(Limits::new(config.limits)),
             hub: Arc::new(realtime),

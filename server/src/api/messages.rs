@@ -11,6 +11,7 @@ use shared::model::{ConversationKind, ConversationSummary, Message, MessageBody}
 use shared::{AppError, rights, validate};
 
 use super::Api;
+use crate::repo::message_batch::NewMessage;
 use crate::repo::messages::{self as repo, Membership, Stored};
 use crate::time::now_ms;
 
@@ -133,15 +134,18 @@ impl MessagesApi for Api {
         let (me, body) = self
             .check_send(caller, conversation_id, &client_msg_id, body)
             .await?;
-        let stored = repo::insert(
-            &self.state.db,
-            conversation_id,
-            me,
-            &client_msg_id,
-            &body,
-            now_ms(),
-        )
-        .await?;
+        let body_json = serde_json::to_string(&body).map_err(|_| AppError::Internal)?;
+        let stored = self
+            .state
+            .writer
+            .insert(NewMessage {
+                conversation: conversation_id,
+                sender: me,
+                client_msg_id: client_msg_id.clone(),
+                body_json,
+                now: now_ms(),
+            })
+            .await?;
         match stored {
             Stored::New(message) => {
                 // After the commit: every device of every member, the sender's other devices too.

@@ -12,9 +12,9 @@ use crate::db::{Db, DbError};
 use crate::db_run;
 
 /// A message row: `(id, conversation_id, seq, sender_id, client_msg_id, body, created_at)`.
-type MessageRow = (i64, i64, i64, Option<i64>, Option<String>, String, i64);
+pub(super) type MessageRow = (i64, i64, i64, Option<i64>, Option<String>, String, i64);
 
-const MESSAGE_COLUMNS: (
+pub(super) const MESSAGE_COLUMNS: (
     messages::id,
     messages::conversation_id,
     messages::seq,
@@ -156,6 +156,32 @@ async fn by_client_id(
     })
 }
 
+/// Wraps a stored row as a new message (`new`) or the earlier one a repeated send returns.
+pub(super) fn stored_from(row: MessageRow, new: bool) -> Result<Stored, DbError> {
+    let message = to_message(row).ok_or_else(|| DbError::Pool("undecodable message".into()))?;
+    Ok(if new {
+        Stored::New(message)
+    } else {
+        Stored::Duplicate(message)
+    })
+}
+
+/// [`insert`] for a queued send (the group-commit writer's fallback).
+pub(super) async fn insert_one(
+    db: &Db,
+    m: &super::message_batch::NewMessage,
+) -> Result<Stored, DbError> {
+    insert_json(
+        db,
+        m.conversation,
+        m.sender,
+        &m.client_msg_id,
+        &m.body_json,
+        m.now,
+    )
+    .await
+}
+
 /// Stores a message with the conversation's next seq, in one transaction that starts with the
 /// write (so SQLite takes its write lock at once and concurrent senders queue on it). A
 /// `client_msg_id` the sender used before returns the stored message instead (the seq
@@ -169,6 +195,18 @@ pub async fn insert(
     now: i64,
 ) -> Result<Stored, DbError> {
     let body_json = serde_json::to_string(body).map_err(|e| DbError::Pool(e.to_string()))?;
+    insert_json(db, conversation, sender, client_msg_id, &body_json, now).await
+}
+
+/// [`insert`] with the body already serialized.
+async fn insert_json(
+    db: &Db,
+    conversation: ConversationId,
+    sender: UserId,
+    client_msg_id: &str,
+    body_json: &str,
+    now: i64,
+) -> Result<Stored, DbError> {
     let result: Result<MessageRow, TxError> = db_run!(db, |conn| {
         Ok::<_, DbError>(
             conn.transaction(async |conn| {
@@ -196,7 +234,7 @@ pub async fn insert(
                         messages::seq.eq(seq),
                         messages::sender_id.eq(sender.0),
                         messages::client_msg_id.eq(client_msg_id),
-                        messages::body.eq(&body_json),
+                        messages::body.eq(body_json),
                         messages::created_at.eq(now),
                     ))
                     .returning(MESSAGE_COLUMNS)

@@ -14,6 +14,7 @@ crate::on_both_backends!(
     unread_counts_follow_read_cursors,
     non_members_and_muted_users_are_refused,
     concurrent_senders_get_distinct_gapless_seqs,
+    concurrent_repeats_across_conversations_store_each_send_once,
 );
 
 async fn friends(server: &TestServer) -> (Client, Client, i64) {
@@ -288,4 +289,74 @@ async fn concurrent_senders_get_distinct_gapless_seqs(server: TestServer) {
     }
     seqs.sort_unstable();
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+}
+
+/// Many sends in flight at once (so they share commits), each sent twice, into two
+/// conversations: every client id is stored once, both answers carry the same message, and each
+/// conversation's seqs are 1..n without gaps.
+async fn concurrent_repeats_across_conversations_store_each_send_once(server: TestServer) {
+    let (a, _b, first) = friends(&server).await;
+    let carol = server.signed_up("carol").await;
+    let carol_id = carol.me().await.unwrap().id;
+    let req: FriendRequest = a
+        .call(
+            "send_friend_request",
+            json!({"user_id": carol_id, "note": ""}),
+        )
+        .await
+        .unwrap();
+    let _: FriendRequest = carol
+        .call(
+            "respond_friend_request",
+            json!({"request_id": req.id, "accept": true}),
+        )
+        .await
+        .unwrap();
+    let friends: Vec<Friend> = a.call("list_friends", json!({})).await.unwrap();
+    let second = friends
+        .iter()
+        .map(|f| f.conversation_id.0)
+        .find(|c| *c != first)
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        for _repeat in 0..2 {
+            let a = a.clone();
+            let conv = if i % 3 == 0 { second } else { first };
+            tasks.push(tokio::spawn(async move {
+                (
+                    i,
+                    send(&a, conv, &format!("k{i}"), &format!("n{i}"))
+                        .await
+                        .unwrap(),
+                )
+            }));
+        }
+    }
+    let mut answers: Vec<(i32, Message)> = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    for i in 0..30 {
+        let both: Vec<&Message> = answers
+            .iter()
+            .filter(|(k, _)| *k == i)
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[0], both[1], "a repeat answers with the stored message");
+        assert_eq!(text(both[0]), format!("n{i}"));
+    }
+    for (conv, count) in [(first, 20), (second, 10)] {
+        let page: Vec<Message> = a
+            .call(
+                "list_messages",
+                json!({"conversation_id": conv, "before_seq": null, "limit": 100}),
+            )
+            .await
+            .unwrap();
+        let mut seqs: Vec<i64> = page.iter().map(|m| m.seq).collect();
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=count).collect::<Vec<_>>(), "conversation {conv}");
+    }
 }
