@@ -1,6 +1,10 @@
 //! Parley's chat client: a mobile-first, WeChat-style Leptos app (server-rendered, then
 //! hydrated in the browser).
 
+// The view types of the larger pages nest deeper than the default limit allows in the
+// optimised wasm build.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod layout;
 pub mod pages;
