@@ -36,6 +36,12 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     spawn_housekeeping(&state);
     let app = crate::http::router::router(state);
+    // Small realtime frames go out at once instead of waiting to be coalesced.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set on an incoming connection");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -24,7 +24,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<(Auth,
         return Ok(None);
     };
     let user = UserId(live.user_id);
-    let (_, rights) = rbac::roles_and_rights(&state.db, user).await?;
+    let rights = rbac::rights_of(&state.db, user).await?;
     if !rights.iter().any(|r| r == rights::LOGIN) {
         return Ok(None);
     }

@@ -12,7 +12,9 @@ use std::time::Duration;
 use diesel::ConnectionError;
 use diesel::sqlite::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::FutureExt;
@@ -156,6 +158,9 @@ impl Db {
         let db = match url {
             DatabaseUrl::Sqlite(path) => {
                 let mut config = ManagerConfig::<SqliteConn>::default();
+                // A checkout only checks for an open transaction; the default also runs a test
+                // query each time, doubling the statements of every request.
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(|url| {
                     let url = url.to_owned();
                     async move {
@@ -178,7 +183,13 @@ impl Db {
                 Db::Sqlite(pool)
             }
             DatabaseUrl::Postgres(url) => {
-                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url.clone());
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                // A dropped connection fails its next query and is then discarded by the pool.
+                config.recycling_method = RecyclingMethod::Fast;
+                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
+                    url.clone(),
+                    config,
+                );
                 let pool = Pool::builder(manager)
                     .max_size(max_size)
                     .wait_timeout(Some(Duration::from_secs(10)))

@@ -92,12 +92,18 @@ pub async fn membership(
         let Some((kind, last_seq, role, muted_until)) = row else {
             return Ok(None);
         };
-        let group: Option<(bool, Option<i64>)> = chat_groups::table
-            .filter(chat_groups::conversation_id.eq(conversation.0))
-            .select((chat_groups::muted_all, chat_groups::dissolved_at))
-            .first(conn)
-            .await
-            .optional()?;
+        // A direct conversation has no group row and a group one no friendship: one more
+        // query either way.
+        let group: Option<(bool, Option<i64>)> = if kind == "group" {
+            chat_groups::table
+                .filter(chat_groups::conversation_id.eq(conversation.0))
+                .select((chat_groups::muted_all, chat_groups::dissolved_at))
+                .first(conn)
+                .await
+                .optional()?
+        } else {
+            None
+        };
         let friends = if kind == "direct" {
             let n: i64 = contacts::table
                 .filter(contacts::owner_id.eq(user.0))

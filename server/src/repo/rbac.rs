@@ -191,6 +191,23 @@ pub async fn roles_and_rights(
     })
 }
 
+/// The right keys `user` holds through their roles, sorted (what each request's session
+/// check needs; one query).
+pub async fn rights_of(db: &Db, user: UserId) -> Result<Vec<String>, DbError> {
+    db_run!(db, |conn| {
+        let mut right_keys: Vec<String> = user_roles::table
+            .inner_join(role_rights::table.on(role_rights::role_id.eq(user_roles::role_id)))
+            .inner_join(rights::table.on(rights::id.eq(role_rights::right_id)))
+            .filter(user_roles::user_id.eq(user.0))
+            .select(rights::key_name)
+            .distinct()
+            .load(conn)
+            .await?;
+        right_keys.sort();
+        Ok(right_keys)
+    })
+}
+
 /// Role keys of several users at once.
 pub async fn roles_of_users(db: &Db, users: &[i64]) -> Result<BTreeMap<i64, Vec<String>>, DbError> {
     let pairs: Vec<(i64, String)> = db_run!(db, |conn| {
