@@ -41,6 +41,25 @@ pub enum Command {
         #[arg(long, env = "PARLEY_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Fill a fresh database for the load generator (`cargo xtask bench`).
+    #[command(hide = true)]
+    BenchFixture {
+        /// Users to create, each with a session.
+        #[arg(long)]
+        users: usize,
+        /// Friend pairs (users 2i and 2i+1).
+        #[arg(long, default_value_t = 0)]
+        pairs: usize,
+        /// Members of one group (0: no group).
+        #[arg(long, default_value_t = 0)]
+        group_size: usize,
+        /// Messages pre-filled into one more pair's conversation (0: none).
+        #[arg(long, default_value_t = 0)]
+        history: usize,
+        /// Where to write the fixture's JSON.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Settings read from the environment or flags.

@@ -65,6 +65,22 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 println!("{username} exists; the admin role was granted (password unchanged)");
             }
         }
+        Command::BenchFixture {
+            users,
+            pairs,
+            group_size,
+            history,
+            out,
+        } => {
+            let db = server::serve::open(&config).await?;
+            let spec = server::bench_fixture::Spec {
+                users,
+                pairs,
+                group_size,
+                history,
+            };
+            server::bench_fixture::run(&db, spec, &out).await?;
+        }
         Command::Serve => {
             let db = server::serve::open(&config).await?;
             let listener = tokio::net::TcpListener::bind(config.addr)

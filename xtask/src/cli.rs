@@ -1,5 +1,6 @@
 //! The command line of `cargo xtask`: parsing it into a [`Task`], and the usage text.
 
+use crate::tasks::bench::Options as BenchOptions;
 use crate::tasks::test::Options;
 
 /// What `cargo xtask …` was asked to do.
@@ -14,6 +15,8 @@ pub enum Task {
     },
     /// Run the checks.
     Test(Options),
+    /// Measure a release build under load.
+    Bench(BenchOptions),
     /// Internal: print the banner once the server at this address answers, unless the
     /// server process (the given pid) is gone.
     Announce {
@@ -37,6 +40,10 @@ Tasks:
   test [--no-e2e] [--no-lint]  cargo fmt --check, clippy (native and wasm), the unit and
                                integration tests (on SQLite, and on PostgreSQL when it answers),
                                then the Playwright tests in headless Chromium
+  bench [--quick] [--postgres] build the release server and the load generator, fill a fresh
+                               database and measure memory, latency, throughput and wasm size
+                               (table on screen, figures in target/bench/results.json; --quick
+                               in under 3 minutes once built; --postgres on 127.0.0.1:5432)
   help                         print this text
 
 Environment:
@@ -78,6 +85,18 @@ pub fn parse(args: &[String]) -> Result<Task, String> {
                 }
             }
             Ok(Task::Test(options))
+        }
+        "bench" => {
+            let mut options = BenchOptions::default();
+            for arg in rest {
+                match arg.as_str() {
+                    "--quick" => options.quick = true,
+                    "--postgres" => options.postgres = true,
+                    "--help" | "-h" => return Ok(Task::Help),
+                    other => return Err(format!("unknown option for bench: {other}")),
+                }
+            }
+            Ok(Task::Bench(options))
         }
         crate::tasks::run::ANNOUNCE => match rest {
             [addr, pid] => pid
@@ -122,6 +141,17 @@ mod tests {
                 e2e: false
             }))
         );
+        assert_eq!(
+            parse(&args("bench")),
+            Ok(Task::Bench(BenchOptions::default()))
+        );
+        assert_eq!(
+            parse(&args("bench --quick --postgres")),
+            Ok(Task::Bench(BenchOptions {
+                quick: true,
+                postgres: true
+            }))
+        );
         assert_eq!(parse(&args("--help")), Ok(Task::Help));
         assert_eq!(parse(&args("test -h")), Ok(Task::Help));
     }
@@ -129,7 +159,8 @@ mod tests {
     #[test]
     fn rejects_what_it_does_not_know() {
         assert!(parse(&[]).is_err());
-        assert!(parse(&args("bench")).is_err());
+        assert!(parse(&args("bench --slow")).is_err());
+        assert!(parse(&args("deploy")).is_err());
         assert!(parse(&args("run --fast")).is_err());
         assert!(parse(&args("test --e2e-only")).is_err());
     }

@@ -1,7 +1,7 @@
 //! `cargo xtask`: Parley's developer and CI entry points.
 //!
 //! `cargo xtask run` builds and serves Parley with demo accounts; `cargo xtask test` runs every
-//! check CI runs. Standard library only, so it builds in seconds.
+//! check CI runs; `cargo xtask bench` measures a release build under load. Standard library only, so it builds in seconds.
 
 mod cli;
 mod demo;
@@ -40,6 +40,9 @@ fn main() -> ExitCode {
         Task::Announce { addr, server_pid } => tasks::run::announce(&addr, server_pid),
         Task::Run { release } => {
             paths::Paths::discover().and_then(|paths| tasks::run::run(&paths, release))
+        }
+        Task::Bench(options) => {
+            paths::Paths::discover().and_then(|paths| tasks::bench::bench(&paths, options))
         }
         Task::Test(options) => {
             paths::Paths::discover().and_then(|paths| tasks::test::test(&paths, options))

@@ -1,5 +1,6 @@
 //! The tasks behind `cargo xtask <task>`.
 
+pub mod bench;
 pub mod run;
 pub mod test;
 

@@ -36,6 +36,7 @@ pub fn test(paths: &Paths, options: Options) -> Result<()> {
         lint(paths)?;
     }
     unit_and_integration(paths)?;
+    super::bench::correctness(paths)?;
     if options.e2e {
         end_to_end(paths)?;
     }
