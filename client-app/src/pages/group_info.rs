@@ -70,6 +70,7 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 fn GroupDetails(info: GroupInfo) -> impl IntoView {
     let i18n = use_i18n();
+    let hydrated = use_hydrated();
     let session = use_session();
     let store = use_store();
     let id = info.id;
@@ -126,7 +127,8 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
     });
     let dissolved = Memo::new(move |_| info.with(|i| i.dissolved));
     let manages = Memo::new(move |_| my_role.get().manages() && !dissolved.get());
-    let muted_all = Signal::derive(move || info.with(|i| i.muted_all));
+    // A memo: a background refresh with the same value must not reset the switch under a click.
+    let muted_all = Memo::new(move |_| info.with(|i| i.muted_all));
     let requests = Memo::new(move |_| {
         store.group_requests.with(|list| {
             list.iter()
@@ -188,10 +190,11 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
                 <A href=format!("/group/{id}/invite") attr:class="cell">
                     <span>{i18n.tr(Key::InviteMembers)}</span>
                 </A>
-                <MuteAllSwitch muted=muted_all op/>
+                <MuteAllSwitch muted=muted_all.into() op/>
                 <button
                     type="button"
                     class="cell cell-button"
+                    disabled=move || !hydrated.get()
                     aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|e| *e = !*e)
                 >
@@ -282,6 +285,7 @@ fn LeaveOrDissolve(
     info: RwSignal<GroupInfo>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let hydrated = use_hydrated();
     let store = use_store();
     let navigate = use_navigate();
     let leave = Action::new(move |_: &()| leave_group(id));
@@ -314,7 +318,7 @@ fn LeaveOrDissolve(
                         <button
                             type="button"
                             class="button danger block"
-                            disabled=move || dissolve.pending().get()
+                            disabled=move || !hydrated.get() || dissolve.pending().get()
                             on:click=move |_| {
                                 let sure = web_sys::window()
                                     .and_then(|w| w.confirm_with_message(i18n.t(Key::ConfirmDissolve)).ok())
@@ -333,7 +337,7 @@ fn LeaveOrDissolve(
                         <button
                             type="button"
                             class="button danger block"
-                            disabled=move || leave.pending().get()
+                            disabled=move || !hydrated.get() || leave.pending().get()
                             on:click=move |_| {
                                 leave.dispatch(());
                             }
