@@ -5,8 +5,9 @@ use shared::AppError;
 use shared::api::groups::respond_group_request;
 use shared::i18n::Key;
 use shared::model::GroupRequest;
-use shared::ui::{use_hydrated, use_i18n};
+use shared::ui::use_i18n;
 
+use crate::components::answer::AnswerButtons;
 use crate::components::status::ErrorAlert;
 use crate::store::use_store;
 
@@ -22,7 +23,6 @@ pub fn GroupRequestRow(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let store = use_store();
-    let hydrated = use_hydrated();
     let id = request.id;
     let respond = Action::new(move |accept: &bool| respond_group_request(id, *accept));
     Effect::new(move |_| {
@@ -53,28 +53,12 @@ pub fn GroupRequestRow(
                 </p>
                 <ErrorAlert error/>
             </div>
-            <div class="request-actions">
-                <button
-                    type="button"
-                    class="button primary small"
-                    disabled=move || !hydrated.get() || respond.pending().get()
-                    on:click=move |_| {
-                        respond.dispatch(true);
-                    }
-                >
-                    {i18n.tr(Key::Accept)}
-                </button>
-                <button
-                    type="button"
-                    class="button small"
-                    disabled=move || !hydrated.get() || respond.pending().get()
-                    on:click=move |_| {
-                        respond.dispatch(false);
-                    }
-                >
-                    {i18n.tr(Key::Decline)}
-                </button>
-            </div>
+            <AnswerButtons
+                pending=respond.pending()
+                on_answer=Callback::new(move |accept| {
+                    respond.dispatch(accept);
+                })
+            />
         </li>
     }
 }

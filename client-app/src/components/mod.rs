@@ -1,8 +1,10 @@
 //! Small reusable pieces of the client UI.
 
+pub mod answer;
 pub mod badge;
 pub mod emoji;
 pub mod group_request;
 pub mod icons;
 pub mod lang_toggle;
+pub mod note_form;
 pub mod status;

@@ -10,6 +10,7 @@ use shared::i18n::Key;
 use shared::model::{Relation, UserCard};
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::note_form::NoteForm;
 use crate::components::status::{ErrorAlert, LoadingPanel};
 use crate::pages::group_search::GroupResults;
 use crate::store::use_store;
@@ -144,7 +145,6 @@ fn ResultRow(card: UserCard) -> impl IntoView {
     let hydrated = use_hydrated();
     let relation = RwSignal::new(card.relation);
     let open = RwSignal::new(false);
-    let note = RwSignal::new(String::new());
     let user_id = card.id;
     let send = Action::new(move |n: &String| send_friend_request(user_id, n.clone()));
     Effect::new(move |_| {
@@ -190,30 +190,13 @@ fn ResultRow(card: UserCard) -> impl IntoView {
                 }}
             </div>
             <Show when=move || open.get()>
-                <form
-                    class="note-form"
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        send.dispatch(note.get_untracked());
-                    }
-                >
-                    <label for=note_id.clone()>{i18n.tr(Key::FieldNote)}</label>
-                    <input
-                        id=note_id.clone()
-                        maxlength="100"
-                        prop:value=move || note.get()
-                        on:input=move |ev| note.set(event_target_value(&ev))
-                    />
-                    <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="button primary small"
-                            disabled=move || !hydrated.get() || send.pending().get()
-                        >
-                            {i18n.tr(Key::Send)}
-                        </button>
-                    </div>
-                </form>
+                <NoteForm
+                    id=note_id.clone()
+                    pending=send.pending()
+                    on_send=Callback::new(move |note| {
+                        send.dispatch(note);
+                    })
+                />
             </Show>
             <ErrorAlert error/>
         </li>

@@ -9,6 +9,7 @@ use shared::i18n::Key;
 use shared::model::GroupCard;
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::note_form::NoteForm;
 use crate::components::status::ErrorAlert;
 
 /// The result list (or "no results").
@@ -35,7 +36,6 @@ fn GroupResultRow(card: GroupCard) -> impl IntoView {
     let hydrated = use_hydrated();
     let open = RwSignal::new(false);
     let sent = RwSignal::new(false);
-    let note = RwSignal::new(String::new());
     let group_id = card.id;
     let ask = Action::new(move |n: &String| request_join_group(group_id, n.clone()));
     Effect::new(move |_| {
@@ -93,30 +93,13 @@ fn GroupResultRow(card: GroupCard) -> impl IntoView {
                 }}
             </div>
             <Show when=move || open.get()>
-                <form
-                    class="note-form"
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        ask.dispatch(note.get_untracked());
-                    }
-                >
-                    <label for=note_id.clone()>{i18n.tr(Key::FieldNote)}</label>
-                    <input
-                        id=note_id.clone()
-                        maxlength="100"
-                        prop:value=move || note.get()
-                        on:input=move |ev| note.set(event_target_value(&ev))
-                    />
-                    <div class="form-actions">
-                        <button
-                            type="submit"
-                            class="button primary small"
-                            disabled=move || !hydrated.get() || ask.pending().get()
-                        >
-                            {i18n.tr(Key::Send)}
-                        </button>
-                    </div>
-                </form>
+                <NoteForm
+                    id=note_id.clone()
+                    pending=ask.pending()
+                    on_send=Callback::new(move |note| {
+                        ask.dispatch(note);
+                    })
+                />
             </Show>
             <ErrorAlert error/>
         </li>

@@ -7,8 +7,9 @@ use shared::AppError;
 use shared::api::contacts::respond_friend_request;
 use shared::i18n::Key;
 use shared::model::{FriendRequest, RequestStatus};
-use shared::ui::{use_hydrated, use_i18n};
+use shared::ui::use_i18n;
 
+use crate::components::answer::AnswerButtons;
 use crate::components::group_request::GroupRequestRow;
 use crate::components::status::{EmptyState, ErrorAlert};
 use crate::store::use_store;
@@ -63,7 +64,6 @@ pub fn NewFriendsPage() -> impl IntoView {
 fn RequestRow(request: FriendRequest, incoming: bool) -> impl IntoView {
     let i18n = use_i18n();
     let store = use_store();
-    let hydrated = use_hydrated();
     let other = if incoming {
         request.from.clone()
     } else {
@@ -104,28 +104,12 @@ fn RequestRow(request: FriendRequest, incoming: bool) -> impl IntoView {
             {match (status, incoming) {
                 (RequestStatus::Pending, true) => {
                     view! {
-                        <div class="request-actions">
-                            <button
-                                type="button"
-                                class="button primary small"
-                                disabled=move || !hydrated.get() || respond.pending().get()
-                                on:click=move |_| {
-                                    respond.dispatch(true);
-                                }
-                            >
-                                {i18n.tr(Key::Accept)}
-                            </button>
-                            <button
-                                type="button"
-                                class="button small"
-                                disabled=move || !hydrated.get() || respond.pending().get()
-                                on:click=move |_| {
-                                    respond.dispatch(false);
-                                }
-                            >
-                                {i18n.tr(Key::Decline)}
-                            </button>
-                        </div>
+                        <AnswerButtons
+                            pending=respond.pending()
+                            on_answer=Callback::new(move |accept| {
+                                respond.dispatch(accept);
+                            })
+                        />
                     }
                         .into_any()
                 }

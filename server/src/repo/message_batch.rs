@@ -68,18 +68,18 @@ impl MessageWriter {
 async fn run(db: Db, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
     let mut batch: Vec<(NewMessage, Reply)> = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let items: Vec<NewMessage> = batch.iter().map(|(m, _)| m.clone()).collect();
+        let (items, replies): (Vec<NewMessage>, Vec<Reply>) = batch.drain(..).unzip();
         match write_batch(&db, &items).await {
             Ok(results) => {
-                for ((_, reply), result) in batch.drain(..).zip(results) {
+                for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
                 }
             }
             // Something in the batch failed (a conversation gone, a race with another node):
             // store each send on its own so that only the faulty one sees the error.
             Err(_) => {
-                for (message, reply) in batch.drain(..) {
-                    let _ = reply.send(insert_one(&db, &message).await);
+                for (message, reply) in items.iter().zip(replies) {
+                    let _ = reply.send(insert_one(&db, message).await);
                 }
             }
         }
