@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod bench_fixture;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod http;

@@ -1,5 +1,8 @@
 //! Accounts: sign-up, log-in, sessions, profile and password.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use async_trait::async_trait;
 use shared::api::accounts::AccountsApi;
 use shared::api::{Auth, Caller};
@@ -20,23 +23,42 @@ use crate::time::now_ms;
 /// right (disabled) no longer authenticates anyone.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<(Auth, bool)>, DbError> {
     let now = now_ms();
-    let Some(live) = sessions::find_live(&state.db, &token::hash_token(token), now).await? else {
-        return Ok(None);
+    let hash = token::hash_token(token);
+    let cache = &state.hub.caches().sessions;
+    let session = match cache.get(&hash) {
+        Some(session) => session,
+        None => {
+            let epoch = cache.epoch();
+            let Some(live) = sessions::find_live(&state.db, &hash, now).await? else {
+                return Ok(None);
+            };
+            let user = UserId(live.user_id);
+            let session = Arc::new(sessions::CachedSession {
+                session_id: SessionId(live.id),
+                user_id: user,
+                username: live.username,
+                rights: rbac::rights_of(&state.db, user).await?,
+                last_seen_at: AtomicI64::new(live.last_seen_at),
+            });
+            cache.insert(hash, session.clone(), epoch);
+            session
+        }
     };
-    let user = UserId(live.user_id);
-    let rights = rbac::rights_of(&state.db, user).await?;
-    if !rights.iter().any(|r| r == rights::LOGIN) {
+    let last_seen_at = session.last_seen_at.load(Ordering::Relaxed);
+    if last_seen_at + sessions::TTL_MS <= now || !session.rights.iter().any(|r| r == rights::LOGIN)
+    {
         return Ok(None);
     }
-    let touched = now - live.last_seen_at > sessions::TOUCH_EVERY_MS;
+    let touched = now - last_seen_at > sessions::TOUCH_EVERY_MS;
     if touched {
-        sessions::touch(&state.db, live.id, now).await?;
+        sessions::touch(&state.db, session.session_id.0, now).await?;
+        session.last_seen_at.store(now, Ordering::Relaxed);
     }
     let auth = Auth {
-        user_id: user,
-        session_id: SessionId(live.id),
-        username: live.username,
-        rights,
+        user_id: session.user_id,
+        session_id: session.session_id,
+        username: session.username.clone(),
+        rights: session.rights.clone(),
     };
     Ok(Some((auth, touched)))
 }

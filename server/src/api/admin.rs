@@ -7,7 +7,21 @@ use shared::model::{AdminUser, Page, RightInfo, RoleInfo};
 use shared::{AppError, rights};
 
 use super::Api;
+use crate::cache::Invalidation;
 use crate::repo::{rbac, users};
+use crate::state::AppState;
+
+/// Replaces every role of `user` by `role_key` (`false` if no such role), effective from the
+/// user's next request on every node. The one path for changing a user's roles.
+pub async fn set_only_role(
+    state: &AppState,
+    user: shared::ids::UserId,
+    role_key: &str,
+) -> Result<bool, AppError> {
+    let done = rbac::set_only_role(&state.db, user, role_key).await?;
+    state.hub.invalidate(Invalidation::User(user));
+    Ok(done)
+}
 
 #[async_trait]
 impl AdminApi for Api {

@@ -10,6 +10,7 @@ use shared::model::{Friend, FriendRequest, UserCard};
 use shared::{AppError, rights, validate};
 
 use super::Api;
+use crate::cache::Invalidation;
 use crate::repo::contacts::{self as repo, RequestRow};
 use crate::repo::users;
 use crate::time::now_ms;
@@ -71,8 +72,12 @@ impl Api {
         Ok(())
     }
 
-    /// Tells `users` their friend lists changed.
+    /// Tells `users` their friend lists changed, after dropping the cached access to their
+    /// direct conversations (who may write there depends on the friendship).
     fn notify_contacts(&self, users: &[UserId]) {
+        self.state
+            .hub
+            .invalidate(Invalidation::Friendships(users.to_vec()));
         self.state.hub.send_to(users, &ServerEvent::ContactsChanged);
     }
 

@@ -13,6 +13,7 @@ use shared::model::{
 use shared::{AppError, rights, validate};
 
 use super::Api;
+use crate::cache::Invalidation;
 use crate::repo::groups::{self as repo, GroupRow, RequestRow};
 use crate::repo::{contacts, messages, users};
 use crate::time::now_ms;
@@ -98,7 +99,8 @@ impl Api {
     }
 
     /// Writes a notice into the group's conversation and tells every member (and `also`, e.g.
-    /// someone who just left) that the group changed.
+    /// someone who just left) that the group changed. Every change to a group's members, roles
+    /// or mutes ends here after its commit, which is where the cached access is dropped.
     async fn do_notice(
         &self,
         group: &GroupRow,
@@ -106,6 +108,9 @@ impl Api {
         also: &[UserId],
     ) -> Result<(), AppError> {
         let conversation = conversation(group);
+        self.state
+            .hub
+            .invalidate(Invalidation::Conversation(conversation));
         let message = messages::insert_system(
             &self.state.db,
             conversation,
@@ -578,6 +583,10 @@ impl GroupsApi for Api {
         if group.dissolved_at.is_none() {
             self.do_notice(&group, SystemNotice::MemberLeft { user: me }, &[me])
                 .await?;
+        } else {
+            self.state
+                .hub
+                .invalidate(Invalidation::Conversation(conversation(&group)));
         }
         Ok(())
     }

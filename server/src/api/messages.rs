@@ -1,6 +1,8 @@
 //! Conversations and messages: sending with deduplication and per-conversation seq, history,
 //! read cursors and the conversation list.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use shared::api::Caller;
 use shared::api::messages::MessagesApi;
@@ -12,23 +14,26 @@ use shared::{AppError, rights, validate};
 
 use super::Api;
 use crate::repo::message_batch::NewMessage;
-use crate::repo::messages::{self as repo, Membership, Stored};
+use crate::repo::messages::{self as repo, ConversationAccess, Stored};
+use crate::state::AppState;
 use crate::time::now_ms;
 
 /// Default history page size.
 const DEFAULT_PAGE: u32 = 50;
 
 impl Api {
-    /// The caller's membership of `conversation`, or `forbidden` (a non-member learns nothing,
-    /// not even whether the conversation exists).
-    async fn access_conversation(
+    /// The access data of `conversation` if `user` is a member, or `forbidden` (a non-member
+    /// learns nothing, not even whether the conversation exists). Served from the cache.
+    pub(crate) async fn access_conversation(
         &self,
         user: UserId,
         conversation: ConversationId,
-    ) -> Result<Membership, AppError> {
-        repo::membership(&self.state.db, conversation, user)
-            .await?
-            .ok_or(AppError::Forbidden)
+    ) -> Result<Arc<ConversationAccess>, AppError> {
+        let access = conversation_access(&self.state, conversation).await?;
+        match access {
+            Some(access) if access.member(user).is_some() => Ok(access),
+            _ => Err(AppError::Forbidden),
+        }
     }
 
     /// Validates a send: `speak` right, membership, an open friendship, a well-formed body.
@@ -50,21 +55,43 @@ impl Api {
                 return Err(AppError::invalid("body", Invalid::OutOfRange));
             }
         };
-        let membership = self.access_conversation(me, conversation).await?;
-        if membership.kind == "direct" && !membership.friends {
+        let access = self.access_conversation(me, conversation).await?;
+        let Some(member) = access.member(me) else {
             return Err(AppError::Forbidden);
-        }
-        if let Some((muted_all, dissolved)) = membership.group {
-            let manager = shared::model::GroupRole::parse(&membership.role).manages();
-            if dissolved || (muted_all && !manager) {
-                return Err(AppError::Muted { until: None });
-            }
-            if let Some(until) = membership.muted_until.filter(|t| *t > now_ms()) {
-                return Err(AppError::Muted { until: Some(until) });
+        };
+        match access.group {
+            None if !member.friends => return Err(AppError::Forbidden),
+            None => {}
+            Some((muted_all, dissolved)) => {
+                if dissolved || (muted_all && !member.role.manages()) {
+                    return Err(AppError::Muted { until: None });
+                }
+                if let Some(until) = member.muted_until.filter(|t| *t > now_ms()) {
+                    return Err(AppError::Muted { until: Some(until) });
+                }
             }
         }
         Ok((me, body))
     }
+}
+
+/// The access data of `conversation` (from the cache, loaded on a miss), or `None` when it
+/// does not exist.
+pub(crate) async fn conversation_access(
+    state: &AppState,
+    conversation: ConversationId,
+) -> Result<Option<Arc<ConversationAccess>>, AppError> {
+    let cache = &state.hub.caches().conversations;
+    if let Some(access) = cache.get(&conversation) {
+        return Ok(Some(access));
+    }
+    let epoch = cache.epoch();
+    let Some(access) = repo::access(&state.db, conversation).await? else {
+        return Ok(None);
+    };
+    let access = Arc::new(access);
+    cache.insert(conversation, access.clone(), epoch);
+    Ok(Some(access))
 }
 
 #[async_trait]
@@ -149,9 +176,10 @@ impl MessagesApi for Api {
         match stored {
             Stored::New(message) => {
                 // After the commit: every device of every member, the sender's other devices too.
-                let members = repo::members(&self.state.db, conversation_id).await?;
+                let receivers = conversation_access(&self.state, conversation_id).await?;
+                let members = receivers.as_deref().map_or(&[][..], |a| a.member_ids());
                 self.state.hub.send_to(
-                    &members,
+                    members,
                     &ServerEvent::Message {
                         message: message.clone(),
                     },
@@ -217,20 +245,14 @@ impl MessagesApi for Api {
         if seq < 0 {
             return Err(AppError::invalid("seq", Invalid::OutOfRange));
         }
-        let membership = self.access_conversation(me, conversation_id).await?;
-        repo::mark_read(
-            &self.state.db,
-            conversation_id,
-            me,
-            seq,
-            membership.last_seq,
-        )
-        .await?;
+        self.access_conversation(me, conversation_id).await?;
+        let last_seq = repo::last_seq(&self.state.db, conversation_id).await?;
+        repo::mark_read(&self.state.db, conversation_id, me, seq, last_seq).await?;
         self.state.hub.send_to(
             &[me],
             &ServerEvent::ReadCursor {
                 conversation_id,
-                seq: seq.min(membership.last_seq),
+                seq: seq.min(last_seq),
             },
         );
         Ok(())

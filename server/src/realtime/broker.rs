@@ -16,6 +16,7 @@ use shared::ids::{SessionId, UserId};
 use tokio::sync::mpsc;
 
 use super::hub::{Hub, Registration};
+use crate::cache::{Caches, Invalidation};
 
 /// Publications waiting for Redis; when Redis stalls, further ones are dropped (and counted).
 const PUBLISH_QUEUE: usize = 10_000;
@@ -35,6 +36,8 @@ enum Envelope {
         user: UserId,
         keep: Option<SessionId>,
     },
+    /// Drop cached entries.
+    Invalidate(Invalidation),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -43,9 +46,11 @@ struct Wire {
     envelope: Envelope,
 }
 
-/// The realtime layer of one node: its hub, and the link to the other nodes when configured.
+/// The realtime layer of one node: its hub, its caches, and the link to the other nodes when
+/// configured (which carries events, ended sessions and cache invalidations).
 pub struct Realtime {
     hub: Arc<Hub>,
+    caches: Arc<Caches>,
     node: u64,
     publish: Option<mpsc::Sender<String>>,
 }
@@ -55,6 +60,7 @@ impl Realtime {
     pub fn local() -> Self {
         Self {
             hub: Arc::default(),
+            caches: Arc::default(),
             node: 0,
             publish: None,
         }
@@ -66,6 +72,7 @@ impl Realtime {
         let mut conn = client.get_multiplexed_async_connection().await?;
         let node = rand::random::<u64>();
         let hub: Arc<Hub> = Arc::default();
+        let caches: Arc<Caches> = Arc::default();
         let (tx, mut rx) = mpsc::channel::<String>(PUBLISH_QUEUE);
         let publish_channel = channel.to_owned();
         tokio::spawn(async move {
@@ -80,6 +87,7 @@ impl Realtime {
             client,
             channel: channel.to_owned(),
             hub: hub.clone(),
+            caches: caches.clone(),
             node,
         };
         // Subscribe before returning, so nothing published after start-up is missed.
@@ -88,6 +96,7 @@ impl Realtime {
         tracing::info!(node, channel, "realtime fan-out through redis");
         Ok(Self {
             hub,
+            caches,
             node,
             publish: Some(tx),
         })
@@ -129,8 +138,12 @@ impl Realtime {
         }
     }
 
-    /// Closes the connections of these sessions, on every node.
+    /// Ends these sessions on every node: their cached lookups and their connections.
     pub fn close_sessions(&self, user: UserId, sessions: &[SessionId]) {
+        self.caches.apply(&Invalidation::Sessions {
+            user,
+            sessions: sessions.to_vec(),
+        });
         self.hub.close_sessions(user, sessions);
         self.share(Envelope::CloseSessions {
             user,
@@ -138,10 +151,27 @@ impl Realtime {
         });
     }
 
-    /// Closes every connection of `user` except those of `keep`, on every node.
+    /// Ends every session of `user` except `keep` on every node: their cached lookups and
+    /// their connections.
     pub fn close_user_except(&self, user: UserId, keep: Option<SessionId>) {
+        self.caches
+            .apply(&Invalidation::UserSessionsExcept { user, keep });
         self.hub.close_user_except(user, keep);
         self.share(Envelope::CloseUserExcept { user, keep });
+    }
+
+    /// The node's caches (sessions, conversation access).
+    pub fn caches(&self) -> &Caches {
+        &self.caches
+    }
+
+    /// Drops cached entries that `change` makes stale, on every node. Call after the commit
+    /// of the change, before telling anyone about it.
+    pub fn invalidate(&self, change: Invalidation) {
+        self.caches.apply(&change);
+        if self.publish.is_some() {
+            self.share(Envelope::Invalidate(change));
+        }
     }
 
     /// Live connections on this node.
@@ -154,6 +184,7 @@ struct Subscriber {
     client: redis::Client,
     channel: String,
     hub: Arc<Hub>,
+    caches: Arc<Caches>,
     node: u64,
 }
 
@@ -173,6 +204,8 @@ impl Subscriber {
                 Some(p) => p,
                 None => match self.subscribe().await {
                     Ok(p) => {
+                        // Invalidations published while the link was down are lost.
+                        self.caches.clear();
                         tracing::info!("redis subscription restored");
                         backoff = Duration::from_millis(200);
                         p
@@ -200,8 +233,19 @@ impl Subscriber {
     fn apply(&self, envelope: Envelope) {
         match envelope {
             Envelope::Event { users, frame } => self.hub.send_frame(&users, Utf8Bytes::from(frame)),
-            Envelope::CloseSessions { user, sessions } => self.hub.close_sessions(user, &sessions),
-            Envelope::CloseUserExcept { user, keep } => self.hub.close_user_except(user, keep),
+            Envelope::CloseSessions { user, sessions } => {
+                self.caches.apply(&Invalidation::Sessions {
+                    user,
+                    sessions: sessions.clone(),
+                });
+                self.hub.close_sessions(user, &sessions);
+            }
+            Envelope::CloseUserExcept { user, keep } => {
+                self.caches
+                    .apply(&Invalidation::UserSessionsExcept { user, keep });
+                self.hub.close_user_except(user, keep);
+            }
+            Envelope::Invalidate(change) => self.caches.apply(&change),
         }
     }
 }

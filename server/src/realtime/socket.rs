@@ -146,11 +146,10 @@ async fn answer(state: &AppState, auth: &Auth, text: &str) -> Vec<WsMessage> {
 async fn resume(state: &AppState, auth: &Auth, cursors: &[Cursor]) -> Vec<ServerEvent> {
     let mut events = Vec::new();
     for cursor in cursors {
-        let membership =
-            messages::membership(&state.db, cursor.conversation_id, auth.user_id).await;
-        match membership {
-            Ok(Some(_)) => {}
-            Ok(None) => continue,
+        let access = crate::api::messages::conversation_access(state, cursor.conversation_id).await;
+        match access {
+            Ok(Some(access)) if access.member(auth.user_id).is_some() => {}
+            Ok(_) => continue,
             Err(e) => {
                 tracing::error!(error = %e, "resume: membership lookup failed");
                 events.push(ServerEvent::Resync {

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use shared::ids::{ConversationId, MessageId, UserId};
-use shared::model::{Message, MessageBody};
+use shared::model::{GroupRole, Message, MessageBody};
 
 use crate::db::schema::{
     chat_groups, contacts, conversation_members, conversations, messages, users,
@@ -52,49 +52,70 @@ fn to_message(row: MessageRow) -> Option<Message> {
     }
 }
 
-/// The caller's membership of a conversation.
-#[derive(Debug, Clone)]
-pub struct Membership {
-    /// `direct` or `group`.
-    pub kind: String,
-    /// For a direct conversation, whether the two are still friends.
-    pub friends: bool,
-    /// The newest seq.
-    pub last_seq: i64,
-    /// The member's role (`member` in direct conversations).
-    pub role: String,
-    /// The member's speaking mute.
+/// One member's standing in a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberAccess {
+    /// The member.
+    pub user: UserId,
+    /// Their role (`member` in direct conversations).
+    pub role: GroupRole,
+    /// Their speaking mute.
     pub muted_until: Option<i64>,
-    /// For a group: `(muted_all, dissolved)`.
-    pub group: Option<(bool, bool)>,
+    /// In a direct conversation, whether they still count the other as a friend.
+    pub friends: bool,
 }
 
-/// `user`'s membership of `conversation`, or `None` when not a member.
-pub async fn membership(
+/// Who may read and write a conversation: what every send and read checks, kept in memory
+/// (see [`crate::cache`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationAccess {
+    /// For a group: `(muted_all, dissolved)`; `None` for a direct conversation.
+    pub group: Option<(bool, bool)>,
+    /// The members, by user id.
+    members: Vec<MemberAccess>,
+    /// Their ids, in the same order (who receives its events).
+    ids: Vec<UserId>,
+}
+
+impl ConversationAccess {
+    /// Whether this is a direct (two-person) conversation.
+    pub fn is_direct(&self) -> bool {
+        self.group.is_none()
+    }
+
+    /// `user`'s standing, or `None` for a non-member.
+    pub fn member(&self, user: UserId) -> Option<&MemberAccess> {
+        self.ids
+            .binary_search(&user)
+            .ok()
+            .and_then(|i| self.members.get(i))
+    }
+
+    /// Every member (the receivers of the conversation's events).
+    pub fn member_ids(&self) -> &[UserId] {
+        &self.ids
+    }
+}
+
+/// The access data of `conversation`, or `None` when it does not exist: two queries (the
+/// conversation with its group, the members with their friendship).
+pub async fn access(
     db: &Db,
     conversation: ConversationId,
-    user: UserId,
-) -> Result<Option<Membership>, DbError> {
-    db_run!(db, |conn| {
-        let row: Option<(String, i64, String, Option<i64>)> = conversation_members::table
-            .inner_join(conversations::table)
-            .filter(conversation_members::conversation_id.eq(conversation.0))
-            .filter(conversation_members::user_id.eq(user.0))
-            .select((
-                conversations::kind,
-                conversations::last_seq,
-                conversation_members::role,
-                conversation_members::muted_until,
-            ))
+) -> Result<Option<ConversationAccess>, DbError> {
+    type MemberRow = (i64, String, Option<i64>, Option<i64>);
+    type GroupRow = (bool, Option<i64>);
+    let found: Option<(String, Option<GroupRow>, Vec<MemberRow>)> = db_run!(db, |conn| {
+        let kind: Option<String> = conversations::table
+            .find(conversation.0)
+            .select(conversations::kind)
             .first(conn)
             .await
             .optional()?;
-        let Some((kind, last_seq, role, muted_until)) = row else {
-            return Ok(None);
+        let Some(kind) = kind else {
+            return Ok::<_, DbError>(None);
         };
-        // A direct conversation has no group row and a group one no friendship: one more
-        // query either way.
-        let group: Option<(bool, Option<i64>)> = if kind == "group" {
+        let group: Option<GroupRow> = if kind == "group" {
             chat_groups::table
                 .filter(chat_groups::conversation_id.eq(conversation.0))
                 .select((chat_groups::muted_all, chat_groups::dissolved_at))
@@ -104,25 +125,60 @@ pub async fn membership(
         } else {
             None
         };
-        let friends = if kind == "direct" {
-            let n: i64 = contacts::table
-                .filter(contacts::owner_id.eq(user.0))
-                .filter(contacts::conversation_id.eq(conversation.0))
-                .count()
-                .get_result(conn)
-                .await?;
-            n > 0
-        } else {
-            false
-        };
-        Ok(Some(Membership {
-            kind,
-            friends,
-            last_seq,
-            role,
+        let rows: Vec<MemberRow> = conversation_members::table
+            .left_join(
+                contacts::table.on(contacts::owner_id
+                    .eq(conversation_members::user_id)
+                    .and(contacts::conversation_id.eq(conversation_members::conversation_id))),
+            )
+            .filter(conversation_members::conversation_id.eq(conversation.0))
+            .select((
+                conversation_members::user_id,
+                conversation_members::role,
+                conversation_members::muted_until,
+                contacts::owner_id.nullable(),
+            ))
+            .order(conversation_members::user_id.asc())
+            .load(conn)
+            .await?;
+        Ok::<_, DbError>(Some((kind, group, rows)))
+    })?;
+    let Some((kind, group, rows)) = found else {
+        return Ok(None);
+    };
+    let members: Vec<MemberAccess> = rows
+        .into_iter()
+        .map(|(user, role, muted_until, contact)| MemberAccess {
+            user: UserId(user),
+            role: GroupRole::parse(&role),
             muted_until,
-            group: group.map(|(muted, dissolved)| (muted, dissolved.is_some())),
-        }))
+            friends: contact.is_some(),
+        })
+        .collect();
+    let ids = members.iter().map(|m| m.user).collect();
+    let group = match (kind.as_str(), group) {
+        ("group", Some((muted_all, dissolved))) => Some((muted_all, dissolved.is_some())),
+        // A group conversation without its group row cannot be written to.
+        ("group", None) => Some((true, true)),
+        _ => None,
+    };
+    Ok(Some(ConversationAccess {
+        group,
+        members,
+        ids,
+    }))
+}
+
+/// The newest seq of a conversation (0 when it does not exist).
+pub async fn last_seq(db: &Db, conversation: ConversationId) -> Result<i64, DbError> {
+    db_run!(db, |conn| {
+        Ok(conversations::table
+            .find(conversation.0)
+            .select(conversations::last_seq)
+            .first::<i64>(conn)
+            .await
+            .optional()?
+            .unwrap_or(0))
     })
 }
 

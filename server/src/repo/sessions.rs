@@ -27,6 +27,22 @@ pub struct Live {
     pub last_seen_at: i64,
 }
 
+/// A live session as the session cache keeps it: who it is, what they may do, and when it was
+/// last refreshed in the database.
+#[derive(Debug)]
+pub struct CachedSession {
+    /// The session.
+    pub session_id: SessionId,
+    /// Its user.
+    pub user_id: UserId,
+    /// The user's login name.
+    pub username: String,
+    /// The user's rights (sorted keys).
+    pub rights: Vec<String>,
+    /// When the session was last refreshed in the database (its expiry is this plus [`TTL_MS`]).
+    pub last_seen_at: std::sync::atomic::AtomicI64,
+}
+
 /// Stores a new session.
 pub async fn create(
     db: &Db,

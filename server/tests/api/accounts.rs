@@ -260,12 +260,12 @@ async fn log_out_invalidates_the_token(server: TestServer) {
 async fn role_change_takes_effect_on_the_next_request(server: TestServer) {
     let c = server.signed_up("ivan").await;
     let id = c.me().await.unwrap().id;
-    server::repo::rbac::set_only_role(&server.db, id, ROLE_MUTE)
+    server::api::admin::set_only_role(&server.state, id, ROLE_MUTE)
         .await
         .unwrap();
     let me = c.me().await.unwrap();
     assert!(!me.has_right("speak"));
-    server::repo::rbac::set_only_role(&server.db, id, ROLE_DISABLED)
+    server::api::admin::set_only_role(&server.state, id, ROLE_DISABLED)
         .await
         .unwrap();
     assert!(

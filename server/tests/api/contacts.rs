@@ -248,7 +248,7 @@ async fn adding_friends_needs_the_right(server: TestServer) {
     let carol = server.signed_up("carol").await;
     let carol_id = shared::ids::UserId(id_of(&carol).await);
     // `mute` keeps add_friend: muted users may still manage their contacts.
-    server::repo::rbac::set_only_role(&server.db, carol_id, "mute")
+    server::api::admin::set_only_role(&server.state, carol_id, "mute")
         .await
         .unwrap();
     request(&carol, id_of(&bob).await, "hi").await.unwrap();
@@ -258,7 +258,7 @@ async fn adding_friends_needs_the_right(server: TestServer) {
         .unwrap();
     let dave = server.signed_up("dave").await;
     let dave_id = shared::ids::UserId(id_of(&dave).await);
-    server::repo::rbac::set_only_role(&server.db, dave_id, "reader")
+    server::api::admin::set_only_role(&server.state, dave_id, "reader")
         .await
         .unwrap();
     assert_eq!(

@@ -19,11 +19,11 @@ crate::on_both_backends!(
     transfer_dissolve_and_leave,
 );
 
-async fn id(c: &Client) -> i64 {
+pub(crate) async fn id(c: &Client) -> i64 {
     c.me().await.unwrap().id.0
 }
 
-async fn befriend(a: &Client, b: &Client) {
+pub(crate) async fn befriend(a: &Client, b: &Client) {
     let req: FriendRequest = a
         .call(
             "send_friend_request",
@@ -57,7 +57,12 @@ async fn group_of_three(server: &TestServer) -> (Client, Client, Client, GroupIn
     (o, a, b, g)
 }
 
-async fn say(c: &Client, conv: i64, cid: &str, text: &str) -> Result<Message, (u16, AppError)> {
+pub(crate) async fn say(
+    c: &Client,
+    conv: i64,
+    cid: &str,
+    text: &str,
+) -> Result<Message, (u16, AppError)> {
     c.call(
         "send_message",
         json!({"conversation_id": conv, "client_msg_id": cid, "body": {"type": "text", "text": text}}),
@@ -120,7 +125,7 @@ async fn a_group_of_friends_chats_and_sees_notices(server: TestServer) {
         .await
         .unwrap_err();
     assert_eq!(err.0, 422);
-    server::repo::rbac::set_only_role(&server.db, shared::ids::UserId(id(&a).await), "mute")
+    server::api::admin::set_only_role(&server.state, shared::ids::UserId(id(&a).await), "mute")
         .await
         .unwrap();
     let err = a

@@ -35,6 +35,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestServer {
     pub base: String,
     pub db: Db,
+    /// The node's state, for changes only an administrator makes (e.g. roles).
+    pub state: AppState,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>,
     stop: Option<oneshot::Sender<()>>,
@@ -125,10 +127,11 @@ impl TestServer {
             db_pool: 4,
             limits,
         };
-        let (base, db, stop) = launch(config).await;
+        let (base, state, stop) = launch(config).await;
         Some(Self {
             base,
-            db,
+            db: state.db.clone(),
+            state,
             _dir: dir,
             pg,
             stop: Some(stop),
@@ -175,12 +178,13 @@ impl TestServer {
         if let Some(stop) = a.stop.take() {
             let _ = stop.send(());
         }
-        let (base_a, db_a, stop_a) = launch(node(database.clone(), data_dir.clone())).await;
-        let (base_b, db_b, stop_b) = launch(node(database, data_dir)).await;
-        (a.base, a.db, a.stop) = (base_a, db_a, Some(stop_a));
+        let (base_a, state_a, stop_a) = launch(node(database.clone(), data_dir.clone())).await;
+        let (base_b, state_b, stop_b) = launch(node(database, data_dir)).await;
+        (a.base, a.db, a.state, a.stop) = (base_a, state_a.db.clone(), state_a, Some(stop_a));
         let b = Self {
             base: base_b,
-            db: db_b,
+            db: state_b.db.clone(),
+            state: state_b,
             _dir: tempfile::tempdir().unwrap(),
             pg: None,
             stop: Some(stop_b),
@@ -224,18 +228,18 @@ impl TestServer {
     }
 }
 
-/// Opens the database and serves `config` on a free port: `(base URL, pool, stop switch)`.
-async fn launch(config: Config) -> (String, Db, oneshot::Sender<()>) {
+/// Opens the database and serves `config` on a free port: `(base URL, state, stop switch)`.
+async fn launch(config: Config) -> (String, AppState, oneshot::Sender<()>) {
     let db = server::serve::open(&config).await.unwrap();
     let realtime = server::serve::realtime(&config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(config, db.clone(), realtime);
+    let state = AppState::new(config, db, realtime);
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server::serve::serve(listener, state, async move {
+    tokio::spawn(server::serve::serve(listener, state.clone(), async move {
         let _ = stopped.await;
     }));
-    (base, db, stop)
+    (base, state, stop)
 }
 
 fn rand_suffix() -> u32 {
@@ -395,6 +399,17 @@ impl Ws {
                 Some(Ok(M::Text(t))) => return Some(serde_json::from_str(t.as_str()).unwrap()),
                 Some(Ok(M::Close(_))) | None | Some(Err(_)) => return None,
                 Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// Skips events until `wanted` arrives (each within 5 s); panics if the connection closes.
+    pub async fn wait_for(&mut self, wanted: &ServerEvent) {
+        loop {
+            match self.next_event().await {
+                Some(e) if &e == wanted => return,
+                Some(_) => {}
+                None => panic!("connection closed while waiting for {wanted:?}"),
             }
         }
     }

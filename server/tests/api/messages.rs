@@ -250,7 +250,7 @@ async fn non_members_and_muted_users_are_refused(server: TestServer) {
     assert!(none.is_empty());
     // A muted user (role mute) reads but cannot send, with a clear error.
     let a_id = a.me().await.unwrap().id;
-    server::repo::rbac::set_only_role(&server.db, a_id, "mute")
+    server::api::admin::set_only_role(&server.state, a_id, "mute")
         .await
         .unwrap();
     assert_eq!(
