@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use shared::ids::{ConversationId, SessionId, UserId};
 
+use crate::db::{Db, DbError};
 use crate::repo::messages::ConversationAccess;
 use crate::repo::sessions::CachedSession;
 
@@ -165,6 +166,25 @@ impl Caches {
                 .conversations
                 .invalidate(|_, c| c.is_direct() && users.iter().any(|u| c.member(*u).is_some())),
         }
+    }
+
+    /// The access data of `conversation` (loaded on a miss), or `None` when it does not exist.
+    pub async fn conversation(
+        &self,
+        db: &Db,
+        conversation: ConversationId,
+    ) -> Result<Option<Arc<ConversationAccess>>, DbError> {
+        let cache = &self.conversations;
+        if let Some(access) = cache.get(&conversation) {
+            return Ok(Some(access));
+        }
+        let epoch = cache.epoch();
+        let Some(access) = crate::repo::messages::access(db, conversation).await? else {
+            return Ok(None);
+        };
+        let access = Arc::new(access);
+        cache.insert(conversation, access.clone(), epoch);
+        Ok(Some(access))
     }
 
     /// Drops everything (the link to the other nodes was lost: invalidations may have been).

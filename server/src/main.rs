@@ -6,6 +6,11 @@ use server::seed;
 use server::state::AppState;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc: less time in allocation and less memory lost to fragmentation than the system
+/// allocator under many small, short-lived allocations across threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,leptos=warn"));

@@ -22,15 +22,16 @@ pub struct AppState {
     pub hub: Arc<crate::realtime::Realtime>,
     /// Stores sent messages with group commit.
     pub writer: crate::repo::message_batch::MessageWriter,
-    /// Leptos options of the client app (site root `target/site`, pkg `/pkg`).
-    pub client_options: LeptosOptions,
+    /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as the
+    /// state is cloned for every request.
+    pub client_options: Arc<LeptosOptions>,
     /// Leptos options of the admin app (its own site root, pkg `/admin/pkg`).
-    pub admin_options: LeptosOptions,
+    pub admin_options: Arc<LeptosOptions>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.client_options.clone()
+        LeptosOptions::clone(&state.client_options)
     }
 }
 
@@ -59,8 +60,8 @@ impl AppState {
             limits: Arc::new(Limits::new(config.limits)),
             hub: Arc::new(realtime),
             config: Arc::new(config),
-            client_options,
-            admin_options,
+            client_options: Arc::new(client_options),
+            admin_options: Arc::new(admin_options),
         }
     }
 }

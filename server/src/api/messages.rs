@@ -15,7 +15,6 @@ use shared::{AppError, rights, validate};
 use super::Api;
 use crate::repo::message_batch::NewMessage;
 use crate::repo::messages::{self as repo, ConversationAccess, Stored};
-use crate::state::AppState;
 use crate::time::now_ms;
 
 /// Default history page size.
@@ -29,7 +28,12 @@ impl Api {
         user: UserId,
         conversation: ConversationId,
     ) -> Result<Arc<ConversationAccess>, AppError> {
-        let access = conversation_access(&self.state, conversation).await?;
+        let access = self
+            .state
+            .hub
+            .caches()
+            .conversation(&self.state.db, conversation)
+            .await?;
         match access {
             Some(access) if access.member(user).is_some() => Ok(access),
             _ => Err(AppError::Forbidden),
@@ -73,25 +77,6 @@ impl Api {
         }
         Ok((me, body))
     }
-}
-
-/// The access data of `conversation` (from the cache, loaded on a miss), or `None` when it
-/// does not exist.
-pub(crate) async fn conversation_access(
-    state: &AppState,
-    conversation: ConversationId,
-) -> Result<Option<Arc<ConversationAccess>>, AppError> {
-    let cache = &state.hub.caches().conversations;
-    if let Some(access) = cache.get(&conversation) {
-        return Ok(Some(access));
-    }
-    let epoch = cache.epoch();
-    let Some(access) = repo::access(&state.db, conversation).await? else {
-        return Ok(None);
-    };
-    let access = Arc::new(access);
-    cache.insert(conversation, access.clone(), epoch);
-    Ok(Some(access))
 }
 
 #[async_trait]
@@ -176,7 +161,12 @@ impl MessagesApi for Api {
         match stored {
             Stored::New(message) => {
                 // After the commit: every device of every member, the sender's other devices too.
-                let receivers = conversation_access(&self.state, conversation_id).await?;
+                let receivers = self
+                    .state
+                    .hub
+                    .caches()
+                    .conversation(&self.state.db, conversation_id)
+                    .await?;
                 let members = receivers.as_deref().map_or(&[][..], |a| a.member_ids());
                 self.state.hub.send_to(
                     members,

@@ -148,6 +148,8 @@ macro_rules! db_run {
     };
 }
 
+/// Every SQLite connection's settings: WAL, fsync at checkpoints only, foreign keys, a wait
+/// for the write lock.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{
     LeptosRoutes, generate_route_list, render_app_to_stream_with_context, render_route_with_context,
@@ -29,8 +30,8 @@ pub fn router(state: AppState) -> Router {
 
     let client_options = state.client_options.clone();
     let admin_options = state.admin_options.clone();
-    let client_shell = move || client_app::shell(client_options.clone());
-    let admin_shell = move || admin_app::shell(admin_options.clone());
+    let client_shell = move || client_app::shell(LeptosOptions::clone(&client_options));
+    let admin_shell = move || admin_app::shell(LeptosOptions::clone(&admin_options));
 
     let client_routes = generate_route_list(client_app::App);
     let admin_routes = generate_route_list(admin_app::App);

@@ -2,6 +2,7 @@
 //! at the handshake, refused when `Origin` says another site; then it carries the hub's events
 //! to the client and answers `resume` and `ping` frames.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Extension;
@@ -11,15 +12,20 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use shared::AppError;
-use shared::api::{Auth, Caller};
+use shared::api::Caller;
 use shared::event::{ClientFrame, Cursor, MAX_CURSORS, MAX_RESUME_MESSAGES, ServerEvent};
+use shared::ids::{SessionId, UserId};
 
 use super::hub::Outgoing;
+use crate::db::Db;
 use crate::http::errors::error_response;
 use crate::http::middleware::is_cross_site;
+use crate::realtime::Realtime;
 use crate::repo::messages;
 use crate::state::AppState;
 
+/// A connection's read buffer (tungstenite fills it with zeros before each read).
+const READ_BUFFER: usize = 1024;
 /// Largest frame a client may send.
 const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
 /// How often the server pings.
@@ -40,11 +46,27 @@ pub async fn handler(
     let Some(auth) = caller.auth else {
         return error_response(&AppError::Unauthenticated);
     };
-    ws.read_buffer_size(4 * 1024)
+    // The connection task keeps only what it uses: the pool, the node and who is connected.
+    let link = Link {
+        db: state.db,
+        hub: state.hub,
+        user: auth.user_id,
+        session: auth.session_id,
+    };
+    // Clients send small frames (pings, resumes); a larger one grows the buffer while it lasts.
+    ws.read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |socket| run(state, auth, socket))
+        .on_upgrade(move |socket| run(link, socket))
+}
+
+/// What a connection's task holds.
+struct Link {
+    db: Db,
+    hub: Arc<Realtime>,
+    user: UserId,
+    session: SessionId,
 }
 
 fn frame(event: &ServerEvent) -> Option<WsMessage> {
@@ -54,12 +76,11 @@ fn frame(event: &ServerEvent) -> Option<WsMessage> {
 }
 
 /// Serves one connection until it closes.
-async fn run(state: AppState, auth: Auth, socket: WebSocket) {
-    let mut registration = state.hub.register(auth.user_id, auth.session_id);
+async fn run(link: Link, socket: WebSocket) {
+    let mut registration = link.hub.register(link.user, link.session);
     let (mut sink, mut stream) = socket.split();
-    if let Some(ready) = frame(&ServerEvent::Ready {
-        user_id: auth.user_id,
-    }) && sink.send(ready).await.is_err()
+    if let Some(ready) = frame(&ServerEvent::Ready { user_id: link.user })
+        && sink.send(ready).await.is_err()
     {
         return;
     }
@@ -101,7 +122,8 @@ async fn run(state: AppState, auth: Auth, socket: WebSocket) {
                 last_heard = tokio::time::Instant::now();
                 match incoming {
                     Some(Ok(WsMessage::Text(text))) => {
-                        for reply in answer(&state, &auth, text.as_str()).await {
+                        // Boxed: an idle connection does not carry the answer's state.
+                        for reply in Box::pin(answer(&link, text.as_str())).await {
                             if sink.send(reply).await.is_err() {
                                 return;
                             }
@@ -113,7 +135,7 @@ async fn run(state: AppState, auth: Auth, socket: WebSocket) {
             }
             _ = ping.tick() => {
                 if last_heard.elapsed() > IDLE_LIMIT {
-                    tracing::debug!(user = %auth.user_id, "closing an idle connection");
+                    tracing::debug!(user = %link.user, "closing an idle connection");
                     break;
                 }
                 if sink.send(WsMessage::Ping(Default::default())).await.is_err() {
@@ -125,7 +147,7 @@ async fn run(state: AppState, auth: Auth, socket: WebSocket) {
 }
 
 /// The frames answering one client frame.
-async fn answer(state: &AppState, auth: &Auth, text: &str) -> Vec<WsMessage> {
+async fn answer(link: &Link, text: &str) -> Vec<WsMessage> {
     let events = match serde_json::from_str::<ClientFrame>(text) {
         Ok(ClientFrame::Ping { nonce }) => vec![ServerEvent::Pong { nonce }],
         Ok(ClientFrame::Resume { cursors }) if cursors.len() > MAX_CURSORS => {
@@ -133,7 +155,7 @@ async fn answer(state: &AppState, auth: &Auth, text: &str) -> Vec<WsMessage> {
                 code: "too_many_cursors".into(),
             }]
         }
-        Ok(ClientFrame::Resume { cursors }) => resume(state, auth, &cursors).await,
+        Ok(ClientFrame::Resume { cursors }) => resume(link, &cursors).await,
         Err(_) => vec![ServerEvent::Error {
             code: "bad_frame".into(),
         }],
@@ -143,12 +165,16 @@ async fn answer(state: &AppState, auth: &Auth, text: &str) -> Vec<WsMessage> {
 
 /// Every message newer than each cursor, in seq order, for conversations the user belongs to
 /// (others are skipped silently: no membership, no information).
-async fn resume(state: &AppState, auth: &Auth, cursors: &[Cursor]) -> Vec<ServerEvent> {
+async fn resume(link: &Link, cursors: &[Cursor]) -> Vec<ServerEvent> {
     let mut events = Vec::new();
     for cursor in cursors {
-        let access = crate::api::messages::conversation_access(state, cursor.conversation_id).await;
+        let access = link
+            .hub
+            .caches()
+            .conversation(&link.db, cursor.conversation_id)
+            .await;
         match access {
-            Ok(Some(access)) if access.member(auth.user_id).is_some() => {}
+            Ok(Some(access)) if access.member(link.user).is_some() => {}
             Ok(_) => continue,
             Err(e) => {
                 tracing::error!(error = %e, "resume: membership lookup failed");
@@ -159,7 +185,7 @@ async fn resume(state: &AppState, auth: &Auth, cursors: &[Cursor]) -> Vec<Server
             }
         }
         let limit = MAX_RESUME_MESSAGES + 1;
-        match messages::after(&state.db, cursor.conversation_id, cursor.seq, limit).await {
+        match messages::after(&link.db, cursor.conversation_id, cursor.seq, limit).await {
             Ok(missed) if missed.len() > MAX_RESUME_MESSAGES => events.push(ServerEvent::Resync {
                 conversation_id: Some(cursor.conversation_id),
             }),

@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 // Not the prelude: each backend's branch imports its own `RunQueryDsl`.
 use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::AsyncConnection;
+use diesel_async::pooled_connection::deadpool::Object;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use shared::ids::{ConversationId, UserId};
 use tokio::sync::{mpsc, oneshot};
 
 use super::messages::{MESSAGE_COLUMNS, MessageRow, Stored, insert_one, stored_from};
 use crate::db::schema::{conversations, messages};
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, SqliteConn};
 
 /// At most this many sends share one transaction.
 const MAX_BATCH: usize = 256;
@@ -66,12 +67,44 @@ impl MessageWriter {
     }
 }
 
+/// A pooled connection the writer keeps between batches, so that its page cache (SQLite) or
+/// its prepared statements (PostgreSQL) stay warm.
+enum Held {
+    Sqlite(Object<SqliteConn>),
+    Postgres(Object<AsyncPgConnection>),
+}
+
+impl Held {
+    async fn take(db: &Db) -> Result<Self, DbError> {
+        Ok(match db {
+            Db::Sqlite(pool) => Held::Sqlite(pool.get().await?),
+            Db::Postgres(pool) => Held::Postgres(pool.get().await?),
+        })
+    }
+}
+
 async fn run(db: Db, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
     let mut batch: Vec<(NewMessage, Reply)> = Vec::with_capacity(MAX_BATCH);
+    let mut held: Option<Held> = None;
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (items, replies): (Vec<NewMessage>, Vec<Reply>) = batch.drain(..).unzip();
         let items = Arc::new(items);
-        match write_batch(&db, items.clone()).await {
+        let written = match held.take() {
+            Some(conn) => Ok(conn),
+            None => Held::take(&db).await,
+        };
+        let written = match written {
+            Ok(mut conn) => {
+                let result = write_batch(&mut conn, items.clone()).await;
+                // A failed batch may have left the connection broken: the next takes a new one.
+                if result.is_ok() {
+                    held = Some(conn);
+                }
+                result
+            }
+            Err(e) => Err(e),
+        };
+        match written {
             Ok(results) => {
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
@@ -221,10 +254,9 @@ macro_rules! store_batch {
 /// Stores `items` in one transaction. On SQLite the whole transaction runs in one call on the
 /// blocking pool (one hand-off per batch, not one per statement) and takes the write lock at
 /// its start.
-async fn write_batch(db: &Db, items: Arc<Vec<NewMessage>>) -> Result<Vec<Stored>, DbError> {
-    let rows: Vec<(MessageRow, bool)> = match db {
-        Db::Sqlite(pool) => {
-            let mut conn = pool.get().await?;
+async fn write_batch(conn: &mut Held, items: Arc<Vec<NewMessage>>) -> Result<Vec<Stored>, DbError> {
+    let rows: Vec<(MessageRow, bool)> = match conn {
+        Held::Sqlite(conn) => {
             let items = items.clone();
             conn.spawn_blocking(move |conn| {
                 conn.immediate_transaction(|conn| {
@@ -234,9 +266,8 @@ async fn write_batch(db: &Db, items: Arc<Vec<NewMessage>>) -> Result<Vec<Stored>
             })
             .await?
         }
-        Db::Postgres(pool) => {
+        Held::Postgres(conn) => {
             use diesel_async::RunQueryDsl;
-            let mut conn = pool.get().await?;
             conn.transaction(async |conn| store_batch!(conn, &items, await))
                 .await?
         }
