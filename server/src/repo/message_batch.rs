@@ -71,14 +71,14 @@ impl MessageWriter {
 /// its prepared statements (PostgreSQL) stay warm.
 enum Held {
     Sqlite(Object<SqliteConn>),
-    Postgres(Object<AsyncPgConnection>),
+    Postgres(Box<Object<AsyncPgConnection>>),
 }
 
 impl Held {
     async fn take(db: &Db) -> Result<Self, DbError> {
         Ok(match db {
             Db::Sqlite(pool) => Held::Sqlite(pool.get().await?),
-            Db::Postgres(pool) => Held::Postgres(pool.get().await?),
+            Db::Postgres(pool) => Held::Postgres(Box::new(pool.get().await?)),
         })
     }
 }
