@@ -13,7 +13,7 @@
 //!   re-established;
 //! - a cache holds at most its capacity; when full, it starts over empty.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -30,6 +30,8 @@ pub const TTL: Duration = Duration::from_secs(30);
 const SESSION_CAPACITY: usize = 200_000;
 /// Most conversations kept.
 const CONVERSATION_CAPACITY: usize = 100_000;
+/// Distinct sets of rights kept before unused ones are dropped.
+const RIGHTS_SETS: usize = 64;
 
 struct Inner<K, V> {
     map: HashMap<K, (Instant, V)>,
@@ -139,6 +141,8 @@ pub struct Caches {
     pub sessions: Cache<String, Arc<CachedSession>>,
     /// Conversation access by conversation.
     pub conversations: Cache<ConversationId, Arc<ConversationAccess>>,
+    /// The distinct sets of rights the cached sessions hold (a handful, shared by thousands).
+    rights: Mutex<HashSet<Arc<Vec<String>>>>,
 }
 
 impl Default for Caches {
@@ -146,11 +150,27 @@ impl Default for Caches {
         Self {
             sessions: Cache::new(SESSION_CAPACITY),
             conversations: Cache::new(CONVERSATION_CAPACITY),
+            rights: Mutex::default(),
         }
     }
 }
 
 impl Caches {
+    /// The shared copy of a set of rights.
+    pub fn intern_rights(&self, rights: Vec<String>) -> Arc<Vec<String>> {
+        let mut sets = self.rights.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(shared) = sets.get(&rights) {
+            return shared.clone();
+        }
+        // Role edits are rare; a set no session uses any more is dropped when the sets pile up.
+        if sets.len() >= RIGHTS_SETS {
+            sets.retain(|set| Arc::strong_count(set) > 1);
+        }
+        let shared = Arc::new(rights);
+        sets.insert(shared.clone());
+        shared
+    }
+
     /// Applies `change` to this node's caches.
     pub fn apply(&self, change: &Invalidation) {
         match change {
@@ -222,6 +242,16 @@ mod tests {
         assert_eq!(cache.get(&4), None);
         cache.clear();
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn equal_sets_of_rights_share_one_copy() {
+        let caches = Caches::default();
+        let a = caches.intern_rights(vec!["login".into(), "speak".into()]);
+        let b = caches.intern_rights(vec!["login".into(), "speak".into()]);
+        let c = caches.intern_rights(vec!["login".into()]);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
     }
 
     #[test]

@@ -37,7 +37,10 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<(Auth,
                 session_id: SessionId(live.id),
                 user_id: user,
                 username: live.username,
-                rights: rbac::rights_of(&state.db, user).await?,
+                rights: state
+                    .hub
+                    .caches()
+                    .intern_rights(rbac::rights_of(&state.db, user).await?),
                 last_seen_at: AtomicI64::new(live.last_seen_at),
             });
             cache.insert(hash, session.clone(), epoch);
@@ -58,7 +61,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<(Auth,
         user_id: session.user_id,
         session_id: session.session_id,
         username: session.username.clone(),
-        rights: session.rights.clone(),
+        rights: session.rights.to_vec(),
     };
     Ok(Some((auth, touched)))
 }

@@ -37,8 +37,8 @@ pub struct CachedSession {
     pub user_id: UserId,
     /// The user's login name.
     pub username: String,
-    /// The user's rights (sorted keys).
-    pub rights: Vec<String>,
+    /// The user's rights (sorted keys; one shared copy per distinct set).
+    pub rights: std::sync::Arc<Vec<String>>,
     /// When the session was last refreshed in the database (its expiry is this plus [`TTL_MS`]).
     pub last_seen_at: std::sync::atomic::AtomicI64,
 }
