@@ -1,0 +1,150 @@
+//! Group commit for sent messages: one writer task stores whatever sends are waiting in one
+//! transaction. A lone message is written at once (the writer never waits for company); under
+//! load the sends that queued during a commit share the next one, so SQLite's single writer is
+//! never contended and PostgreSQL commits (and syncs) once per batch instead of once per message.
+
+mod plan;
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use diesel_async::pooled_connection::deadpool::Object;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use shared::ids::{ConversationId, UserId};
+use tokio::sync::{mpsc, oneshot};
+
+use super::messages::{MessageRow, Stored, insert_one, stored_from};
+use crate::db::{Db, DbError, SqliteConn};
+
+/// At most this many sends share one transaction.
+const MAX_BATCH: usize = 256;
+/// Sends waiting for the writer beyond this make their senders wait (backpressure).
+const QUEUE: usize = 4096;
+
+/// A message to store for a sender.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Where.
+    pub conversation: ConversationId,
+    /// Who (the authenticated caller).
+    pub sender: UserId,
+    /// The sender's id for this send (deduplication key with `sender`).
+    pub client_msg_id: String,
+    /// The body as stored (JSON).
+    pub body_json: String,
+    /// Server time of the send.
+    pub now: i64,
+}
+
+type Reply = oneshot::Sender<Result<Stored, DbError>>;
+
+/// The handle senders use; cheap to clone. The writer task ends when every handle is dropped.
+#[derive(Clone)]
+pub struct MessageWriter {
+    queue: mpsc::Sender<(NewMessage, Reply)>,
+}
+
+impl MessageWriter {
+    /// Starts the writer task on `db` (call from within the Tokio runtime).
+    pub fn start(db: Db) -> Self {
+        let (queue, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(db, rx));
+        MessageWriter { queue }
+    }
+
+    /// Stores `message` with its conversation's next seq, or returns the message the sender
+    /// already stored under the same `client_msg_id`.
+    pub async fn insert(&self, message: NewMessage) -> Result<Stored, DbError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send((message, reply))
+            .await
+            .map_err(|_| DbError::Pool("the message writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| DbError::Pool("the message writer dropped a send".into()))?
+    }
+}
+
+/// A pooled connection the writer keeps between batches, so that its page cache (SQLite) or
+/// its prepared statements (PostgreSQL) stay warm.
+enum Held {
+    Sqlite(Object<SqliteConn>),
+    Postgres(Box<Object<AsyncPgConnection>>),
+}
+
+impl Held {
+    async fn take(db: &Db) -> Result<Self, DbError> {
+        Ok(match db {
+            Db::Sqlite(pool) => Held::Sqlite(pool.get().await?),
+            Db::Postgres(pool) => Held::Postgres(Box::new(pool.get().await?)),
+        })
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
+    let mut batch: Vec<(NewMessage, Reply)> = Vec::with_capacity(MAX_BATCH);
+    let mut held: Option<Held> = None;
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (items, replies): (Vec<NewMessage>, Vec<Reply>) = batch.drain(..).unzip();
+        let items = Arc::new(items);
+        let written = match held.take() {
+            Some(conn) => Ok(conn),
+            None => Held::take(&db).await,
+        };
+        let written = match written {
+            Ok(mut conn) => {
+                let result = write_batch(&mut conn, items.clone()).await;
+                // A failed batch may have left the connection broken: the next takes a new one.
+                if result.is_ok() {
+                    held = Some(conn);
+                }
+                result
+            }
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(results) => {
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(Ok(result));
+                }
+            }
+            // Something in the batch failed (a conversation gone, a race with another node):
+            // store each send on its own so that only the faulty one sees the error.
+            Err(_) => {
+                for (message, reply) in items.iter().zip(replies) {
+                    let _ = reply.send(insert_one(&db, message).await);
+                }
+            }
+        }
+    }
+}
+
+/// Stores `items` in one transaction. On SQLite the whole transaction runs in one call on the
+/// blocking pool (one hand-off per batch, not one per statement) and takes the write lock at
+/// its start; on PostgreSQL it is three statements whatever the batch's size.
+async fn write_batch(conn: &mut Held, items: Arc<Vec<NewMessage>>) -> Result<Vec<Stored>, DbError> {
+    let rows: Vec<(MessageRow, bool)> = match conn {
+        Held::Sqlite(conn) => {
+            let items = items.clone();
+            conn.spawn_blocking(move |conn| {
+                conn.immediate_transaction(|conn| sqlite::store(conn, &items))
+            })
+            .await?
+        }
+        Held::Postgres(conn) => {
+            conn.transaction(async |conn| postgres::store(conn, &items).await)
+                .await?
+        }
+    };
+    let planned = items.len();
+    if rows.len() != planned {
+        return Err(DbError::Pool(
+            "a batch stored fewer rows than it planned".into(),
+        ));
+    }
+    rows.into_iter()
+        .map(|(row, new)| stored_from(row, new))
+        .collect()
+}

@@ -1,0 +1,146 @@
+//! A batch on PostgreSQL in three statements whatever its size: the duplicate lookup, every
+//! conversation's seq reservation, every insert. The per-row values travel as arrays expanded
+//! with `unnest`, so each statement has one fixed text (prepared once per connection) and the
+//! batch costs three round trips instead of one per conversation and per message.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::NewMessage;
+use super::plan::Plan;
+use crate::db::schema::messages;
+use crate::repo::messages::{MESSAGE_COLUMNS, MessageRow};
+
+/// Adds each conversation's count of new messages to its `last_seq` and returns the new value.
+const RESERVE: &str = "UPDATE conversations AS c \
+     SET last_seq = c.last_seq + v.n, last_message_at = v.at \
+     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(id, n, at) \
+     WHERE c.id = v.id \
+     RETURNING c.id, c.last_seq";
+
+/// Inserts one row per array position.
+const INSERT: &str = "INSERT INTO messages \
+     (conversation_id, seq, sender_id, client_msg_id, body, created_at) \
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], \
+     $6::bigint[]) \
+     RETURNING id, conversation_id, seq, sender_id, client_msg_id, body, created_at";
+
+/// A conversation's `last_seq` after the reservation.
+#[derive(QueryableByName)]
+struct Reserved {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    last_seq: i64,
+}
+
+/// A stored message, read back by column name.
+#[derive(QueryableByName)]
+struct Inserted {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    conversation_id: i64,
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    sender_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    client_msg_id: Option<String>,
+    #[diesel(sql_type = Text)]
+    body: String,
+    #[diesel(sql_type = BigInt)]
+    created_at: i64,
+}
+
+/// Stores `items` (the caller holds the transaction); each send's row and whether it is new.
+pub(super) async fn store(
+    conn: &mut AsyncPgConnection,
+    items: &[NewMessage],
+) -> QueryResult<Vec<(MessageRow, bool)>> {
+    let senders: Vec<i64> = items.iter().map(|m| m.sender.0).collect();
+    let client_ids: Vec<&str> = items.iter().map(|m| m.client_msg_id.as_str()).collect();
+    let existing: Vec<MessageRow> = messages::table
+        .filter(messages::sender_id.eq_any(&senders))
+        .filter(messages::client_msg_id.eq_any(&client_ids))
+        .select(MESSAGE_COLUMNS)
+        .load(conn)
+        .await?;
+    let plan = Plan::new(items, existing);
+    let mut ids = Vec::with_capacity(plan.new_per_conversation.len());
+    let mut counts = Vec::with_capacity(ids.capacity());
+    let mut last_at = Vec::with_capacity(ids.capacity());
+    for (&conversation, &(count, at)) in &plan.new_per_conversation {
+        ids.push(conversation);
+        counts.push(count);
+        last_at.push(at);
+    }
+    let mut base: HashMap<i64, i64> = HashMap::with_capacity(ids.len());
+    if !ids.is_empty() {
+        let reserved: Vec<Reserved> = diesel::sql_query(RESERVE)
+            .bind::<Array<BigInt>, _>(&ids)
+            .bind::<Array<BigInt>, _>(&counts)
+            .bind::<Array<BigInt>, _>(&last_at)
+            .load(conn)
+            .await?;
+        // A conversation that is gone fails the batch (its sends are then stored one by one).
+        if reserved.len() != ids.len() {
+            return Err(diesel::result::Error::NotFound);
+        }
+        for r in reserved {
+            let count = plan.new_per_conversation.get(&r.id).map_or(0, |c| c.0);
+            base.insert(r.id, r.last_seq - count);
+        }
+    }
+    let new: Vec<(&NewMessage, i64)> = plan.new_messages(items, &base).collect();
+    if new.is_empty() {
+        return Ok(plan.assemble(Vec::new()));
+    }
+    let inserted: Vec<Inserted> = diesel::sql_query(INSERT)
+        .bind::<Array<BigInt>, _>(
+            new.iter()
+                .map(|(m, _)| m.conversation.0)
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<BigInt>, _>(new.iter().map(|(_, seq)| *seq).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(new.iter().map(|(m, _)| m.sender.0).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            new.iter()
+                .map(|(m, _)| m.client_msg_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(
+            new.iter()
+                .map(|(m, _)| m.body_json.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<BigInt>, _>(new.iter().map(|(m, _)| m.now).collect::<Vec<_>>())
+        .load(conn)
+        .await?;
+    // In the order of `new` (matched by conversation and seq, which are unique together).
+    let mut by_position: HashMap<(i64, i64), MessageRow> = inserted
+        .into_iter()
+        .map(|r| {
+            (
+                (r.conversation_id, r.seq),
+                (
+                    r.id,
+                    r.conversation_id,
+                    r.seq,
+                    r.sender_id,
+                    r.client_msg_id,
+                    r.body,
+                    r.created_at,
+                ),
+            )
+        })
+        .collect();
+    let rows: Vec<MessageRow> = new
+        .iter()
+        .filter_map(|(m, seq)| by_position.remove(&(m.conversation.0, *seq)))
+        .collect();
+    Ok(plan.assemble(rows))
+}
