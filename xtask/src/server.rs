@@ -83,6 +83,11 @@ impl Background {
         Ok(Self { child, addr })
     }
 
+    /// The server's process id (a `sh -c '…; exec parley …'` wrapper keeps it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's base URL, e.g. `http://127.0.0.1:41234`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
@@ -154,6 +159,35 @@ pub fn free_port() -> Result<u16> {
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
         .map_err(|err| Error::io("finding a free port on 127.0.0.1", &err))
+}
+
+/// Ends a task that ran a server with its log and scratch folder in `dir`: on success the folder
+/// goes; on failure the log's tail is printed (with `hint`, if any) and the error names `what`.
+pub fn conclude(
+    outcome: Result<()>,
+    dir: &Path,
+    log: &Path,
+    what: &str,
+    hint: Option<&str>,
+) -> Result<()> {
+    const LOG_TAIL_LINES: usize = 60;
+    match outcome {
+        Ok(()) => {
+            // Nothing in the folder is worth keeping after a passing run.
+            let _ = std::fs::remove_dir_all(dir);
+            Ok(())
+        }
+        Err(err) => {
+            eprintln!("\nServer log: {}", log.display());
+            eprintln!("--- last {LOG_TAIL_LINES} lines ---");
+            eprintln!("{}", tail(log, LOG_TAIL_LINES));
+            eprintln!("--- end of server log ---");
+            if let Some(hint) = hint {
+                eprintln!("{hint}");
+            }
+            Err(Error::new(format!("{what}: {err}")))
+        }
+    }
 }
 
 /// The last `lines` lines of the file at `path` (empty when it cannot be read).

@@ -97,8 +97,9 @@ impl ConversationAccess {
     }
 }
 
-/// The access data of `conversation`, or `None` when it does not exist: two queries (the
-/// conversation with its group, the members with their friendship).
+/// The access data of `conversation`, or `None` when it does not exist: the conversation, its
+/// group (for a group conversation) and the members with their friendship, in three queries
+/// at most.
 pub async fn access(
     db: &Db,
     conversation: ConversationId,

@@ -5,15 +5,15 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
 use crate::paths::Paths;
-use crate::process::{self, cargo, describe};
+use crate::process::{self, cargo};
+use crate::server::{self, Background};
 use crate::ui::{header, note};
-use crate::{http, postgres, scratch, server};
+use crate::{postgres, scratch};
 
 /// What `cargo xtask bench` was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,8 +34,6 @@ const GROUP_SIZE: &str = "1000";
 const HISTORY: &str = "1000000";
 /// How long the server may take to answer `/readyz`.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
-/// Server log lines shown when a run fails.
-const LOG_TAIL_LINES: usize = 40;
 
 /// Runs the benchmark.
 pub fn bench(paths: &Paths, options: Options) -> Result<()> {
@@ -88,8 +86,8 @@ pub fn bench(paths: &Paths, options: Options) -> Result<()> {
 
     header("Bench: serve and measure");
     let outcome = (|| {
-        let mut served = Served::start(with_fd_limit(parley(&["serve"])), addr, &log)?;
-        served.wait_ready(READY_TIMEOUT)?;
+        let mut served = Background::start(&mut with_fd_limit(parley(&["serve"])), addr, &log)?;
+        served.wait_ready("/readyz", READY_TIMEOUT)?;
         let results = paths.target_dir.join("bench").join("results.json");
         let mut generator = Command::new(paths.target_dir.join("release").join("parley-bench"));
         generator.current_dir(&paths.root).args([
@@ -135,19 +133,7 @@ pub fn bench(paths: &Paths, options: Options) -> Result<()> {
         process::check(&generator, status?)
     })();
     drop(database);
-    match outcome {
-        Ok(()) => {
-            let _ = std::fs::remove_dir_all(&dir);
-            Ok(())
-        }
-        Err(err) => {
-            eprintln!("\nServer log: {}", log.display());
-            eprintln!("--- last {LOG_TAIL_LINES} lines ---");
-            eprintln!("{}", server::tail(&log, LOG_TAIL_LINES));
-            eprintln!("--- end of server log ---");
-            Err(Error::new(format!("bench: {err}")))
-        }
-    }
+    server::conclude(outcome, &dir, &log, "bench", None)
 }
 
 /// The load generator's correctness run against a debug server on SQLite: a few pairs and a
@@ -181,8 +167,8 @@ pub fn correctness(paths: &Paths) -> Result<()> {
         )?;
         let mut serve = parley_command(paths, false, &dir, addr, None);
         serve.arg("serve");
-        let mut served = Served::start(serve, addr, &log)?;
-        served.wait_ready(READY_TIMEOUT)?;
+        let mut served = Background::start(&mut serve, addr, &log)?;
+        served.wait_ready("/readyz", READY_TIMEOUT)?;
         let mut check = Command::new(paths.target_dir.join("debug").join("parley-bench"));
         check.current_dir(&paths.root).args([
             "check",
@@ -197,17 +183,7 @@ pub fn correctness(paths: &Paths) -> Result<()> {
         served.stop();
         process::check(&check, status?)
     })();
-    match outcome {
-        Ok(()) => {
-            let _ = std::fs::remove_dir_all(&dir);
-            Ok(())
-        }
-        Err(err) => {
-            eprintln!("\nServer log: {}", log.display());
-            eprintln!("{}", server::tail(&log, LOG_TAIL_LINES));
-            Err(Error::new(format!("load generator check: {err}")))
-        }
-    }
+    server::conclude(outcome, &dir, &log, "load generator check", None)
 }
 
 /// `cargo leptos build --release --project <name>` for the client and the admin console when
@@ -292,87 +268,6 @@ fn with_fd_limit(cmd: Command) -> Command {
         };
     }
     wrapped
-}
-
-/// A server this task started; stopped (SIGTERM, then SIGKILL) when dropped.
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Served {
-    fn start(mut cmd: Command, addr: SocketAddr, log: &Path) -> Result<Self> {
-        note(&format!("$ {} (log: {})", describe(&cmd), log.display()));
-        let file = |path: &Path| {
-            std::fs::File::options()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|err| Error::io(format!("opening {}", path.display()), &err))
-        };
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(file(log)?)
-            .stderr(file(log)?)
-            .spawn()
-            .map_err(|err| Error::io(format!("could not start `{}`", describe(&cmd)), &err))?;
-        Ok(Self { child, addr })
-    }
-
-    /// The server's process id (`sh` execs into `parley`, keeping its id).
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn wait_ready(&mut self, timeout: Duration) -> Result<()> {
-        let started = Instant::now();
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(Error::new(format!(
-                    "the server exited before it was ready ({status})"
-                )));
-            }
-            if http::get_status(self.addr, "/readyz", Duration::from_secs(2)) == Some(200) {
-                return Ok(());
-            }
-            if started.elapsed() > timeout {
-                return Err(Error::new(format!(
-                    "http://{}/readyz did not answer within {} s",
-                    self.addr,
-                    timeout.as_secs()
-                )));
-            }
-            sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn stop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
-        }
-        let asked = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if asked {
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if matches!(self.child.try_wait(), Ok(Some(_))) {
-                    return;
-                }
-                sleep(Duration::from_millis(100));
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
 
 /// A fresh database on the local PostgreSQL, dropped again when this is dropped.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::paths::Paths;
 use crate::postgres::{self, Plan};
 use crate::process::{self, cargo};
@@ -26,8 +26,6 @@ pub struct Options {
 const PLAYWRIGHT_CONFIG: &str = "end2end/playwright.config.ts";
 /// How long the end-to-end server may take to answer `/readyz`.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
-/// How many lines of the server log are shown when the end-to-end tests fail.
-const LOG_TAIL_LINES: usize = 60;
 
 /// Runs the selected layers in order; the first failure stops the run.
 pub fn test(paths: &Paths, options: Options) -> Result<()> {
@@ -170,19 +168,11 @@ fn end_to_end(paths: &Paths) -> Result<()> {
         process::check(&playwright, status?)
     });
 
-    match outcome {
-        Ok(()) => {
-            // Nothing in the folder is worth keeping after a passing run.
-            let _ = std::fs::remove_dir_all(&dir);
-            Ok(())
-        }
-        Err(err) => {
-            eprintln!("\nServer log: {}", log.display());
-            eprintln!("--- last {LOG_TAIL_LINES} lines ---");
-            eprintln!("{}", server::tail(&log, LOG_TAIL_LINES));
-            eprintln!("--- end of server log ---");
-            eprintln!("Playwright traces and screenshots of failed tests: end2end/test-results/");
-            Err(Error::new(format!("end-to-end tests: {err}")))
-        }
-    }
+    server::conclude(
+        outcome,
+        &dir,
+        &log,
+        "end-to-end tests",
+        Some("Playwright traces and screenshots of failed tests: end2end/test-results/"),
+    )
 }
