@@ -129,12 +129,15 @@ impl Realtime {
             tracing::error!(?event, "event does not serialize");
             return;
         };
-        self.hub.send_frame(users, Utf8Bytes::from(json.clone()));
         if self.publish.is_some() {
+            self.hub.send_frame(users, Utf8Bytes::from(json.clone()));
             self.share(Envelope::Event {
                 users: users.to_vec(),
                 frame: json,
             });
+        } else {
+            // One node: the serialized event moves into the frame every connection shares.
+            self.hub.send_frame(users, Utf8Bytes::from(json));
         }
     }
 
