@@ -186,7 +186,7 @@ pub fn correctness(paths: &Paths) -> Result<()> {
     server::conclude(outcome, &dir, &log, "load generator check", None)
 }
 
-/// `cargo leptos build --release --project <name>` for the client and the admin console when
+/// `cargo leptos build --release --frontend-only --project <name>` for the client and the admin console when
 /// cargo-leptos is installed: per project, `Ok` when it built, or why it did not.
 fn build_wasm(paths: &Paths) -> [(&'static str, Result<(), String>); 2] {
     let installed = process::probe_command(cargo().args(["leptos", "--version"])).is_some();
@@ -201,16 +201,19 @@ fn build_wasm(paths: &Paths) -> [(&'static str, Result<(), String>); 2] {
                 ),
             );
         }
-        // cargo-leptos also builds the server, with settings of its own: in a folder of its
-        // own, so the server measured below (target/release) is not rebuilt back and forth.
-        let bin_target = paths.target_dir.join("bench-leptos-server");
+        // Only the wasm: the server measured below is built by `cargo build --release`.
+        // (Letting cargo-leptos build a server too, even into a folder of its own, ends in an
+        // error on a fresh machine: it then looks for `target/release/parley`.)
         let built = process::run(
             cargo()
-                .args(["leptos", "build", "--release", "--project", project])
-                .arg(format!(
-                    "--bin-cargo-args=--target-dir={}",
-                    bin_target.display()
-                ))
+                .args([
+                    "leptos",
+                    "build",
+                    "--release",
+                    "--frontend-only",
+                    "--project",
+                    project,
+                ])
                 .current_dir(&paths.root),
         );
         (
