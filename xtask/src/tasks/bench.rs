@@ -186,8 +186,9 @@ pub fn correctness(paths: &Paths) -> Result<()> {
     server::conclude(outcome, &dir, &log, "load generator check", None)
 }
 
-/// `cargo leptos build --release --frontend-only --project <name>` for the client and the admin console when
-/// cargo-leptos is installed: per project, `Ok` when it built, or why it did not.
+/// `cargo leptos build --release --frontend-only --project <name>` for the client and the
+/// admin console when cargo-leptos is installed: per project, `Ok` when it built, or why it
+/// did not.
 fn build_wasm(paths: &Paths) -> [(&'static str, Result<(), String>); 2] {
     let installed = process::probe_command(cargo().args(["leptos", "--version"])).is_some();
     ["client", "admin"].map(|project| {
