@@ -88,6 +88,26 @@ impl Api {
         token.with_context(|| format!("log_in as {username} set no session cookie"))
     }
 
+    /// `GET /healthz`, which the server answers without any work: the cost of an HTTP round
+    /// trip itself.
+    pub async fn health(&self) -> anyhow::Result<()> {
+        let response = self
+            .http
+            .get(format!("{}/healthz", self.base))
+            .send()
+            .await
+            .context("healthz")?;
+        let status = response.status();
+        response
+            .bytes()
+            .await
+            .context("healthz: reading the answer")?;
+        if !status.is_success() {
+            bail!("healthz: {status}");
+        }
+        Ok(())
+    }
+
     /// Sends a text message; the stored message (with its `seq`) on success.
     pub async fn send_text(
         &self,

@@ -80,6 +80,8 @@ pub enum Pace {
 pub struct SendLog {
     /// Acknowledged messages.
     pub acked: Vec<Acked>,
+    /// For each acknowledged message, the time from its send to its acknowledgement (ns).
+    pub ack_ns: Vec<u64>,
     /// Sends that failed.
     pub errors: u64,
     /// The first failure, for the report.
@@ -92,6 +94,7 @@ impl SendLog {
         let mut out = SendLog::default();
         for log in logs {
             out.acked.extend(log.acked);
+            out.ack_ns.extend(log.ack_ns);
             out.errors += log.errors;
             if out.first_error.is_none() {
                 out.first_error = log.first_error;
@@ -134,12 +137,16 @@ pub async fn send_for(
         n += 1;
         let client_id = format!("{tag}-{n}");
         let text = clock::stamp(&client_id);
+        let sent = Instant::now();
         match api.send_text(&token, conversation, &client_id, text).await {
-            Ok(m) => log.acked.push(Acked {
-                conversation_id: m.conversation_id.0,
-                seq: m.seq,
-                id: m.id.0,
-            }),
+            Ok(m) => {
+                log.ack_ns.push(elapsed_ns(sent));
+                log.acked.push(Acked {
+                    conversation_id: m.conversation_id.0,
+                    seq: m.seq,
+                    id: m.id.0,
+                });
+            }
             Err(e) => {
                 log.errors += 1;
                 if log.first_error.is_none() {
@@ -149,6 +156,11 @@ pub async fn send_for(
         }
     }
     log
+}
+
+/// Nanoseconds since `start`.
+pub fn elapsed_ns(start: Instant) -> u64 {
+    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// Latencies (ns) of the `conversation` messages `conns` received.
