@@ -24,10 +24,6 @@ use crate::db::{DatabaseUrl, Db, DbError, open_sqlite};
 const MAX_BATCH: usize = 256;
 /// Sends waiting for the writer beyond this make their senders wait (backpressure).
 const QUEUE: usize = 4096;
-/// Batches of at most this many sends run on the writer's own task (SQLite): a lone
-/// message's transaction takes tens of microseconds, too short to be worth the two thread
-/// hand-offs of a trip through the blocking pool. Larger batches go to the pool.
-const IN_PLACE: usize = 4;
 /// The writer's SQLite connection leaves its write-ahead log to be checkpointed by another
 /// connection, off the writer's path, after this many commits or messages, whichever comes
 /// first (with a lone message per commit ~5 log pages each, with full batches ~150 per 256
@@ -196,18 +192,16 @@ async fn run(db: Db, sqlite: Option<PathBuf>, mut rx: mpsc::Receiver<(NewMessage
 }
 
 /// Stores `items` in one transaction, and hands back the connection unless it was lost. On
-/// SQLite the whole transaction is one synchronous call that takes the write lock at its
-/// start, run in place for a small batch and on the blocking pool otherwise; on PostgreSQL it
-/// is three statements whatever the batch's size.
+/// SQLite the whole transaction is one call on the blocking pool (one hand-off per batch, not
+/// one per statement) that takes the write lock at its start; on PostgreSQL it is three
+/// statements whatever the batch's size.
 async fn write_batch(
     conn: Held,
     items: Arc<Vec<NewMessage>>,
 ) -> (Option<Held>, Result<Vec<Stored>, DbError>) {
     let (conn, rows) = match conn {
-        Held::Sqlite(mut conn) if items.len() <= IN_PLACE => {
-            let rows = conn.immediate_transaction(|conn| sqlite::store(conn, &items));
-            (Some(Held::Sqlite(conn)), rows.map_err(DbError::from))
-        }
+        // Never on the async workers: `BEGIN IMMEDIATE` waits while another connection holds
+        // the write lock.
         Held::Sqlite(mut conn) => {
             let batch = items.clone();
             let stored = tokio::task::spawn_blocking(move || {
