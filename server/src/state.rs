@@ -55,7 +55,7 @@ impl AppState {
         let client_options = options(&config.site_root, "pkg");
         let admin_options = options(&config.admin_site_root, "admin/pkg");
         Self {
-            writer: crate::repo::message_batch::MessageWriter::start(db.clone(), &config.database),
+            writer: crate::repo::message_batch::MessageWriter::start(db.clone()),
             db,
             limits: Arc::new(Limits::new(config.limits)),
             hub: Arc::new(realtime),

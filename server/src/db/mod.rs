@@ -6,7 +6,7 @@
 pub mod migrate;
 pub mod schema;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel::ConnectionError;
@@ -155,18 +155,6 @@ macro_rules! db_run {
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 8000;";
 
-/// Opens a synchronous SQLite connection with the settings every connection has, then
-/// `extra` (more pragmas, or nothing). Blocking: call it off the async workers.
-pub fn open_sqlite(path: &Path, extra: &str) -> Result<SqliteConnection, DbError> {
-    use diesel::Connection;
-    use diesel::connection::SimpleConnection;
-    let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
-    conn.batch_execute(SQLITE_PRAGMAS)
-        .and_then(|()| conn.batch_execute(extra))
-        .map_err(ConnectionError::CouldntSetupConfiguration)?;
-    Ok(conn)
-}
-
 impl Db {
     /// Opens a pool on `url` and applies pending migrations.
     pub async fn connect(url: &DatabaseUrl, max_size: usize) -> Result<Db, DbError> {
@@ -225,17 +213,6 @@ impl Db {
             conn.batch_execute("SELECT 1").await?;
             Ok(())
         })
-    }
-
-    /// Copies what SQLite's write-ahead log holds into the database file as far as no reader
-    /// still needs it (`wal_checkpoint(PASSIVE)`: it waits for no one, and writers go on
-    /// appending meanwhile). Nothing to do on PostgreSQL.
-    pub async fn checkpoint(&self) -> Result<(), DbError> {
-        if let Db::Sqlite(pool) = self {
-            let mut conn = pool.get().await?;
-            conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)").await?;
-        }
-        Ok(())
     }
 
     /// The backend's name.
