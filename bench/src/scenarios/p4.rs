@@ -86,7 +86,7 @@ pub async fn run(
     if let Some(e) = &log.first_error {
         eprintln!("p4: {} sends failed, first: {e}", log.errors);
     }
-    let mut acks = log.ack_ns.clone();
+    let mut acks = log.ack_ns;
     Ok(P4 {
         p50_ms: percentile_ms(&mut samples, 50.0),
         p99_ms: percentile_ms(&mut samples, 99.0),
