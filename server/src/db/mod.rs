@@ -149,11 +149,12 @@ macro_rules! db_run {
 }
 
 /// Every SQLite connection's settings: WAL, fsync at checkpoints only, foreign keys, a wait
-/// for the write lock, and a checkpoint once the WAL holds 8,000 pages (32 MiB with 4 KiB
-/// pages) rather than SQLite's 1,000: under a stream of sends every commit rewrites the same
-/// hot index pages, and each checkpoint (with its fsyncs) stalls the writer.
+/// for the write lock, and a checkpoint once the WAL holds 16,000 pages (32 MiB with the 2 KiB
+/// pages of [`migrate::SQLITE_PAGE_SIZE`]) rather than SQLite's 1,000: under a stream of sends
+/// every commit rewrites the same hot index pages, and each checkpoint (with its fsyncs) stalls
+/// the writer.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 8000;";
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 16000;";
 
 impl Db {
     /// Opens a pool on `url` and applies pending migrations.
