@@ -29,12 +29,13 @@ pub async fn run(url: &DatabaseUrl) -> Result<usize, DbError> {
             let path = path.to_string_lossy().into_owned();
             tokio::task::spawn_blocking(move || {
                 let mut conn = SqliteConnection::establish(&path)?;
-                // The page size first: switching to WAL writes the header of a new file.
+                // The page size first: switching to WAL writes the header of a new file. Then
+                // the settings every connection has.
                 diesel::connection::SimpleConnection::batch_execute(
                     &mut conn,
                     &format!(
-                        "PRAGMA page_size = {SQLITE_PAGE_SIZE}; PRAGMA journal_mode = WAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+                        "PRAGMA page_size = {SQLITE_PAGE_SIZE}; {}",
+                        super::SQLITE_PRAGMAS
                     ),
                 )?;
                 let applied = conn
