@@ -15,6 +15,7 @@ crate::on_both_backends!(
     non_members_and_muted_users_are_refused,
     concurrent_senders_get_distinct_gapless_seqs,
     concurrent_repeats_across_conversations_store_each_send_once,
+    two_senders_reusing_each_others_client_ids_at_once_store_every_send,
 );
 
 async fn friends(server: &TestServer) -> (Client, Client, i64) {
@@ -359,4 +360,71 @@ async fn concurrent_repeats_across_conversations_store_each_send_once(server: Te
         seqs.sort_unstable();
         assert_eq!(seqs, (1..=count).collect::<Vec<_>>(), "conversation {conv}");
     }
+}
+
+async fn two_senders_reusing_each_others_client_ids_at_once_store_every_send(server: TestServer) {
+    let (a, b, conv) = friends(&server).await;
+    let a_id = a.me().await.unwrap().id;
+    // Sent while both senders send: each sender's pair (sender, client id) is its own, so
+    // bob's `s0` is a new message and not alice's stored one.
+    let earlier = send(&a, conv, "s0", "alice s0 (earlier)").await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        for (who, client) in [("alice", a.clone()), ("bob", b.clone())] {
+            for _repeat in 0..2 {
+                let client = client.clone();
+                tasks.push(tokio::spawn(async move {
+                    let text = if who == "alice" && i == 0 {
+                        "alice s0 (earlier)".to_owned()
+                    } else {
+                        format!("{who} s{i}")
+                    };
+                    let m = send(&client, conv, &format!("s{i}"), &text).await.unwrap();
+                    (who, i, m)
+                }));
+            }
+        }
+    }
+    let mut answers: Vec<(&str, i32, Message)> = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    for who in ["alice", "bob"] {
+        for i in 0..20 {
+            let same: Vec<&Message> = answers
+                .iter()
+                .filter(|(w, k, _)| *w == who && *k == i)
+                .map(|(_, _, m)| m)
+                .collect();
+            assert_eq!(same.len(), 2);
+            assert_eq!(
+                same[0], same[1],
+                "{who} s{i}: a repeat answers with the stored one"
+            );
+            assert_eq!(
+                (same[0].sender_id == Some(a_id)),
+                who == "alice",
+                "{who} s{i}"
+            );
+            if who == "alice" && i == 0 {
+                assert_eq!(same[0], &earlier, "alice's s0 was stored before");
+            } else {
+                assert_eq!(text(same[0]), format!("{who} s{i}"));
+            }
+        }
+    }
+    let page: Vec<Message> = b
+        .call(
+            "list_messages",
+            json!({"conversation_id": conv, "before_seq": null, "limit": 100}),
+        )
+        .await
+        .unwrap();
+    let mut seqs: Vec<i64> = page.iter().map(|m| m.seq).collect();
+    seqs.sort_unstable();
+    assert_eq!(
+        seqs,
+        (1..=40).collect::<Vec<_>>(),
+        "one message per sender and id"
+    );
 }

@@ -5,6 +5,7 @@
 
 mod plan;
 mod postgres;
+mod row;
 mod sqlite;
 
 use std::sync::Arc;

@@ -6,13 +6,21 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::NewMessage;
 use super::plan::Plan;
-use crate::db::schema::messages;
-use crate::repo::messages::{MESSAGE_COLUMNS, MessageRow};
+use super::row::ByName;
+use crate::repo::messages::MessageRow;
+
+/// The stored messages whose `(sender_id, client_msg_id)` is one of the pairs at the same
+/// position of the two arrays: one probe of the unique index per pair. (`= ANY` on each column
+/// would probe every sender with every id, a cost growing with the square of the batch.)
+const EXISTING: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
+     m.body, m.created_at FROM unnest($1::bigint[], $2::text[]) AS k(sender_id, client_msg_id) \
+     JOIN messages AS m \
+     ON m.sender_id = k.sender_id AND m.client_msg_id = k.client_msg_id";
 
 /// Adds each conversation's count of new messages to its `last_seq` and returns the new value.
 const RESERVE: &str = "UPDATE conversations AS c \
@@ -37,25 +45,6 @@ struct Reserved {
     last_seq: i64,
 }
 
-/// A stored message, read back by column name.
-#[derive(QueryableByName)]
-struct Inserted {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = BigInt)]
-    conversation_id: i64,
-    #[diesel(sql_type = BigInt)]
-    seq: i64,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    sender_id: Option<i64>,
-    #[diesel(sql_type = Nullable<Text>)]
-    client_msg_id: Option<String>,
-    #[diesel(sql_type = Text)]
-    body: String,
-    #[diesel(sql_type = BigInt)]
-    created_at: i64,
-}
-
 /// Stores `items` (the caller holds the transaction); each send's row and whether it is new.
 pub(super) async fn store(
     conn: &mut AsyncPgConnection,
@@ -63,12 +52,14 @@ pub(super) async fn store(
 ) -> QueryResult<Vec<(MessageRow, bool)>> {
     let senders: Vec<i64> = items.iter().map(|m| m.sender.0).collect();
     let client_ids: Vec<&str> = items.iter().map(|m| m.client_msg_id.as_str()).collect();
-    let existing: Vec<MessageRow> = messages::table
-        .filter(messages::sender_id.eq_any(&senders))
-        .filter(messages::client_msg_id.eq_any(&client_ids))
-        .select(MESSAGE_COLUMNS)
-        .load(conn)
-        .await?;
+    let existing: Vec<MessageRow> = diesel::sql_query(EXISTING)
+        .bind::<Array<BigInt>, _>(&senders)
+        .bind::<Array<Text>, _>(&client_ids)
+        .load::<ByName>(conn)
+        .await?
+        .into_iter()
+        .map(MessageRow::from)
+        .collect();
     let plan = Plan::new(items, existing);
     let mut ids = Vec::with_capacity(plan.new_per_conversation.len());
     let mut counts = Vec::with_capacity(ids.capacity());
@@ -99,7 +90,7 @@ pub(super) async fn store(
     if new.is_empty() {
         return Ok(plan.assemble(Vec::new()));
     }
-    let inserted: Vec<Inserted> = diesel::sql_query(INSERT)
+    let inserted: Vec<ByName> = diesel::sql_query(INSERT)
         .bind::<Array<BigInt>, _>(
             new.iter()
                 .map(|(m, _)| m.conversation.0)
@@ -124,18 +115,8 @@ pub(super) async fn store(
     let mut by_position: HashMap<(i64, i64), MessageRow> = inserted
         .into_iter()
         .map(|r| {
-            (
-                (r.conversation_id, r.seq),
-                (
-                    r.id,
-                    r.conversation_id,
-                    r.seq,
-                    r.sender_id,
-                    r.client_msg_id,
-                    r.body,
-                    r.created_at,
-                ),
-            )
+            let row = MessageRow::from(r);
+            ((row.1, row.2), row)
         })
         .collect();
     let rows: Vec<MessageRow> = new

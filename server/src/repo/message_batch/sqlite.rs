@@ -1,30 +1,44 @@
 //! A batch on SQLite, run synchronously inside one blocking-pool call: one duplicate lookup,
-//! one seq reservation per conversation, one insert per new message (each a statement the
-//! connection prepares once; a statement whose text depended on the batch's size would be
-//! parsed again for every batch).
+//! one seq reservation per conversation, one insert per new message. Each is a statement the
+//! connection prepares once: a statement whose text depended on the batch's size would be
+//! parsed again for every batch, so the lookup takes the batch's keys as one JSON array.
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use diesel::sqlite::SqliteConnection;
 
 use super::NewMessage;
 use super::plan::Plan;
+use super::row::ByName;
 use crate::db::schema::{conversations, messages};
 use crate::repo::messages::{MESSAGE_COLUMNS, MessageRow};
+
+/// The stored messages whose `(sender_id, client_msg_id)` is one of the pairs of a JSON array
+/// `[[sender, client_msg_id], …]`: one probe of the unique index per pair. (Two `IN` lists
+/// would probe every sender with every id, a cost growing with the square of the batch.)
+const EXISTING: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
+     m.body, m.created_at FROM json_each(?1) AS k CROSS JOIN messages AS m \
+     WHERE m.sender_id = k.value ->> 0 AND m.client_msg_id = k.value ->> 1";
 
 /// Stores `items` (the caller holds the transaction); each send's row and whether it is new.
 pub(super) fn store(
     conn: &mut SqliteConnection,
     items: &[NewMessage],
 ) -> QueryResult<Vec<(MessageRow, bool)>> {
-    let senders: Vec<i64> = items.iter().map(|m| m.sender.0).collect();
-    let client_ids: Vec<&str> = items.iter().map(|m| m.client_msg_id.as_str()).collect();
-    let existing: Vec<MessageRow> = messages::table
-        .filter(messages::sender_id.eq_any(&senders))
-        .filter(messages::client_msg_id.eq_any(&client_ids))
-        .select(MESSAGE_COLUMNS)
-        .load(conn)?;
+    let keys: Vec<(i64, &str)> = items
+        .iter()
+        .map(|m| (m.sender.0, m.client_msg_id.as_str()))
+        .collect();
+    let keys = serde_json::to_string(&keys)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let existing: Vec<MessageRow> = diesel::sql_query(EXISTING)
+        .bind::<Text, _>(keys)
+        .load::<ByName>(conn)?
+        .into_iter()
+        .map(MessageRow::from)
+        .collect();
     let plan = Plan::new(items, existing);
     // Reserve each conversation's seqs at once: the k-th new message gets base + k.
     let mut base: HashMap<i64, i64> = HashMap::with_capacity(plan.new_per_conversation.len());
@@ -54,4 +68,45 @@ pub(super) fn store(
         inserted.push(row);
     }
     Ok(plan.assemble(inserted))
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    use diesel::sqlite::SqliteConnection;
+    use diesel_migrations::MigrationHarness;
+
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    #[test]
+    fn the_duplicate_lookup_probes_the_unique_index_once_per_pair() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.run_pending_migrations(crate::db::migrate::SQLITE)
+            .unwrap();
+        let plan: Vec<String> =
+            diesel::sql_query(format!("EXPLAIN QUERY PLAN {}", super::EXISTING))
+                .bind::<Text, _>(r#"[[1,"a"],[2,"b"]]"#)
+                .load::<Step>(&mut conn)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.detail)
+                .collect();
+        assert!(
+            plan.iter().any(|d| d.starts_with("SCAN k")),
+            "the pairs drive the loop: {plan:?}"
+        );
+        assert!(
+            plan.iter().any(|d| d.starts_with("SEARCH m")
+                && d.ends_with(
+                    "INDEX messages_sender_client_id (sender_id=? AND client_msg_id=?)"
+                )),
+            "one equality probe of the unique index per pair: {plan:?}"
+        );
+        assert!(!plan.iter().any(|d| d.starts_with("SCAN m")), "{plan:?}");
+    }
 }
