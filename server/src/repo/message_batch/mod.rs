@@ -5,8 +5,8 @@
 
 mod plan;
 mod postgres;
-mod row;
 mod sqlite;
+mod statement;
 
 use std::sync::Arc;
 

@@ -1,40 +1,68 @@
 //! A batch on PostgreSQL in three statements whatever its size: the duplicate lookup, every
 //! conversation's seq reservation, every insert. The per-row values travel as arrays expanded
-//! with `unnest`, so each statement has one fixed text (prepared once per connection) and the
-//! batch costs three round trips instead of one per conversation and per message.
+//! with `unnest`, so each statement has one fixed text (prepared once per connection and kept)
+//! and the batch costs three round trips instead of one per conversation and per message.
 
 use std::collections::HashMap;
 
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::NewMessage;
 use super::plan::Plan;
-use super::row::ByName;
+use super::statement::{ByName, fixed_statement};
 use crate::repo::messages::MessageRow;
 
-/// The stored messages whose `(sender_id, client_msg_id)` is one of the pairs at the same
-/// position of the two arrays: one probe of the unique index per pair. (`= ANY` on each column
-/// would probe every sender with every id, a cost growing with the square of the batch.)
-const EXISTING: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
-     m.body, m.created_at FROM unnest($1::bigint[], $2::text[]) AS k(sender_id, client_msg_id) \
-     JOIN messages AS m \
-     ON m.sender_id = k.sender_id AND m.client_msg_id = k.client_msg_id";
+fixed_statement! {
+    /// The stored messages whose `(sender_id, client_msg_id)` is one of the pairs at the same
+    /// position of the two arrays: one probe of the unique index per pair. (`= ANY` on each
+    /// column would probe every sender with every id, a cost growing with the square of the
+    /// batch.)
+    Existing<'a> on Pg,
+    "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at \
+     FROM unnest(",
+    senders: Array<BigInt> = Vec<i64>,
+    "::bigint[], ",
+    client_ids: Array<Text> = Vec<&'a str>,
+    "::text[]) AS k(sender_id, client_msg_id) JOIN messages AS m \
+     ON m.sender_id = k.sender_id AND m.client_msg_id = k.client_msg_id",
+}
 
-/// Adds each conversation's count of new messages to its `last_seq` and returns the new value.
-const RESERVE: &str = "UPDATE conversations AS c \
-     SET last_seq = c.last_seq + v.n, last_message_at = v.at \
-     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(id, n, at) \
-     WHERE c.id = v.id \
-     RETURNING c.id, c.last_seq";
+fixed_statement! {
+    /// Adds each conversation's count of new messages to its `last_seq` and returns the new
+    /// value.
+    Reserve<'a> on Pg,
+    "UPDATE conversations AS c SET last_seq = c.last_seq + v.n, last_message_at = v.at \
+     FROM unnest(",
+    ids: Array<BigInt> = &'a [i64],
+    "::bigint[], ",
+    counts: Array<BigInt> = &'a [i64],
+    "::bigint[], ",
+    last_at: Array<BigInt> = &'a [i64],
+    "::bigint[]) AS v(id, n, at) WHERE c.id = v.id RETURNING c.id, c.last_seq",
+}
 
-/// Inserts one row per array position.
-const INSERT: &str = "INSERT INTO messages \
-     (conversation_id, seq, sender_id, client_msg_id, body, created_at) \
-     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], \
-     $6::bigint[]) \
-     RETURNING id, conversation_id, seq, sender_id, client_msg_id, body, created_at";
+fixed_statement! {
+    /// Inserts one row per array position.
+    Insert<'a> on Pg,
+    "INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body, created_at) \
+     SELECT * FROM unnest(",
+    conversations: Array<BigInt> = Vec<i64>,
+    "::bigint[], ",
+    seqs: Array<BigInt> = Vec<i64>,
+    "::bigint[], ",
+    senders: Array<BigInt> = Vec<i64>,
+    "::bigint[], ",
+    client_ids: Array<Text> = Vec<&'a str>,
+    "::text[], ",
+    bodies: Array<Text> = Vec<&'a str>,
+    "::text[], ",
+    created_at: Array<BigInt> = Vec<i64>,
+    "::bigint[]) \
+     RETURNING id, conversation_id, seq, sender_id, client_msg_id, body, created_at",
+}
 
 /// A conversation's `last_seq` after the reservation.
 #[derive(QueryableByName)]
@@ -52,14 +80,15 @@ pub(super) async fn store(
 ) -> QueryResult<Vec<(MessageRow, bool)>> {
     let senders: Vec<i64> = items.iter().map(|m| m.sender.0).collect();
     let client_ids: Vec<&str> = items.iter().map(|m| m.client_msg_id.as_str()).collect();
-    let existing: Vec<MessageRow> = diesel::sql_query(EXISTING)
-        .bind::<Array<BigInt>, _>(&senders)
-        .bind::<Array<Text>, _>(&client_ids)
-        .load::<ByName>(conn)
-        .await?
-        .into_iter()
-        .map(MessageRow::from)
-        .collect();
+    let existing: Vec<MessageRow> = Existing {
+        senders,
+        client_ids,
+    }
+    .load::<ByName>(conn)
+    .await?
+    .into_iter()
+    .map(MessageRow::from)
+    .collect();
     let plan = Plan::new(items, existing);
     let mut ids = Vec::with_capacity(plan.new_per_conversation.len());
     let mut counts = Vec::with_capacity(ids.capacity());
@@ -71,12 +100,13 @@ pub(super) async fn store(
     }
     let mut base: HashMap<i64, i64> = HashMap::with_capacity(ids.len());
     if !ids.is_empty() {
-        let reserved: Vec<Reserved> = diesel::sql_query(RESERVE)
-            .bind::<Array<BigInt>, _>(&ids)
-            .bind::<Array<BigInt>, _>(&counts)
-            .bind::<Array<BigInt>, _>(&last_at)
-            .load(conn)
-            .await?;
+        let reserved: Vec<Reserved> = Reserve {
+            ids: &ids,
+            counts: &counts,
+            last_at: &last_at,
+        }
+        .load(conn)
+        .await?;
         // A conversation that is gone fails the batch (its sends are then stored one by one).
         if reserved.len() != ids.len() {
             return Err(diesel::result::Error::NotFound);
@@ -90,27 +120,16 @@ pub(super) async fn store(
     if new.is_empty() {
         return Ok(plan.assemble(Vec::new()));
     }
-    let inserted: Vec<ByName> = diesel::sql_query(INSERT)
-        .bind::<Array<BigInt>, _>(
-            new.iter()
-                .map(|(m, _)| m.conversation.0)
-                .collect::<Vec<_>>(),
-        )
-        .bind::<Array<BigInt>, _>(new.iter().map(|(_, seq)| *seq).collect::<Vec<_>>())
-        .bind::<Array<BigInt>, _>(new.iter().map(|(m, _)| m.sender.0).collect::<Vec<_>>())
-        .bind::<Array<Text>, _>(
-            new.iter()
-                .map(|(m, _)| m.client_msg_id.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind::<Array<Text>, _>(
-            new.iter()
-                .map(|(m, _)| m.body_json.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind::<Array<BigInt>, _>(new.iter().map(|(m, _)| m.now).collect::<Vec<_>>())
-        .load(conn)
-        .await?;
+    let inserted: Vec<ByName> = Insert {
+        conversations: new.iter().map(|(m, _)| m.conversation.0).collect(),
+        seqs: new.iter().map(|(_, seq)| *seq).collect(),
+        senders: new.iter().map(|(m, _)| m.sender.0).collect(),
+        client_ids: new.iter().map(|(m, _)| m.client_msg_id.as_str()).collect(),
+        bodies: new.iter().map(|(m, _)| m.body_json.as_str()).collect(),
+        created_at: new.iter().map(|(m, _)| m.now).collect(),
+    }
+    .load(conn)
+    .await?;
     // In the order of `new` (matched by conversation and seq, which are unique together).
     let mut by_position: HashMap<(i64, i64), MessageRow> = inserted
         .into_iter()

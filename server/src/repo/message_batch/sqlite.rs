@@ -1,26 +1,35 @@
 //! A batch on SQLite, run synchronously inside one blocking-pool call: one duplicate lookup,
 //! one seq reservation per conversation, one insert per new message. Each is a statement the
-//! connection prepares once: a statement whose text depended on the batch's size would be
-//! parsed again for every batch, so the lookup takes the batch's keys as one JSON array.
+//! connection prepares once and keeps: a statement whose text depended on the batch's size
+//! would be parsed again for every batch, so the lookup takes the batch's keys as one JSON
+//! array.
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
-use diesel::sqlite::SqliteConnection;
+use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::NewMessage;
 use super::plan::Plan;
-use super::row::ByName;
+use super::statement::{ByName, fixed_statement};
 use crate::db::schema::{conversations, messages};
 use crate::repo::messages::{MESSAGE_COLUMNS, MessageRow};
 
-/// The stored messages whose `(sender_id, client_msg_id)` is one of the pairs of a JSON array
-/// `[[sender, client_msg_id], …]`: one probe of the unique index per pair. (Two `IN` lists
-/// would probe every sender with every id, a cost growing with the square of the batch.)
-const EXISTING: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
-     m.body, m.created_at FROM json_each(?1) AS k CROSS JOIN messages AS m \
-     WHERE m.sender_id = k.value ->> 0 AND m.client_msg_id = k.value ->> 1";
+fixed_statement! {
+    /// The stored messages whose `(sender_id, client_msg_id)` is one of the pairs of a JSON
+    /// array `[[sender, client_msg_id], …]`: one probe of the unique index per pair. (Two `IN`
+    /// lists would probe every sender with every id, a cost growing with the square of the
+    /// batch, and a statement whose text depends on the batch's size is parsed every time.)
+    Existing<'a> on Sqlite,
+    "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at \
+     FROM json_each(",
+    keys: Text = &'a str,
+    ") AS k CROSS JOIN messages AS m \
+     WHERE m.sender_id = k.value ->> 0 AND m.client_msg_id = k.value ->> 1",
+}
+
+impl RunQueryDsl<SqliteConnection> for Existing<'_> {}
 
 /// Stores `items` (the caller holds the transaction); each send's row and whether it is new.
 pub(super) fn store(
@@ -33,8 +42,7 @@ pub(super) fn store(
         .collect();
     let keys = serde_json::to_string(&keys)
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    let existing: Vec<MessageRow> = diesel::sql_query(EXISTING)
-        .bind::<Text, _>(keys)
+    let existing: Vec<MessageRow> = Existing { keys: &keys }
         .load::<ByName>(conn)?
         .into_iter()
         .map(MessageRow::from)
@@ -74,7 +82,7 @@ pub(super) fn store(
 mod tests {
     use diesel::prelude::*;
     use diesel::sql_types::Text;
-    use diesel::sqlite::SqliteConnection;
+    use diesel::sqlite::{Sqlite, SqliteConnection};
     use diesel_migrations::MigrationHarness;
 
     #[derive(QueryableByName)]
@@ -88,14 +96,20 @@ mod tests {
         let mut conn = SqliteConnection::establish(":memory:").unwrap();
         conn.run_pending_migrations(crate::db::migrate::SQLITE)
             .unwrap();
-        let plan: Vec<String> =
-            diesel::sql_query(format!("EXPLAIN QUERY PLAN {}", super::EXISTING))
-                .bind::<Text, _>(r#"[[1,"a"],[2,"b"]]"#)
-                .load::<Step>(&mut conn)
-                .unwrap()
-                .into_iter()
-                .map(|s| s.detail)
-                .collect();
+        let lookup = super::Existing {
+            keys: r#"[[1,"a"],[2,"b"]]"#,
+        };
+        let sql = diesel::debug_query::<Sqlite, _>(&lookup).to_string();
+        let plan: Vec<String> = diesel::sql_query(format!(
+            "EXPLAIN QUERY PLAN {}",
+            sql.split(" -- binds:").next().unwrap()
+        ))
+        .bind::<Text, _>(lookup.keys)
+        .load::<Step>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.detail)
+        .collect();
         assert!(
             plan.iter().any(|d| d.starts_with("SCAN k")),
             "the pairs drive the loop: {plan:?}"
