@@ -50,6 +50,20 @@ async fn send(
     .await
 }
 
+/// The seqs of a conversation's newest 100 messages, as `c` reads them, ascending.
+async fn stored_seqs(c: &Client, conversation: i64) -> Vec<i64> {
+    let page: Vec<Message> = c
+        .call(
+            "list_messages",
+            json!({"conversation_id": conversation, "before_seq": null, "limit": 100}),
+        )
+        .await
+        .unwrap();
+    let mut seqs: Vec<i64> = page.iter().map(|m| m.seq).collect();
+    seqs.sort_unstable();
+    seqs
+}
+
 fn text(m: &Message) -> &str {
     match &m.body {
         MessageBody::Text { text } => text,
@@ -349,16 +363,11 @@ async fn concurrent_repeats_across_conversations_store_each_send_once(server: Te
         assert_eq!(text(both[0]), format!("n{i}"));
     }
     for (conv, count) in [(first, 20), (second, 10)] {
-        let page: Vec<Message> = a
-            .call(
-                "list_messages",
-                json!({"conversation_id": conv, "before_seq": null, "limit": 100}),
-            )
-            .await
-            .unwrap();
-        let mut seqs: Vec<i64> = page.iter().map(|m| m.seq).collect();
-        seqs.sort_unstable();
-        assert_eq!(seqs, (1..=count).collect::<Vec<_>>(), "conversation {conv}");
+        assert_eq!(
+            stored_seqs(&a, conv).await,
+            (1..=count).collect::<Vec<_>>(),
+            "conversation {conv}"
+        );
     }
 }
 
@@ -413,17 +422,8 @@ async fn two_senders_reusing_each_others_client_ids_at_once_store_every_send(ser
             }
         }
     }
-    let page: Vec<Message> = b
-        .call(
-            "list_messages",
-            json!({"conversation_id": conv, "before_seq": null, "limit": 100}),
-        )
-        .await
-        .unwrap();
-    let mut seqs: Vec<i64> = page.iter().map(|m| m.seq).collect();
-    seqs.sort_unstable();
     assert_eq!(
-        seqs,
+        stored_seqs(&b, conv).await,
         (1..=40).collect::<Vec<_>>(),
         "one message per sender and id"
     );
