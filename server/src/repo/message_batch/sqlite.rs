@@ -2,18 +2,19 @@
 //! one seq reservation per conversation, one insert per new message. Each is a statement the
 //! connection prepares once and keeps: a statement whose text depended on the batch's size
 //! would be parsed again for every batch, so the lookup takes the batch's keys as one JSON
-//! array.
+//! array; and diesel never keeps an `UPDATE` it built (its changeset may vary), so the
+//! reservation is written as SQL text.
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::NewMessage;
 use super::plan::Plan;
 use super::statement::{ByName, fixed_statement};
-use crate::db::schema::{conversations, messages};
+use crate::db::schema::messages;
 use crate::repo::messages::{MESSAGE_COLUMNS, MessageRow};
 
 fixed_statement! {
@@ -30,6 +31,27 @@ fixed_statement! {
 }
 
 impl RunQueryDsl<SqliteConnection> for Existing<'_> {}
+
+fixed_statement! {
+    /// Adds `count` new messages to a conversation's `last_seq` and returns the new value.
+    Reserve<'a> on Sqlite,
+    "UPDATE conversations SET last_seq = last_seq + ",
+    count: BigInt = &'a i64,
+    ", last_message_at = ",
+    last_at: BigInt = &'a i64,
+    " WHERE id = ",
+    id: BigInt = &'a i64,
+    " RETURNING last_seq",
+}
+
+impl RunQueryDsl<SqliteConnection> for Reserve<'_> {}
+
+/// A conversation's `last_seq` after the reservation.
+#[derive(QueryableByName)]
+struct Reserved {
+    #[diesel(sql_type = BigInt)]
+    last_seq: i64,
+}
 
 /// Stores `items` (the caller holds the transaction); each send's row and whether it is new.
 pub(super) fn store(
@@ -51,14 +73,13 @@ pub(super) fn store(
     // Reserve each conversation's seqs at once: the k-th new message gets base + k.
     let mut base: HashMap<i64, i64> = HashMap::with_capacity(plan.new_per_conversation.len());
     for (&conversation, &(count, last_at)) in &plan.new_per_conversation {
-        let last: i64 = diesel::update(conversations::table.find(conversation))
-            .set((
-                conversations::last_seq.eq(conversations::last_seq + count),
-                conversations::last_message_at.eq(last_at),
-            ))
-            .returning(conversations::last_seq)
-            .get_result(conn)?;
-        base.insert(conversation, last - count);
+        let Reserved { last_seq } = Reserve {
+            count: &count,
+            last_at: &last_at,
+            id: &conversation,
+        }
+        .get_result(conn)?;
+        base.insert(conversation, last_seq - count);
     }
     let mut inserted: Vec<MessageRow> = Vec::with_capacity(items.len());
     for (m, seq) in plan.new_messages(items, &base) {
@@ -89,6 +110,72 @@ mod tests {
     struct Step {
         #[diesel(sql_type = Text)]
         detail: String,
+    }
+
+    /// Every statement `store` runs, recorded from the connection's instrumentation: each
+    /// statement's SQL as it starts, and the SQL of each statement the connection kept.
+    #[derive(Default)]
+    struct Seen {
+        started: Vec<String>,
+        kept: Vec<String>,
+    }
+
+    fn send(sender: i64, client_msg_id: &str) -> super::NewMessage {
+        super::NewMessage {
+            conversation: shared::ids::ConversationId(1),
+            sender: shared::ids::UserId(sender),
+            client_msg_id: client_msg_id.into(),
+            body_json: r#"{"type":"text","text":"hi"}"#.into(),
+            now: 1,
+        }
+    }
+
+    #[test]
+    fn a_batch_prepares_its_statements_once_per_connection() {
+        use diesel::connection::{InstrumentationEvent, SimpleConnection};
+        use std::sync::{Arc, Mutex};
+
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.run_pending_migrations(crate::db::migrate::SQLITE)
+            .unwrap();
+        conn.batch_execute(
+            "INSERT INTO users (id, username, password_hash, nickname, created_at, updated_at) \
+             VALUES (1, 'a', '', 'a', 0, 0), (2, 'b', '', 'b', 0, 0); \
+             INSERT INTO conversations (id, kind, created_at) VALUES (1, 'direct', 0);",
+        )
+        .unwrap();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let record = Arc::clone(&seen);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            let mut seen = record.lock().unwrap();
+            match event {
+                InstrumentationEvent::StartQuery { query, .. } => {
+                    let sql = query.to_string();
+                    let sql = sql.split(" -- binds:").next().unwrap_or_default();
+                    seen.started.push(sql.to_owned());
+                }
+                InstrumentationEvent::CacheQuery { sql, .. } => seen.kept.push(sql.to_owned()),
+                _ => {}
+            }
+        });
+
+        let first = super::store(&mut conn, &[send(1, "x1"), send(2, "y1")]).unwrap();
+        assert!(first.iter().all(|(_, new)| *new));
+        let kept_first = std::mem::take(&mut *seen.lock().unwrap()).kept;
+        // Two new sends and a repeat: the same statements again, none prepared anew.
+        let second =
+            super::store(&mut conn, &[send(1, "x2"), send(2, "y2"), send(1, "x1")]).unwrap();
+        let seqs: Vec<(i64, bool)> = second.iter().map(|(row, new)| (row.2, *new)).collect();
+        assert_eq!(seqs, [(3, true), (4, true), (1, false)]);
+        let seen = seen.lock().unwrap();
+        assert!(seen.kept.is_empty(), "prepared again: {:?}", seen.kept);
+        assert!(!seen.started.is_empty());
+        for sql in &seen.started {
+            assert!(
+                kept_first.contains(sql),
+                "not kept by the connection: {sql}"
+            );
+        }
     }
 
     #[test]
