@@ -1,5 +1,6 @@
 //! The state every request handler shares.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -9,9 +10,14 @@ use crate::auth::limits::Limits;
 use crate::config::Config;
 use crate::db::Db;
 
-/// Shared server state (cheap to clone).
+/// Shared server state: one reference-counted allocation, cloned for every request by each
+/// layer and handler that takes it (one counter update per clone, not one per part). Its
+/// parts are reached through [`Deref`]: `state.db`, `state.hub`, ….
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+/// What [`AppState`] holds.
+pub struct Parts {
     /// The database pool.
     pub db: Db,
     /// The configuration.
@@ -22,11 +28,19 @@ pub struct AppState {
     pub hub: Arc<crate::realtime::Realtime>,
     /// Stores sent messages with group commit.
     pub writer: crate::repo::message_batch::MessageWriter,
-    /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as the
-    /// state is cloned for every request.
+    /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as
+    /// leptos_axum takes its own copy.
     pub client_options: Arc<LeptosOptions>,
     /// Leptos options of the admin app (its own site root, pkg `/admin/pkg`).
     pub admin_options: Arc<LeptosOptions>,
+}
+
+impl Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,7 +68,7 @@ impl AppState {
         };
         let client_options = options(&config.site_root, "pkg");
         let admin_options = options(&config.admin_site_root, "admin/pkg");
-        Self {
+        Self(Arc::new(Parts {
             writer: crate::repo::message_batch::MessageWriter::start(db.clone()),
             db,
             limits: Arc::new(Limits::new(config.limits)),
@@ -62,6 +76,6 @@ impl AppState {
             config: Arc::new(config),
             client_options: Arc::new(client_options),
             admin_options: Arc::new(admin_options),
-        }
+        }))
     }
 }

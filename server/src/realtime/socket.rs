@@ -48,8 +48,8 @@ pub async fn handler(
     };
     // The connection task keeps only what it uses: the pool, the node and who is connected.
     let link = Link {
-        db: state.db,
-        hub: state.hub,
+        db: state.db.clone(),
+        hub: Arc::clone(&state.hub),
         user: auth.user_id,
         session: auth.session_id,
     };
