@@ -89,7 +89,7 @@ async fn run(link: Link, socket: WebSocket) {
     let mut last_heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
-            out = registration.rx.recv() => match out {
+            out = registration.recv() => match out {
                 Some(Outgoing::Frame(bytes)) => {
                     if sink.send(WsMessage::Text(bytes)).await.is_err() {
                         break;
