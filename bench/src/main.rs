@@ -6,6 +6,7 @@
 mod api;
 mod client;
 mod clock;
+mod cpu;
 mod fixture;
 mod ledger;
 mod report;

@@ -150,6 +150,14 @@ pub async fn run(ctx: &Ctx, wasm: &Wasm, only: &[String], report: &mut Report) -
                 Target::AtLeast(P5_MSGS),
             );
             p5_rate = Some(r.msgs_per_s);
+            if let (Some(us), Some(cores)) = (r.server_cpu_us_per_msg, r.server_cores_busy) {
+                report.note(
+                    "p5_msgs_per_s",
+                    format!(
+                        "server CPU {us:.0} µs per message, {cores:.2} of the machine's cores busy"
+                    ),
+                );
+            }
             total.add(r.outcome);
             report.detail("p5", json!({"seconds": p5_duration.as_secs(), "result": r}));
         }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{Ctx, DRAIN, Pace, SendLog, send_for};
 use crate::client::wait_for;
+use crate::cpu;
 use crate::ledger::{self, Outcome};
 
 /// What P5 measured.
@@ -23,6 +24,12 @@ pub struct P5 {
     pub delivered: u64,
     /// Failed sends.
     pub errors: u64,
+    /// The server's CPU time (user + system) per message carried, in microseconds: the
+    /// figure that tells a slow machine from a slow server (`None` without its process id).
+    pub server_cpu_us_per_msg: Option<f64>,
+    /// The server's CPU time over the run divided by its length: how many of the machine's
+    /// cores the server kept busy.
+    pub server_cores_busy: Option<f64>,
     /// The correctness check.
     pub outcome: Outcome,
 }
@@ -33,6 +40,7 @@ pub async fn run(ctx: &Ctx, pairs: usize, duration: Duration) -> anyhow::Result<
     let counter = Arc::new(AtomicU64::new(0));
     let receiver_users: Vec<usize> = pairs.iter().map(|p| p.b).collect();
     let receivers = ctx.connect(&receiver_users, &counter).await?;
+    let cpu_before = ctx.server_pid.and_then(|pid| cpu::seconds(pid).ok());
     let started = Instant::now();
     let tasks: Vec<_> = pairs
         .iter()
@@ -56,6 +64,12 @@ pub async fn run(ctx: &Ctx, pairs: usize, duration: Duration) -> anyhow::Result<
     wait_for(&counter, log.acked.len() as u64, DRAIN).await;
     let elapsed = started.elapsed().as_secs_f64();
     let delivered = counter.load(Ordering::Relaxed);
+    let carried = delivered.min(log.acked.len() as u64);
+    let cpu_used = ctx
+        .server_pid
+        .and_then(|pid| cpu::seconds(pid).ok())
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     let outcome = ledger::check_all(
         &ctx.api,
         &log.acked,
@@ -82,10 +96,14 @@ pub async fn run(ctx: &Ctx, pairs: usize, duration: Duration) -> anyhow::Result<
     }
     Ok(P5 {
         pairs: pairs.len(),
-        msgs_per_s: delivered.min(log.acked.len() as u64) as f64 / elapsed,
+        msgs_per_s: carried as f64 / elapsed,
         sent: log.acked.len(),
         delivered,
         errors: log.errors,
+        server_cpu_us_per_msg: cpu_used
+            .filter(|_| carried > 0)
+            .map(|s| s * 1e6 / carried as f64),
+        server_cores_busy: cpu_used.map(|s| s / elapsed),
         outcome,
     })
 }
