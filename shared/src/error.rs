@@ -1,11 +1,11 @@
 //! The one error type of the API. It crosses the wire as a JSON object whose `code` field is a
 //! stable machine-readable string (never a sentence); the UI translates it (see [`crate::i18n`]).
 
+use crate::api::codec::JsonText;
 use serde::{Deserialize, Serialize};
-use server_fn_error::{FromServerFnError, JsonEncoding, ServerFnErrorErr};
+use server_fn_error::{FromServerFnError, ServerFnErrorErr};
 
 mod server_fn_error {
-    pub use leptos::server_fn::codec::JsonEncoding;
     pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 }
 
@@ -169,7 +169,7 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::codec::Json;
+
 use crate::error::AppError;
 use crate::ids::SessionId;
 use crate::model::{Me, SessionInfo};
@@ -54,7 +56,7 @@ pub trait AccountsApi: Send + Sync {
 /// Creates an account with the `user` role and logs it in on this device (sets the session
 /// cookie). Errors: `validation` (username or password), `username_taken`,
 /// `registration_closed`.
-#[server(endpoint = "sign_up", input = server_fn::codec::Json)]
+#[server(endpoint = "sign_up", input = Json, output = Json)]
 pub async fn sign_up(username: String, password: String) -> Result<Me, AppError> {
     let (ports, caller) = super::request()?;
     ports.accounts.sign_up(&caller, username, password).await
@@ -62,28 +64,28 @@ pub async fn sign_up(username: String, password: String) -> Result<Me, AppError>
 
 /// Logs in on this device: a new session, its cookie set. Errors: `invalid_credentials`,
 /// `account_disabled` (no `login` right), `rate_limited`.
-#[server(endpoint = "log_in", input = server_fn::codec::Json)]
+#[server(endpoint = "log_in", input = Json, output = Json)]
 pub async fn log_in(username: String, password: String) -> Result<Me, AppError> {
     let (ports, caller) = super::request()?;
     ports.accounts.log_in(&caller, username, password).await
 }
 
 /// Ends this device's session and clears its cookie. Succeeds when not logged in.
-#[server(endpoint = "log_out", input = server_fn::codec::Json)]
+#[server(endpoint = "log_out", input = Json, output = Json)]
 pub async fn log_out() -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.accounts.log_out(&caller).await
 }
 
 /// The logged-in user, or `null` when the request carries no valid session.
-#[server(endpoint = "current_user", input = server_fn::codec::Json)]
+#[server(endpoint = "current_user", input = Json, output = Json)]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     let (ports, caller) = super::request()?;
     ports.accounts.current_user(&caller).await
 }
 
 /// Sets the caller's nickname (1–32 characters) and signature (≤ 120 characters).
-#[server(endpoint = "update_profile", input = server_fn::codec::Json)]
+#[server(endpoint = "update_profile", input = Json, output = Json)]
 pub async fn update_profile(nickname: String, signature: String) -> Result<Me, AppError> {
     let (ports, caller) = super::request()?;
     ports
@@ -94,7 +96,7 @@ pub async fn update_profile(nickname: String, signature: String) -> Result<Me, A
 
 /// Changes the caller's password after checking the current one, and logs out every other
 /// device. Errors: `wrong_password`, `validation` on `new_password`.
-#[server(endpoint = "change_password", input = server_fn::codec::Json)]
+#[server(endpoint = "change_password", input = Json, output = Json)]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -107,14 +109,14 @@ pub async fn change_password(
 }
 
 /// The caller's logged-in devices, most recently seen first.
-#[server(endpoint = "list_sessions", input = server_fn::codec::Json)]
+#[server(endpoint = "list_sessions", input = Json, output = Json)]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let (ports, caller) = super::request()?;
     ports.accounts.list_sessions(&caller).await
 }
 
 /// Logs out one of the caller's devices. Errors: `not_found` (not one of the caller's sessions).
-#[server(endpoint = "revoke_session", input = server_fn::codec::Json)]
+#[server(endpoint = "revoke_session", input = Json, output = Json)]
 pub async fn revoke_session(session_id: SessionId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.accounts.revoke_session(&caller, session_id).await

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::codec::Json;
+
 use crate::error::AppError;
 use crate::model::{AdminUser, Page, RightInfo, RoleInfo};
 
@@ -33,7 +35,7 @@ pub trait AdminApi: Send + Sync {
 
 /// Users matching `query` (part of the username or nickname; all when absent), newest first.
 /// `page` counts from 1 (default 1); `per_page` defaults to 20, at most 100.
-#[server(endpoint = "admin_list_users", input = server_fn::codec::Json)]
+#[server(endpoint = "admin_list_users", input = Json, output = Json)]
 pub async fn admin_list_users(
     query: Option<String>,
     page: Option<u32>,
@@ -46,14 +48,14 @@ pub async fn admin_list_users(
 }
 
 /// Every role with its rights and number of users.
-#[server(endpoint = "admin_list_roles", input = server_fn::codec::Json)]
+#[server(endpoint = "admin_list_roles", input = Json, output = Json)]
 pub async fn admin_list_roles() -> Result<Vec<RoleInfo>, AppError> {
     let (ports, caller) = super::request()?;
     ports.admin.list_roles(&caller).await
 }
 
 /// Every right with the roles that grant it.
-#[server(endpoint = "admin_list_rights", input = server_fn::codec::Json)]
+#[server(endpoint = "admin_list_rights", input = Json, output = Json)]
 pub async fn admin_list_rights() -> Result<Vec<RightInfo>, AppError> {
     let (ports, caller) = super::request()?;
     ports.admin.list_rights(&caller).await

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::codec::Json;
+
 use crate::error::AppError;
 use crate::ids::{FriendRequestId, UserId};
 use crate::model::{Friend, FriendRequest, UserCard};
@@ -54,7 +56,7 @@ pub trait ContactsApi: Send + Sync {
 
 /// Users whose username or nickname contains `query` (case-insensitive), at most 20, with
 /// their relation to the caller. Errors: `validation` (empty query).
-#[server(endpoint = "search_users", input = server_fn::codec::Json)]
+#[server(endpoint = "search_users", input = Json, output = Json)]
 pub async fn search_users(query: String) -> Result<Vec<UserCard>, AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.search_users(&caller, query).await
@@ -64,7 +66,7 @@ pub async fn search_users(query: String) -> Result<Vec<UserCard>, AppError> {
 /// right. If they had already asked the caller, this accepts their request instead.
 /// Errors: `forbidden`, `cannot_add_self`, `already_friends`, `request_pending`, `blocked`,
 /// `not_found`.
-#[server(endpoint = "send_friend_request", input = server_fn::codec::Json)]
+#[server(endpoint = "send_friend_request", input = Json, output = Json)]
 pub async fn send_friend_request(user_id: UserId, note: String) -> Result<FriendRequest, AppError> {
     let (ports, caller) = super::request()?;
     ports
@@ -74,7 +76,7 @@ pub async fn send_friend_request(user_id: UserId, note: String) -> Result<Friend
 }
 
 /// The caller's friend requests, received and sent, newest first (the last 100).
-#[server(endpoint = "list_friend_requests", input = server_fn::codec::Json)]
+#[server(endpoint = "list_friend_requests", input = Json, output = Json)]
 pub async fn list_friend_requests() -> Result<Vec<FriendRequest>, AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.list_friend_requests(&caller).await
@@ -82,7 +84,7 @@ pub async fn list_friend_requests() -> Result<Vec<FriendRequest>, AppError> {
 
 /// Accepts or declines a pending request sent to the caller. Accepting creates the friendship
 /// and its conversation. Errors: `not_found` (no such pending request to the caller).
-#[server(endpoint = "respond_friend_request", input = server_fn::codec::Json)]
+#[server(endpoint = "respond_friend_request", input = Json, output = Json)]
 pub async fn respond_friend_request(
     request_id: FriendRequestId,
     accept: bool,
@@ -95,7 +97,7 @@ pub async fn respond_friend_request(
 }
 
 /// The caller's friends, ordered by display name.
-#[server(endpoint = "list_friends", input = server_fn::codec::Json)]
+#[server(endpoint = "list_friends", input = Json, output = Json)]
 pub async fn list_friends() -> Result<Vec<Friend>, AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.list_friends(&caller).await
@@ -103,14 +105,14 @@ pub async fn list_friends() -> Result<Vec<Friend>, AppError> {
 
 /// Ends a friendship on both sides (their conversation's history is kept, but neither can post).
 /// Errors: `not_found` (not a friend).
-#[server(endpoint = "remove_friend", input = server_fn::codec::Json)]
+#[server(endpoint = "remove_friend", input = Json, output = Json)]
 pub async fn remove_friend(user_id: UserId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.remove_friend(&caller, user_id).await
 }
 
 /// Sets the caller's alias for a friend (≤ 32 characters; empty clears it).
-#[server(endpoint = "set_remark", input = server_fn::codec::Json)]
+#[server(endpoint = "set_remark", input = Json, output = Json)]
 pub async fn set_remark(user_id: UserId, remark: String) -> Result<Friend, AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.set_remark(&caller, user_id, remark).await
@@ -118,14 +120,14 @@ pub async fn set_remark(user_id: UserId, remark: String) -> Result<Friend, AppEr
 
 /// Blocks a user: any friendship ends, pending requests between the two are declined, and
 /// neither can request the other while the block stands.
-#[server(endpoint = "block_user", input = server_fn::codec::Json)]
+#[server(endpoint = "block_user", input = Json, output = Json)]
 pub async fn block_user(user_id: UserId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.block_user(&caller, user_id).await
 }
 
 /// Lifts a block.
-#[server(endpoint = "unblock_user", input = server_fn::codec::Json)]
+#[server(endpoint = "unblock_user", input = Json, output = Json)]
 pub async fn unblock_user(user_id: UserId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.unblock_user(&caller, user_id).await

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::codec::Json;
+
 use crate::error::AppError;
 use crate::ids::{GroupId, GroupRequestId, UserId};
 use crate::model::{GroupCard, GroupInfo, GroupRequest};
@@ -118,7 +120,7 @@ pub trait GroupsApi: Send + Sync {
 }
 
 /// Creates a group owned by the caller, with an optional introduction (≤ 200), with the given friends as members (needs the `create_group` right). Errors: `forbidden`, `validation`, `not_found` (a member is not the caller's friend).
-#[server(endpoint = "create_group", input = server_fn::codec::Json)]
+#[server(endpoint = "create_group", input = Json, output = Json)]
 pub async fn create_group(
     name: String,
     introduction: Option<String>,
@@ -132,21 +134,21 @@ pub async fn create_group(
 }
 
 /// A group with its members. Members only: `forbidden` otherwise.
-#[server(endpoint = "get_group", input = server_fn::codec::Json)]
+#[server(endpoint = "get_group", input = Json, output = Json)]
 pub async fn get_group(group_id: GroupId) -> Result<GroupInfo, AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.get_group(&caller, group_id).await
 }
 
 /// Groups whose name contains `query` (at most 20; dissolved groups excluded).
-#[server(endpoint = "search_groups", input = server_fn::codec::Json)]
+#[server(endpoint = "search_groups", input = Json, output = Json)]
 pub async fn search_groups(query: String) -> Result<Vec<GroupCard>, AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.search_groups(&caller, query).await
 }
 
 /// Owner or admins add friends of theirs to the group. Errors: `forbidden`, `not_found` (not a friend).
-#[server(endpoint = "invite_to_group", input = server_fn::codec::Json)]
+#[server(endpoint = "invite_to_group", input = Json, output = Json)]
 pub async fn invite_to_group(
     group_id: GroupId,
     user_ids: Vec<UserId>,
@@ -159,7 +161,7 @@ pub async fn invite_to_group(
 }
 
 /// Asks to join a group with a note (≤ 100). Errors: `already_member`, `request_pending`, `not_found`.
-#[server(endpoint = "request_join_group", input = server_fn::codec::Json)]
+#[server(endpoint = "request_join_group", input = Json, output = Json)]
 pub async fn request_join_group(group_id: GroupId, note: String) -> Result<GroupRequest, AppError> {
     let (ports, caller) = super::request()?;
     ports
@@ -169,7 +171,7 @@ pub async fn request_join_group(group_id: GroupId, note: String) -> Result<Group
 }
 
 /// A group's join requests, pending first (owner and admins only).
-#[server(endpoint = "list_group_requests", input = server_fn::codec::Json)]
+#[server(endpoint = "list_group_requests", input = Json, output = Json)]
 pub async fn list_group_requests(group_id: GroupId) -> Result<Vec<GroupRequest>, AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.list_group_requests(&caller, group_id).await
@@ -177,14 +179,14 @@ pub async fn list_group_requests(group_id: GroupId) -> Result<Vec<GroupRequest>,
 
 /// Pending join requests of every live group the caller owns or administers, newest first
 /// (at most 100): what the owner and admins still have to answer.
-#[server(endpoint = "list_pending_group_requests", input = server_fn::codec::Json)]
+#[server(endpoint = "list_pending_group_requests", input = Json, output = Json)]
 pub async fn list_pending_group_requests() -> Result<Vec<GroupRequest>, AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.list_pending_group_requests(&caller).await
 }
 
 /// Owner or admins approve or decline a pending join request. Errors: `forbidden`, `not_found`.
-#[server(endpoint = "respond_group_request", input = server_fn::codec::Json)]
+#[server(endpoint = "respond_group_request", input = Json, output = Json)]
 pub async fn respond_group_request(
     request_id: GroupRequestId,
     accept: bool,
@@ -197,7 +199,7 @@ pub async fn respond_group_request(
 }
 
 /// Removes a member (owner: anyone; admins: plain members). Errors: `forbidden`, `not_found`.
-#[server(endpoint = "remove_group_member", input = server_fn::codec::Json)]
+#[server(endpoint = "remove_group_member", input = Json, output = Json)]
 pub async fn remove_group_member(
     group_id: GroupId,
     user_id: UserId,
@@ -210,7 +212,7 @@ pub async fn remove_group_member(
 }
 
 /// Mutes a member for `minutes` (1–43200; 0 lifts the mute). Same powers as removing.
-#[server(endpoint = "mute_group_member", input = server_fn::codec::Json)]
+#[server(endpoint = "mute_group_member", input = Json, output = Json)]
 pub async fn mute_group_member(
     group_id: GroupId,
     user_id: UserId,
@@ -224,14 +226,14 @@ pub async fn mute_group_member(
 }
 
 /// Mutes or unmutes the whole group (owner and admins still speak).
-#[server(endpoint = "set_group_muted", input = server_fn::codec::Json)]
+#[server(endpoint = "set_group_muted", input = Json, output = Json)]
 pub async fn set_group_muted(group_id: GroupId, muted: bool) -> Result<GroupInfo, AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.set_group_muted(&caller, group_id, muted).await
 }
 
 /// Owner or admins set name (1–32), introduction (≤ 200) and notice (≤ 500).
-#[server(endpoint = "update_group", input = server_fn::codec::Json)]
+#[server(endpoint = "update_group", input = Json, output = Json)]
 pub async fn update_group(
     group_id: GroupId,
     name: String,
@@ -246,7 +248,7 @@ pub async fn update_group(
 }
 
 /// The owner makes a member an admin or a plain member again.
-#[server(endpoint = "set_group_admin", input = server_fn::codec::Json)]
+#[server(endpoint = "set_group_admin", input = Json, output = Json)]
 pub async fn set_group_admin(
     group_id: GroupId,
     user_id: UserId,
@@ -260,7 +262,7 @@ pub async fn set_group_admin(
 }
 
 /// The owner hands the group to another member and becomes an admin.
-#[server(endpoint = "transfer_group", input = server_fn::codec::Json)]
+#[server(endpoint = "transfer_group", input = Json, output = Json)]
 pub async fn transfer_group(group_id: GroupId, user_id: UserId) -> Result<GroupInfo, AppError> {
     let (ports, caller) = super::request()?;
     ports
@@ -270,14 +272,14 @@ pub async fn transfer_group(group_id: GroupId, user_id: UserId) -> Result<GroupI
 }
 
 /// The owner dissolves the group: history stays readable, nobody can post.
-#[server(endpoint = "dissolve_group", input = server_fn::codec::Json)]
+#[server(endpoint = "dissolve_group", input = Json, output = Json)]
 pub async fn dissolve_group(group_id: GroupId) -> Result<GroupInfo, AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.dissolve_group(&caller, group_id).await
 }
 
 /// Leaves a group (the owner must transfer it or dissolve it first: `forbidden`).
-#[server(endpoint = "leave_group", input = server_fn::codec::Json)]
+#[server(endpoint = "leave_group", input = Json, output = Json)]
 pub async fn leave_group(group_id: GroupId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.leave_group(&caller, group_id).await

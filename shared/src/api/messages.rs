@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::codec::Json;
+
 use crate::error::AppError;
 use crate::ids::ConversationId;
 use crate::model::{ConversationSummary, Message, MessageBody};
@@ -53,7 +55,7 @@ pub trait MessagesApi: Send + Sync {
 
 /// The caller's conversations: pinned first, then by last activity, with the last message and
 /// the unread count.
-#[server(endpoint = "list_conversations", input = server_fn::codec::Json)]
+#[server(endpoint = "list_conversations", input = Json, output = Json)]
 pub async fn list_conversations() -> Result<Vec<ConversationSummary>, AppError> {
     let (ports, caller) = super::request()?;
     ports.messages.list_conversations(&caller).await
@@ -62,7 +64,7 @@ pub async fn list_conversations() -> Result<Vec<ConversationSummary>, AppError> 
 /// Sends a message. The sender is the caller; `client_msg_id` (1–64 visible ASCII characters,
 /// unique per sender) makes a retry return the stored message instead of a duplicate.
 /// Errors: `forbidden` (not a member, no `speak` right, or the friendship ended), `validation`.
-#[server(endpoint = "send_message", input = server_fn::codec::Json)]
+#[server(endpoint = "send_message", input = Json, output = Json)]
 pub async fn send_message(
     conversation_id: ConversationId,
     client_msg_id: String,
@@ -77,7 +79,7 @@ pub async fn send_message(
 
 /// A page of history, oldest first: the `limit` (default 50, at most 100) messages before
 /// `before_seq` (the newest when `null`). Errors: `forbidden` (not a member).
-#[server(endpoint = "list_messages", input = server_fn::codec::Json)]
+#[server(endpoint = "list_messages", input = Json, output = Json)]
 pub async fn list_messages(
     conversation_id: ConversationId,
     before_seq: Option<i64>,
@@ -92,7 +94,7 @@ pub async fn list_messages(
 
 /// Sets the caller's own flags on a conversation: pinned to the top of the list, and muted
 /// (no notification sound or badge count for it). Errors: `forbidden` (not a member).
-#[server(endpoint = "set_conversation_flags", input = server_fn::codec::Json)]
+#[server(endpoint = "set_conversation_flags", input = Json, output = Json)]
 pub async fn set_conversation_flags(
     conversation_id: ConversationId,
     pinned: bool,
@@ -106,7 +108,7 @@ pub async fn set_conversation_flags(
 }
 
 /// Marks the conversation read up to `seq` (never moves backwards; capped at the newest seq).
-#[server(endpoint = "mark_read", input = server_fn::codec::Json)]
+#[server(endpoint = "mark_read", input = Json, output = Json)]
 pub async fn mark_read(conversation_id: ConversationId, seq: i64) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports

@@ -11,6 +11,7 @@
 pub mod accounts;
 #[allow(missing_docs)]
 pub mod admin;
+pub mod codec;
 #[allow(missing_docs)]
 pub mod contacts;
 #[allow(missing_docs)]
