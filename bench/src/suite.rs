@@ -259,6 +259,7 @@ pub async fn run(ctx: &Ctx, wasm: &Wasm, only: &[String], report: &mut Report) -
                          RSS growth from 6 s to the end",
                     );
                 }
+                report.note("soak_rss_growth_pct", rss_curve(&r.rss_tenths_kib));
                 total.add(r.outcome);
                 report.detail("soak", json!(r));
             }
@@ -345,4 +346,27 @@ fn server_fd_limit(pid: u32) -> Option<u64> {
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).ok()?;
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
     line.split_whitespace().nth(3)?.parse().ok()
+}
+
+/// The soak's RSS at each tenth of the run as a line of MB figures, e.g.
+/// `RSS at each tenth of the run (MB): 132.1 133.0 … 131.9`.
+fn rss_curve(tenths_kib: &[u64]) -> String {
+    let figures: Vec<String> = tenths_kib
+        .iter()
+        .map(|kib| format!("{:.1}", *kib as f64 / 1024.0))
+        .collect();
+    format!("RSS at each tenth of the run (MB): {}", figures.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_curve_lists_megabytes_in_order() {
+        assert_eq!(
+            rss_curve(&[102_400, 104_448, 103_936]),
+            "RSS at each tenth of the run (MB): 100.0 102.0 101.5"
+        );
+    }
 }

@@ -60,7 +60,7 @@ pub async fn run(ctx: &Ctx, duration: Duration) -> anyhow::Result<Outcome> {
             while tokio::time::Instant::now() < end {
                 let (m, token) = &members[n % members.len()];
                 n += 1;
-                let client_id = format!("check-g{m}-{n}");
+                let client_id = clock::client_id(&format!("check-g{m}-{n}"));
                 match api
                     .send_text(token, conversation, &client_id, clock::stamp(&client_id))
                     .await
@@ -99,7 +99,7 @@ pub async fn run(ctx: &Ctx, duration: Duration) -> anyhow::Result<Outcome> {
         } else {
             ctx.token(p.a)
         };
-        let client_id = format!("check-{i}-1");
+        let client_id = clock::client_id(&format!("check-{i}-1"));
         let again = ctx
             .api
             .send_text(token, p.conversation_id, &client_id, "retry".to_owned())

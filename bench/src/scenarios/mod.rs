@@ -135,7 +135,7 @@ pub async fn send_for(
             }
         }
         n += 1;
-        let client_id = format!("{tag}-{n}");
+        let client_id = clock::client_id(&format!("{tag}-{n}"));
         let text = clock::stamp(&client_id);
         let sent = Instant::now();
         match api.send_text(&token, conversation, &client_id, text).await {

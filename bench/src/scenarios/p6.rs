@@ -45,7 +45,7 @@ pub async fn run(ctx: &Ctx, messages: usize) -> anyhow::Result<P6> {
     let mut acked = Vec::new();
     let mut incomplete = 0;
     for n in 1..=messages {
-        let client_id = format!("p6-{n}");
+        let client_id = clock::client_id(&format!("p6-{n}"));
         let m = ctx
             .api
             .send_text(

@@ -30,6 +30,9 @@ pub struct Soak {
     pub rss_end_kib: u64,
     /// Growth between the two (%).
     pub rss_growth_pct: f64,
+    /// Server RSS at each tenth of the run, from the first to the end (KiB): whether it climbs
+    /// all along or levels off.
+    pub rss_tenths_kib: Vec<u64>,
     /// The correctness check.
     pub outcome: Outcome,
 }
@@ -61,6 +64,11 @@ pub async fn run(ctx: &Ctx, pairs: usize, rate: f64, duration: Duration) -> anyh
         .collect();
     tokio::time::sleep(duration / 10).await;
     let rss_start_kib = rss::kib(pid)?;
+    let mut rss_tenths_kib = vec![rss_start_kib];
+    for _ in 2..10 {
+        tokio::time::sleep(duration / 10).await;
+        rss_tenths_kib.push(rss::kib(pid)?);
+    }
     let mut logs = Vec::new();
     for t in tasks {
         logs.push(t.await?);
@@ -68,6 +76,7 @@ pub async fn run(ctx: &Ctx, pairs: usize, rate: f64, duration: Duration) -> anyh
     let log = SendLog::merge(logs);
     wait_for(&counter, log.acked.len() as u64, DRAIN).await;
     let rss_end_kib = rss::kib(pid)?;
+    rss_tenths_kib.push(rss_end_kib);
     let delivered = counter.load(Ordering::Relaxed);
     let outcome = ledger::check_all(
         &ctx.api,
@@ -103,6 +112,7 @@ pub async fn run(ctx: &Ctx, pairs: usize, rate: f64, duration: Duration) -> anyh
         rss_end_kib,
         rss_growth_pct: (rss_end_kib as f64 - rss_start_kib as f64) / rss_start_kib.max(1) as f64
             * 100.0,
+        rss_tenths_kib,
         outcome,
     })
 }
