@@ -101,6 +101,34 @@ async fn bad_passwords_and_usernames_change_nothing(server: TestServer) {
         .unwrap_err();
     assert_eq!(err.0, 400);
     assert!(matches!(err.1, AppError::BadRequest { .. }));
+    // So is a body that is not JSON, or not UTF-8, and it creates nothing either.
+    let pass = PASSWORD.as_bytes();
+    let bodies: [Vec<u8>; 2] = [
+        [b"{\"username\":\"dave\",\"password\":\"".as_slice(), pass].concat(),
+        [
+            b"{\"username\":\"dave\xff\",\"password\":\"".as_slice(),
+            pass,
+            b"\"}",
+        ]
+        .concat(),
+    ];
+    for body in bodies {
+        let res = c
+            .http
+            .post(format!("{}/api/sign_up", c.base))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 400);
+        let err: AppError = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+        assert!(matches!(err, AppError::BadRequest { .. }), "{err:?}");
+    }
+    assert_eq!(
+        c.log_in("dave", PASSWORD).await.unwrap_err(),
+        (401, AppError::InvalidCredentials)
+    );
 }
 
 async fn wrong_password_and_unknown_user_look_the_same(server: TestServer) {
