@@ -1,6 +1,7 @@
 //! The realtime connection: one WebSocket per app at `/ws`, feeding every server event into the
 //! [`Store`]. Reconnects with exponential backoff (1 s doubling to 30 s) unless the server closed
-//! it because the session ended (code 4001). After every (re)connect it sends `resume` with the
+//! it because the session ended (code 4001) or because the account opened too many connections
+//! and this was the oldest (code 4003: reconnecting would close another device's). After every (re)connect it sends `resume` with the
 //! store's cursors and fetches the lists again (resume covers messages only). On the server this
 //! does nothing.
 
@@ -30,6 +31,8 @@ mod imp {
 
     /// Close code: the session ended; reconnecting with it is pointless.
     const SESSION_ENDED: u16 = 4001;
+    /// Close code: too many connections on this account and this one was the oldest.
+    const REPLACED: u16 = 4003;
     const FIRST_DELAY_MS: u32 = 1_000;
     const MAX_DELAY_MS: u32 = 30_000;
     const PING_EVERY_MS: u32 = 25_000;
@@ -108,7 +111,7 @@ mod imp {
                 }
                 Either::Left((Some(Ok(WsMessage::Bytes(_))), _)) => {}
                 Either::Left((Some(Err(WebSocketError::ConnectionClose(close))), _)) => {
-                    if close.code == SESSION_ENDED {
+                    if close.code == SESSION_ENDED || close.code == REPLACED {
                         return Outcome::Stop;
                     }
                     return if opened {

@@ -32,7 +32,8 @@ pub enum Command {
     Migrate,
     /// Create the demo accounts (idempotent) and print them.
     SeedDemo,
-    /// Create an administrator account (or give an existing account the admin role).
+    /// Create an administrator account (or, with --promote-existing, give an existing account
+    /// the admin role).
     CreateAdmin {
         /// The administrator's username.
         #[arg(long)]
@@ -40,6 +41,11 @@ pub enum Command {
         /// The password (read from PARLEY_ADMIN_PASSWORD when not given).
         #[arg(long, env = "PARLEY_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
+        /// Make an existing account of that name an administrator. It keeps its password,
+        /// unless that is the public demo password outside a demo database: then the given
+        /// password replaces it.
+        #[arg(long)]
+        promote_existing: bool,
     },
     /// Fill a fresh database for the load generator (`cargo xtask bench`).
     #[command(hide = true)]
@@ -107,6 +113,21 @@ pub struct ConfigArgs {
     /// Log format: `pretty` or `json`.
     #[arg(long, env = "PARLEY_LOG_FORMAT", default_value = "pretty")]
     pub log_format: LogFormat,
+    /// Seconds a client may take to send a request's headers, and again its body.
+    #[arg(long, env = "PARLEY_READ_TIMEOUT_SECS", default_value_t = 15)]
+    pub read_timeout_secs: u64,
+    /// Most open HTTP connections (WebSockets included); further ones are closed on accept.
+    #[arg(long, env = "PARLEY_MAX_CONNECTIONS", default_value_t = 20_000)]
+    pub max_connections: usize,
+    /// Most live WebSockets on this node; further handshakes get `503 unavailable`.
+    #[arg(long, env = "PARLEY_MAX_WEBSOCKETS", default_value_t = 16_000)]
+    pub max_websockets: usize,
+    /// Most live WebSockets per user on this node; a new one closes the oldest (code 4003).
+    #[arg(long, env = "PARLEY_MAX_WEBSOCKETS_PER_USER", default_value_t = 10)]
+    pub max_websockets_per_user: usize,
+    /// Messages one user may send per second, sustained (bursts of three seconds' worth).
+    #[arg(long, env = "PARLEY_SEND_RATE", default_value_t = 10)]
+    pub send_rate: u32,
 }
 
 /// How logs are written.
@@ -143,8 +164,37 @@ pub struct Config {
     pub redis_channel: String,
     /// Pool size.
     pub db_pool: usize,
-    /// Login and sign-up rate limits.
+    /// Rate limits: log-in, sign-up and each user's writes and searches.
     pub limits: crate::auth::limits::LimitConfig,
+    /// Connection limits and read timeouts.
+    pub connections: ConnectionLimits,
+}
+
+/// Bounds on connections and on how long a client may take to send a request.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Time allowed for a request's headers, and again for its body.
+    pub read_timeout: std::time::Duration,
+    /// Open HTTP connections.
+    pub max_connections: usize,
+    /// Live WebSockets on this node.
+    pub max_websockets: usize,
+    /// Live WebSockets per user on this node.
+    pub max_websockets_per_user: usize,
+    /// How often a WebSocket checks that its session still stands.
+    pub session_recheck: std::time::Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            read_timeout: std::time::Duration::from_secs(15),
+            max_connections: 20_000,
+            max_websockets: 16_000,
+            max_websockets_per_user: 10,
+            session_recheck: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 impl ConfigArgs {
@@ -156,6 +206,20 @@ impl ConfigArgs {
         };
         if self.db_pool == 0 {
             return Err("PARLEY_DB_POOL must be at least 1".into());
+        }
+        if self.read_timeout_secs == 0 {
+            return Err("PARLEY_READ_TIMEOUT_SECS must be at least 1".into());
+        }
+        if self.max_connections == 0 || self.max_websockets == 0 {
+            return Err(
+                "PARLEY_MAX_CONNECTIONS and PARLEY_MAX_WEBSOCKETS must be at least 1".into(),
+            );
+        }
+        if self.max_websockets_per_user == 0 {
+            return Err("PARLEY_MAX_WEBSOCKETS_PER_USER must be at least 1".into());
+        }
+        if self.send_rate == 0 {
+            return Err("PARLEY_SEND_RATE must be at least 1".into());
         }
         if let Some(origin) = &self.public_origin
             && !(origin.starts_with("http://") || origin.starts_with("https://"))
@@ -179,7 +243,75 @@ impl ConfigArgs {
             redis_url: self.redis_url.clone().filter(|u| !u.is_empty()),
             redis_channel: self.redis_channel.clone(),
             db_pool: self.db_pool,
-            limits: Default::default(),
+            limits: crate::auth::limits::LimitConfig::default().with_send_rate(self.send_rate),
+            connections: ConnectionLimits {
+                read_timeout: std::time::Duration::from_secs(self.read_timeout_secs),
+                max_connections: self.max_connections,
+                max_websockets: self.max_websockets,
+                max_websockets_per_user: self.max_websockets_per_user,
+                ..ConnectionLimits::default()
+            },
         })
+    }
+}
+
+/// `text` with the password of every URL in it (`scheme://user:password@host`) replaced by
+/// `***`: what logs and error messages show of database and Redis URLs.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        // The authority ends at the first '/', '?', '#' or whitespace.
+        let end = tail
+            .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact("postgres://parley:s3cret@db.internal:5432/parley?sslmode=require"),
+            "postgres://parley:***@db.internal:5432/parley?sslmode=require"
+        );
+        assert_eq!(
+            redact("redis at redis://:hunter2@cache:6379/0: connection refused"),
+            "redis at redis://:***@cache:6379/0: connection refused"
+        );
+        assert_eq!(
+            redact("postgres://postgres@h/db"),
+            "postgres://postgres@h/db"
+        );
+        assert_eq!(redact("sqlite://data/parley.db"), "sqlite://data/parley.db");
+        assert_eq!(redact("no url here"), "no url here");
+        let shown = format!("{:?}", DatabaseUrl::Postgres("postgres://u:pw@h/d".into()));
+        assert!(
+            !shown.contains("pw") && shown.contains("u:***@h"),
+            "{shown}"
+        );
     }
 }

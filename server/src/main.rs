@@ -62,12 +62,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "Friends, the groups 谈笑有鸿儒 and 往来无白丁, and a few messages are in place."
             );
         }
-        Command::CreateAdmin { username, password } => {
+        Command::CreateAdmin {
+            username,
+            password,
+            promote_existing,
+        } => {
             let db = server::serve::open(&config).await?;
-            if seed::create_admin(&db, &username, &password).await? {
-                println!("administrator {username} created");
-            } else {
-                println!("{username} exists; the admin role was granted (password unchanged)");
+            match seed::create_admin(&db, &username, &password, promote_existing).await? {
+                seed::AdminCreated::Created => println!("administrator {username} created"),
+                seed::AdminCreated::Promoted => {
+                    println!("{username} is now an administrator (password unchanged)")
+                }
+                seed::AdminCreated::PromotedWithNewPassword => println!(
+                    "{username} is now an administrator; it had the public demo password, \
+                     which was replaced by the one given"
+                ),
             }
         }
         Command::BenchFixture {

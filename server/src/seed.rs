@@ -29,6 +29,7 @@ pub fn demo_accounts() -> Vec<(String, String, &'static str)> {
 
 /// Creates the demo accounts that do not exist yet (idempotent); returns how many were created.
 pub async fn seed_demo(db: &Db) -> anyhow::Result<usize> {
+    crate::repo::settings::set(db, DEMO_SETTING, "true").await?;
     let mut created = 0;
     let mut pending = Vec::new();
     for (username, nickname, role) in demo_accounts() {
@@ -153,19 +154,68 @@ pub async fn seed_social(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates an administrator, or gives an existing account the admin role (keeping its password).
-pub async fn create_admin(db: &Db, username: &str, password_text: &str) -> anyhow::Result<bool> {
+/// The setting that marks a database as holding the demo data (`parley seed-demo`).
+pub const DEMO_SETTING: &str = "demo_data";
+
+/// What [`create_admin`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminCreated {
+    /// A new administrator account.
+    Created,
+    /// An existing account was given the admin role and keeps its password.
+    Promoted,
+    /// An existing account was given the admin role; it had the demo password, which was
+    /// replaced by the one given (outside a demo database no administrator keeps it).
+    PromotedWithNewPassword,
+}
+
+/// Creates an administrator. An existing account of that name is refused unless
+/// `promote_existing` (the operator means that account, whose password this command does not
+/// know); it then gets the admin role and keeps its password, except the public demo
+/// password, which no administrator of a non-demo database keeps. The demo password is never
+/// accepted for a new administrator.
+pub async fn create_admin(
+    db: &Db,
+    username: &str,
+    password_text: &str,
+    promote_existing: bool,
+) -> anyhow::Result<AdminCreated> {
     let username = validate::username(username).map_err(describe)?;
-    if let Some(id) = users::id_by_username(db, &username).await? {
-        rbac::grant_role(db, id, ROLE_ADMIN).await?;
-        return Ok(false);
+    if password_text == DEMO_PASSWORD {
+        anyhow::bail!("the demo password is public; choose another password for an administrator");
     }
     validate::new_password("password", password_text, &username).map_err(describe)?;
-    let hash = password::hash(password_text.to_owned())
+    let Some(id) = users::id_by_username(db, &username).await? else {
+        let hash = password::hash(password_text.to_owned())
+            .await
+            .map_err(describe)?;
+        users::create(db, &username, &hash, &username, ROLE_ADMIN, now_ms()).await?;
+        return Ok(AdminCreated::Created);
+    };
+    if !promote_existing {
+        anyhow::bail!(
+            "an account named {username} exists already; to make it an administrator (it keeps \
+             its own password), run again with --promote-existing"
+        );
+    }
+    let demo_db = crate::repo::settings::get_bool(db, DEMO_SETTING, false).await?;
+    let stored = users::password_hash(db, id).await?;
+    let has_demo_password = password::verify(DEMO_PASSWORD.to_owned(), stored)
         .await
         .map_err(describe)?;
-    users::create(db, &username, &hash, &username, ROLE_ADMIN, now_ms()).await?;
-    Ok(true)
+    let replace = has_demo_password && !demo_db;
+    if replace {
+        let hash = password::hash(password_text.to_owned())
+            .await
+            .map_err(describe)?;
+        users::set_password(db, id, &hash, None, now_ms()).await?;
+    }
+    rbac::grant_role(db, id, ROLE_ADMIN).await?;
+    Ok(if replace {
+        AdminCreated::PromotedWithNewPassword
+    } else {
+        AdminCreated::Promoted
+    })
 }
 
 fn describe(e: AppError) -> anyhow::Error {

@@ -1,6 +1,5 @@
 //! Starting the server: open the database, prepare built-in data, listen.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -23,7 +22,13 @@ pub async fn realtime(config: &Config) -> anyhow::Result<crate::realtime::Realti
     match &config.redis_url {
         Some(url) => crate::realtime::Realtime::with_redis(url, &config.redis_channel)
             .await
-            .map_err(|e| anyhow::anyhow!("redis at {url}: {e}")),
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "redis at {}: {}",
+                    crate::config::redact(url),
+                    crate::config::redact(&e.to_string())
+                )
+            }),
         None => Ok(crate::realtime::Realtime::local()),
     }
 }
@@ -35,19 +40,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     spawn_housekeeping(&state);
+    let limits = state.config.connections;
     let app = crate::http::router::router(state);
-    // Small realtime frames go out at once instead of waiting to be coalesced.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY not set on an incoming connection");
-        }
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    crate::http::listener::serve(listener, app, limits, shutdown).await
 }
 
 /// Periodic clean-up: expired sessions, recovered rate-limit keys.

@@ -91,6 +91,19 @@ pub enum AppError {
         /// Seconds to wait before trying again.
         retry_after_secs: u64,
     },
+    /// The server is too busy to take this request now; try again after the given number of
+    /// seconds (e.g. too many log-ins waiting for a password check, or too many connections).
+    #[error("server busy, retry in {retry_after_secs}s")]
+    Unavailable {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
+    /// The request body is larger than this endpoint accepts; nothing was read further.
+    #[error("request too large")]
+    TooLarge,
+    /// The client took too long to send its request.
+    #[error("request timed out")]
+    Timeout,
     /// Registration of new accounts is closed on this server.
     #[error("registration is closed")]
     RegistrationClosed,
@@ -120,6 +133,17 @@ impl AppError {
         }
     }
 
+    /// Seconds the client should wait before trying again (`Retry-After`), for the errors that
+    /// carry one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } | Self::Unavailable { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
     /// The stable code of this error, as it appears on the wire.
     pub fn code(&self) -> &'static str {
         match self {
@@ -139,6 +163,9 @@ impl AppError {
             Self::AlreadyMember => "already_member",
             Self::NotFound => "not_found",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable { .. } => "unavailable",
+            Self::TooLarge => "too_large",
+            Self::Timeout => "timeout",
             Self::RegistrationClosed => "registration_closed",
             Self::BadRequest { .. } => "bad_request",
             Self::Network { .. } => "network",
@@ -161,6 +188,9 @@ impl AppError {
             Self::AlreadyMember => 409,
             Self::WrongPassword | Self::Validation { .. } => 422,
             Self::RateLimited { .. } => 429,
+            Self::Unavailable { .. } => 503,
+            Self::TooLarge => 413,
+            Self::Timeout => 408,
             Self::BadRequest { .. } => 400,
             Self::Network { .. } => 502,
             Self::Internal => 500,
@@ -227,6 +257,11 @@ mod tests {
             AppError::RateLimited {
                 retry_after_secs: 3,
             },
+            AppError::Unavailable {
+                retry_after_secs: 1,
+            },
+            AppError::TooLarge,
+            AppError::Timeout,
             AppError::RegistrationClosed,
             AppError::BadRequest { detail: "d".into() },
             AppError::Network { detail: "d".into() },

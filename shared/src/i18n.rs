@@ -181,7 +181,11 @@ catalogue! {
     ErrMuted => "你已被禁言，暂时不能发言", "You are muted here and cannot speak for now";
     ErrAlreadyMember => "你已经是群成员了", "You are already a member";
     ErrBlocked => "无法与该用户互动", "You cannot interact with this user";
-    ErrRateLimited => "尝试次数过多，请稍后再试", "Too many attempts, please wait and retry";
+    ErrRateLimited => "操作太频繁，请稍后再试", "Too many requests, please wait and retry";
+    ErrRetryIn => "秒后可重试", "s until you can retry";
+    ErrUnavailable => "服务器繁忙，请稍后再试", "The server is busy, please retry shortly";
+    ErrTooLarge => "内容太大，无法发送", "That is too large to send";
+    ErrTimeout => "请求超时，请重试", "The request timed out, please retry";
     ErrRegistrationClosed => "当前不开放注册", "Registration is closed";
     ErrBadRequest => "请求格式错误", "Malformed request";
     ErrNetwork => "网络错误，请检查连接", "Network error, check your connection";
@@ -433,7 +437,23 @@ pub fn error_text(lang: Lang, err: &AppError) -> String {
         AppError::Blocked => Key::ErrBlocked,
         AppError::Muted { .. } => Key::ErrMuted,
         AppError::AlreadyMember => Key::ErrAlreadyMember,
-        AppError::RateLimited { .. } => Key::ErrRateLimited,
+        AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } => {
+            let what = if matches!(err, AppError::RateLimited { .. }) {
+                Key::ErrRateLimited
+            } else {
+                Key::ErrUnavailable
+            };
+            let sep = if lang == Lang::En { " " } else { "" };
+            let punct = if lang == Lang::En { " (" } else { "（" };
+            let close = if lang == Lang::En { ")" } else { "）" };
+            return format!(
+                "{}{punct}{retry_after_secs}{sep}{}{close}",
+                lang.t(what),
+                lang.t(Key::ErrRetryIn)
+            );
+        }
+        AppError::TooLarge => Key::ErrTooLarge,
+        AppError::Timeout => Key::ErrTimeout,
         AppError::RegistrationClosed => Key::ErrRegistrationClosed,
         AppError::BadRequest { .. } => Key::ErrBadRequest,
         AppError::Network { .. } => Key::ErrNetwork,
@@ -495,5 +515,31 @@ mod tests {
         let e = AppError::invalid("password", Invalid::TooShort);
         assert_eq!(error_text(Lang::En, &e), "Password is too short");
         assert_eq!(error_text(Lang::Zh, &e), "密码太短");
+    }
+
+    #[test]
+    fn waits_are_translated_with_their_seconds() {
+        let e = AppError::RateLimited {
+            retry_after_secs: 7,
+        };
+        assert_eq!(
+            error_text(Lang::En, &e),
+            "Too many requests, please wait and retry (7 s until you can retry)"
+        );
+        assert_eq!(
+            error_text(Lang::Zh, &e),
+            "操作太频繁，请稍后再试（7秒后可重试）"
+        );
+        let busy = AppError::Unavailable {
+            retry_after_secs: 2,
+        };
+        assert_eq!(
+            error_text(Lang::Zh, &busy),
+            "服务器繁忙，请稍后再试（2秒后可重试）"
+        );
+        assert_eq!(
+            error_text(Lang::En, &AppError::TooLarge),
+            "That is too large to send"
+        );
     }
 }

@@ -22,8 +22,15 @@ use crate::time::now_ms;
 /// extended (the cookie should then be re-sent). A session of a user who lost the `login`
 /// right (disabled) no longer authenticates anyone.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<(Auth, bool)>, DbError> {
+    authenticate_hash(state, token::hash_token(token)).await
+}
+
+/// [`authenticate`] for a token already hashed (a WebSocket re-checking its session).
+pub async fn authenticate_hash(
+    state: &AppState,
+    hash: String,
+) -> Result<Option<(Auth, bool)>, DbError> {
     let now = now_ms();
-    let hash = token::hash_token(token);
     let cache = &state.hub.caches().sessions;
     let session = match cache.get(&hash) {
         Some(session) => session,
@@ -153,7 +160,14 @@ impl Api {
             self.state.limits.check_login_ip(caller.ip)?;
             return Err(AppError::InvalidCredentials);
         };
-        self.state.limits.check_login(&username, caller.ip)?;
+        let slow_down = self.state.limits.check_login(&username, caller.ip)?;
+        if !slow_down.is_zero() {
+            tokio::time::sleep(slow_down).await;
+        }
+        // No password is longer than sign-up allows: a longer one is wrong without hashing it.
+        if password.len() > validate::PASSWORD_MAX * 4 {
+            return Err(AppError::InvalidCredentials);
+        }
         let creds = users::credentials(&self.state.db, &username).await?;
         let hash = creds.as_ref().map(|c| c.password_hash.clone());
         if !password::verify(password, hash).await? {
@@ -244,7 +258,13 @@ impl AccountsApi for Api {
         let auth = caller.auth()?;
         validate::new_password("new_password", &new_password, &auth.username)?;
         // Guessing the current password through a stolen session is rate-limited like log-in.
-        self.state.limits.check_login(&auth.username, caller.ip)?;
+        let slow_down = self.state.limits.check_login(&auth.username, caller.ip)?;
+        if !slow_down.is_zero() {
+            tokio::time::sleep(slow_down).await;
+        }
+        if current_password.len() > validate::PASSWORD_MAX * 4 {
+            return Err(AppError::WrongPassword);
+        }
         let hash = users::password_hash(&self.state.db, auth.user_id).await?;
         if !password::verify(current_password, hash).await? {
             return Err(AppError::WrongPassword);

@@ -11,16 +11,29 @@ use crate::cache::Invalidation;
 use crate::repo::{rbac, users};
 use crate::state::AppState;
 
-/// Replaces every role of `user` by `role_key` (`false` if no such role), effective from the
-/// user's next request on every node. The one path for changing a user's roles.
+/// Replaces every role of `user` by `role_key` (`false` if no such role), effective at once
+/// on every node. The one path for changing a user's roles.
 pub async fn set_only_role(
     state: &AppState,
     user: shared::ids::UserId,
     role_key: &str,
 ) -> Result<bool, AppError> {
     let done = rbac::set_only_role(&state.db, user, role_key).await?;
-    state.hub.invalidate(Invalidation::User(user));
+    rights_changed(state, user).await?;
     Ok(done)
+}
+
+/// Makes a change to `user`'s rights (already committed) take effect at once on every node:
+/// their cached sessions are dropped, so every request is judged by the new rights, and when
+/// they lost `login` every live connection of theirs closes (code 4001).
+pub async fn rights_changed(state: &AppState, user: shared::ids::UserId) -> Result<(), AppError> {
+    state.hub.invalidate(Invalidation::User(user));
+    let rights = rbac::rights_of(&state.db, user).await?;
+    if !rights.iter().any(|r| r == rights::LOGIN) {
+        state.hub.close_user_except(user, None);
+        tracing::info!(user = %user, "user may no longer log in; their connections were closed");
+    }
+    Ok(())
 }
 
 #[async_trait]

@@ -10,6 +10,7 @@ use shared::model::{Friend, FriendRequest, UserCard};
 use shared::{AppError, rights, validate};
 
 use super::Api;
+use crate::auth::limits::Action;
 use crate::cache::Invalidation;
 use crate::repo::contacts::{self as repo, RequestRow};
 use crate::repo::users;
@@ -126,6 +127,7 @@ impl ContactsApi for Api {
         query: String,
     ) -> Result<Vec<UserCard>, AppError> {
         let me = caller.auth()?.user_id;
+        self.state.limits.check_user(me, Action::Search)?;
         let query = validate::text("query", &query, 64, true)?;
         let pattern = users::like_pattern(&query);
         let limit = i64::try_from(SEARCH_LIMIT).unwrap_or(20);
@@ -140,6 +142,7 @@ impl ContactsApi for Api {
         note: String,
     ) -> Result<FriendRequest, AppError> {
         let me = caller.require(rights::ADD_FRIEND)?.user_id;
+        self.state.limits.check_user(me, Action::FriendRequest)?;
         let note = validate::text("note", &note, validate::NOTE_MAX, false)?;
         let now = now_ms();
         if let Some(theirs) = self.check_friend_request(me, user_id).await? {

@@ -1,6 +1,8 @@
 //! Group chats: creation, membership, join requests and moderation. Every change writes a
 //! system notice into the group's conversation and tells the members (after the commit).
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use shared::api::Caller;
 use shared::api::groups::GroupsApi;
@@ -13,6 +15,7 @@ use shared::model::{
 use shared::{AppError, rights, validate};
 
 use super::Api;
+use crate::auth::limits::Action;
 use crate::cache::Invalidation;
 use crate::repo::groups::{self as repo, GroupRow, RequestRow};
 use crate::repo::{contacts, messages, users};
@@ -22,6 +25,28 @@ use crate::time::now_ms;
 const MAX_INVITE: usize = 500;
 /// Longest mute, in minutes (30 days).
 const MAX_MUTE_MINUTES: u32 = 43_200;
+
+/// Refuses an invitation list longer than [`MAX_INVITE`] (`too_long`), counting distinct ids
+/// other than the inviter's own; a list longer than twice that is refused without being read.
+fn check_invite_list(me: UserId, ids: &[UserId]) -> Result<(), AppError> {
+    let too_long = || AppError::invalid("member_ids", Invalid::TooLong);
+    if ids.len() > 2 * MAX_INVITE {
+        return Err(too_long());
+    }
+    if dedup_invitees(me, ids).len() > MAX_INVITE {
+        return Err(too_long());
+    }
+    Ok(())
+}
+
+/// `ids` without duplicates and without `me`, in their first order.
+fn dedup_invitees(me: UserId, ids: &[UserId]) -> Vec<UserId> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.iter()
+        .copied()
+        .filter(|id| *id != me && seen.insert(*id))
+        .collect()
+}
 
 fn conversation(group: &GroupRow) -> ConversationId {
     ConversationId(group.conversation_id)
@@ -143,21 +168,18 @@ impl Api {
     }
 
     /// Friends of `me` among `ids` (deduplicated, without `me`); `not_found` if any is not.
+    ///
+    /// The list's length is checked before anything else is done with it: a request carrying
+    /// hundreds of thousands of ids is refused without looking at them.
     async fn check_friends(&self, me: UserId, ids: &[UserId]) -> Result<Vec<UserId>, AppError> {
-        let mut out: Vec<UserId> = Vec::with_capacity(ids.len());
-        for id in ids {
-            if *id != me && !out.contains(id) {
-                out.push(*id);
-            }
-        }
-        if out.len() > MAX_INVITE {
-            return Err(AppError::invalid("member_ids", Invalid::TooLong));
-        }
-        let friends = contacts::friends(&self.state.db, me).await?;
-        if out
-            .iter()
-            .any(|id| !friends.iter().any(|f| f.user_id == *id))
-        {
+        check_invite_list(me, ids)?;
+        let friends: HashSet<UserId> = contacts::friends(&self.state.db, me)
+            .await?
+            .into_iter()
+            .map(|f| f.user_id)
+            .collect();
+        let out = dedup_invitees(me, ids);
+        if out.iter().any(|id| !friends.contains(id)) {
             return Err(AppError::NotFound);
         }
         Ok(out)
@@ -229,6 +251,7 @@ impl GroupsApi for Api {
         member_ids: Vec<UserId>,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.require(rights::CREATE_GROUP)?.user_id;
+        self.state.limits.check_user(me, Action::CreateGroup)?;
         let name = group_name(&name)?;
         let introduction = validate::text(
             "introduction",
@@ -262,6 +285,7 @@ impl GroupsApi for Api {
         query: String,
     ) -> Result<Vec<GroupCard>, AppError> {
         let me = caller.auth()?.user_id;
+        self.state.limits.check_user(me, Action::Search)?;
         let query = validate::text("query", &query, 64, true)?;
         let found = repo::search(&self.state.db, &users::like_pattern(&query), 20).await?;
         let conversations: Vec<i64> = found.iter().map(|(g, _)| g.conversation_id).collect();
@@ -311,6 +335,7 @@ impl GroupsApi for Api {
         note: String,
     ) -> Result<GroupRequest, AppError> {
         let me = caller.auth()?.user_id;
+        self.state.limits.check_user(me, Action::JoinRequest)?;
         let note = validate::text("note", &note, validate::NOTE_MAX, false)?;
         let group = repo::get(&self.state.db, group_id)
             .await?

@@ -1,6 +1,7 @@
 //! Conversations and messages: sending with deduplication and per-conversation seq, history,
 //! read cursors and the conversation list.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -13,6 +14,7 @@ use shared::model::{ConversationKind, ConversationSummary, Message, MessageBody}
 use shared::{AppError, rights, validate};
 
 use super::Api;
+use crate::auth::limits::Action;
 use crate::repo::message_batch::NewMessage;
 use crate::repo::messages::{self as repo, ConversationAccess, Stored};
 use crate::time::now_ms;
@@ -49,6 +51,7 @@ impl Api {
         body: MessageBody,
     ) -> Result<(UserId, MessageBody), AppError> {
         let me = caller.require(rights::SPEAK)?.user_id;
+        self.state.limits.check_user(me, Action::Send)?;
         validate::client_msg_id(client_msg_id)?;
         let body = match body {
             MessageBody::Text { text } => MessageBody::Text {
@@ -93,11 +96,17 @@ impl MessagesApi for Api {
             peers,
             groups,
         } = repo::list_for(&self.state.db, me).await?;
+        // Each side table indexed once: a user in thousands of conversations costs linear work.
+        let peers: HashMap<i64, _> = peers.iter().map(|p| (p.0, p)).collect();
+        let groups: HashMap<i64, _> = groups.iter().map(|g| (g.0, g)).collect();
+        let unread: HashMap<i64, i64> = unread.into_iter().collect();
+        let mut last: HashMap<i64, Message> =
+            last.into_iter().map(|m| (m.conversation_id.0, m)).collect();
         let mut list: Vec<ConversationSummary> = rows
             .into_iter()
             .map(|row| {
-                let peer = peers.iter().find(|p| p.0 == row.id);
-                let group = groups.iter().find(|g| g.0 == row.id);
+                let peer = peers.get(&row.id).copied();
+                let group = groups.get(&row.id).copied();
                 let group_name = group.map(|g| g.2.clone());
                 let title = match (group_name, peer) {
                     (Some(name), _) => name,
@@ -117,10 +126,12 @@ impl MessagesApi for Api {
                     title,
                     peer_id: peer.map(|p| UserId(p.1)),
                     group_id: group.map(|g| shared::ids::GroupId(g.1)),
-                    last_message: last.iter().find(|m| m.conversation_id.0 == row.id).cloned(),
+                    last_message: last.remove(&row.id),
                     last_seq: row.last_seq,
                     read_seq: row.read_seq,
-                    unread: crate::repo::count_of(&unread, row.id),
+                    unread: unread
+                        .get(&row.id)
+                        .map_or(0, |c| u64::try_from(*c).unwrap_or(0)),
                     pinned: row.pinned,
                     muted: row.muted,
                     updated_at: row.updated_at,

@@ -1,4 +1,8 @@
-//! Rate limits on log-in (per account and per address) and sign-up (per address).
+//! Rate limits: log-in (per account and address, per address, and a per-account slow-down),
+//! sign-up (per address) and each user's writes and searches.
+//!
+//! Every limiter is keyed and bounded: keys whose limits have fully recovered are forgotten by
+//! [`Limits::shrink`], which the server's housekeeping runs every few minutes.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -7,6 +11,7 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use shared::AppError;
+use shared::ids::UserId;
 
 /// How many attempts are allowed: a burst, then one more every `period`.
 #[derive(Debug, Clone, Copy)]
@@ -24,25 +29,71 @@ impl Rate {
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(burst)
     }
+
+    /// `per_second` sustained, with a burst of three seconds' worth.
+    pub fn per_second(per_second: u32) -> Self {
+        let per_second = per_second.max(1);
+        Self {
+            burst: per_second.saturating_mul(3),
+            period: Duration::from_nanos(1_000_000_000 / u64::from(per_second)),
+        }
+    }
+}
+
+/// A user's action that is rate-limited per user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Sending a message.
+    Send,
+    /// Sending a friend request.
+    FriendRequest,
+    /// Asking to join a group.
+    JoinRequest,
+    /// Creating a group.
+    CreateGroup,
+    /// Searching users or groups.
+    Search,
 }
 
 /// The configured limits.
 #[derive(Debug, Clone, Copy)]
 pub struct LimitConfig {
-    /// Log-in attempts per username.
+    /// Log-in attempts for one username from one address (an IPv4 address or an IPv6 /64):
+    /// over it, that address is refused for that account, and nobody else is.
+    pub login_per_account_address: Rate,
+    /// Log-in attempts for one username from anywhere: over it, attempts are slowed down (by
+    /// at most [`LOGIN_SLOWDOWN_MAX`]), never refused, so a distributed guesser cannot lock the
+    /// owner out.
     pub login_per_account: Rate,
     /// Log-in attempts per client address.
     pub login_per_ip: Rate,
     /// Sign-ups per client address.
     pub signup_per_ip: Rate,
+    /// Messages per user.
+    pub sends: Rate,
+    /// Friend requests per user.
+    pub friend_requests: Rate,
+    /// Group join requests per user.
+    pub join_requests: Rate,
+    /// Groups created per user.
+    pub group_creations: Rate,
+    /// User and group searches per user.
+    pub searches: Rate,
 }
+
+/// The longest a log-in is held back by the per-account slow-down.
+pub const LOGIN_SLOWDOWN_MAX: Duration = Duration::from_secs(2);
 
 impl Default for LimitConfig {
     fn default() -> Self {
         Self {
-            login_per_account: Rate {
+            login_per_account_address: Rate {
                 burst: 10,
                 period: Duration::from_secs(30),
+            },
+            login_per_account: Rate {
+                burst: 30,
+                period: Duration::from_secs(2),
             },
             login_per_ip: Rate {
                 burst: 50,
@@ -52,15 +103,46 @@ impl Default for LimitConfig {
                 burst: 30,
                 period: Duration::from_secs(20),
             },
+            sends: Rate::per_second(10),
+            friend_requests: Rate {
+                burst: 20,
+                period: Duration::from_secs(30),
+            },
+            join_requests: Rate {
+                burst: 20,
+                period: Duration::from_secs(30),
+            },
+            group_creations: Rate {
+                burst: 10,
+                period: Duration::from_secs(60),
+            },
+            searches: Rate {
+                burst: 30,
+                period: Duration::from_millis(500),
+            },
         }
+    }
+}
+
+impl LimitConfig {
+    /// These limits with `per_second` sends per user.
+    pub fn with_send_rate(mut self, per_second: u32) -> Self {
+        self.sends = Rate::per_second(per_second);
+        self
     }
 }
 
 /// The live limiters.
 pub struct Limits {
+    login_account_address: DefaultKeyedRateLimiter<(String, IpAddr)>,
     login_account: DefaultKeyedRateLimiter<String>,
     login_ip: DefaultKeyedRateLimiter<IpAddr>,
     signup_ip: DefaultKeyedRateLimiter<IpAddr>,
+    sends: DefaultKeyedRateLimiter<UserId>,
+    friend_requests: DefaultKeyedRateLimiter<UserId>,
+    join_requests: DefaultKeyedRateLimiter<UserId>,
+    group_creations: DefaultKeyedRateLimiter<UserId>,
+    searches: DefaultKeyedRateLimiter<UserId>,
 }
 
 /// The key an address is limited under: IPv4 as is, IPv6 by its /64 network (one subscriber
@@ -82,13 +164,22 @@ fn refused(wait: Duration) -> AppError {
     }
 }
 
+/// The address of a caller without one (an in-process call): every such caller shares it.
+const NO_ADDRESS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+
 impl Limits {
     /// Limiters with the given configuration.
     pub fn new(config: LimitConfig) -> Self {
         Self {
+            login_account_address: RateLimiter::keyed(config.login_per_account_address.quota()),
             login_account: RateLimiter::keyed(config.login_per_account.quota()),
             login_ip: RateLimiter::keyed(config.login_per_ip.quota()),
             signup_ip: RateLimiter::keyed(config.signup_per_ip.quota()),
+            sends: RateLimiter::keyed(config.sends.quota()),
+            friend_requests: RateLimiter::keyed(config.friend_requests.quota()),
+            join_requests: RateLimiter::keyed(config.join_requests.quota()),
+            group_creations: RateLimiter::keyed(config.group_creations.quota()),
+            searches: RateLimiter::keyed(config.searches.quota()),
         }
     }
 
@@ -104,13 +195,20 @@ impl Limits {
         }
     }
 
-    /// Counts a log-in attempt for `username` from `ip`; `rate_limited` when over either limit.
-    pub fn check_login(&self, username: &str, ip: Option<IpAddr>) -> Result<(), AppError> {
+    /// Counts a log-in attempt for `username` from `ip`: `rate_limited` when over the address
+    /// limit or the account-and-address limit; otherwise how long to hold the attempt back
+    /// because the account as a whole is being guessed at (zero when it is not).
+    pub fn check_login(&self, username: &str, ip: Option<IpAddr>) -> Result<Duration, AppError> {
         let now = DefaultClock::default().now();
         self.check_login_ip(ip)?;
-        self.login_account
-            .check_key(&username.to_owned())
-            .map_err(|n| refused(n.wait_time_from(now)))
+        let address = network(ip.unwrap_or(NO_ADDRESS));
+        self.login_account_address
+            .check_key(&(username.to_owned(), address))
+            .map_err(|n| refused(n.wait_time_from(now)))?;
+        Ok(match self.login_account.check_key(&username.to_owned()) {
+            Ok(()) => Duration::ZERO,
+            Err(n) => n.wait_time_from(now).min(LOGIN_SLOWDOWN_MAX),
+        })
     }
 
     /// Counts a sign-up from `ip`.
@@ -125,11 +223,50 @@ impl Limits {
         }
     }
 
+    /// Counts one `action` of `user`; `rate_limited` (with the wait) when over its limit.
+    pub fn check_user(&self, user: UserId, action: Action) -> Result<(), AppError> {
+        let limiter = match action {
+            Action::Send => &self.sends,
+            Action::FriendRequest => &self.friend_requests,
+            Action::JoinRequest => &self.join_requests,
+            Action::CreateGroup => &self.group_creations,
+            Action::Search => &self.searches,
+        };
+        let now = DefaultClock::default().now();
+        limiter
+            .check_key(&user)
+            .map_err(|n| refused(n.wait_time_from(now)))
+    }
+
     /// Forgets keys whose limits have fully recovered (bounds memory).
     pub fn shrink(&self) {
+        self.login_account_address.retain_recent();
         self.login_account.retain_recent();
         self.login_ip.retain_recent();
         self.signup_ip.retain_recent();
+        self.sends.retain_recent();
+        self.friend_requests.retain_recent();
+        self.join_requests.retain_recent();
+        self.group_creations.retain_recent();
+        self.searches.retain_recent();
+    }
+
+    /// Keys held by all limiters together (live or recovering).
+    pub fn len(&self) -> usize {
+        self.login_account_address.len()
+            + self.login_account.len()
+            + self.login_ip.len()
+            + self.signup_ip.len()
+            + self.sends.len()
+            + self.friend_requests.len()
+            + self.join_requests.len()
+            + self.group_creations.len()
+            + self.searches.len()
+    }
+
+    /// Whether no limiter holds a key.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -137,25 +274,93 @@ impl Limits {
 mod tests {
     use super::*;
 
+    const HOME: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1)));
+    const ELSEWHERE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 7)));
+
     #[test]
-    fn per_account_limit_refuses_after_burst() {
+    fn an_account_is_locked_for_the_guessing_address_only() {
         let cfg = LimitConfig {
-            login_per_account: Rate {
+            login_per_account_address: Rate {
                 burst: 3,
                 period: Duration::from_secs(60),
             },
             ..Default::default()
         };
         let limits = Limits::new(cfg);
-        let ip = Some(IpAddr::from([127, 0, 0, 1]));
         for _ in 0..3 {
-            limits.check_login("bob", ip).unwrap();
+            assert_eq!(
+                limits.check_login("bob", ELSEWHERE).unwrap(),
+                Duration::ZERO
+            );
         }
         assert!(matches!(
-            limits.check_login("bob", ip),
+            limits.check_login("bob", ELSEWHERE),
             Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs >= 1
         ));
-        limits.check_login("alice", ip).unwrap();
+        assert_eq!(limits.check_login("bob", HOME).unwrap(), Duration::ZERO);
+        assert_eq!(
+            limits.check_login("alice", ELSEWHERE).unwrap(),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn a_guessed_account_slows_down_instead_of_refusing() {
+        let cfg = LimitConfig {
+            login_per_account: Rate {
+                burst: 2,
+                period: Duration::from_secs(60),
+            },
+            ..Default::default()
+        };
+        let limits = Limits::new(cfg);
+        let addresses: Vec<Option<IpAddr>> = (1..=5u8)
+            .map(|i| Some(IpAddr::from([203, 0, 113, i])))
+            .collect();
+        assert_eq!(
+            limits.check_login("carol", addresses[0]).unwrap(),
+            Duration::ZERO
+        );
+        assert_eq!(
+            limits.check_login("carol", addresses[1]).unwrap(),
+            Duration::ZERO
+        );
+        for ip in &addresses[2..] {
+            let wait = limits.check_login("carol", *ip).unwrap();
+            assert!(
+                wait > Duration::ZERO && wait <= LOGIN_SLOWDOWN_MAX,
+                "{wait:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn user_actions_are_limited_per_user_and_per_action() {
+        let cfg = LimitConfig {
+            sends: Rate {
+                burst: 2,
+                period: Duration::from_secs(60),
+            },
+            ..Default::default()
+        };
+        let limits = Limits::new(cfg);
+        let (ann, ben) = (UserId(1), UserId(2));
+        limits.check_user(ann, Action::Send).unwrap();
+        limits.check_user(ann, Action::Send).unwrap();
+        assert!(matches!(
+            limits.check_user(ann, Action::Send),
+            Err(AppError::RateLimited { .. })
+        ));
+        limits.check_user(ben, Action::Send).unwrap();
+        limits.check_user(ann, Action::Search).unwrap();
+        assert!(!limits.is_empty());
+    }
+
+    #[test]
+    fn per_second_rates_allow_three_seconds_of_burst() {
+        let rate = Rate::per_second(10);
+        assert_eq!(rate.burst, 30);
+        assert_eq!(rate.period, Duration::from_millis(100));
     }
 
     #[test]

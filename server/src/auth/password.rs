@@ -44,9 +44,23 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 /// At most this many hashes run at once (each takes 19 MiB): a burst of log-ins queues instead
 /// of exhausting memory.
 static HASHING: Semaphore = Semaphore::const_new(4);
+/// Hashes running or waiting for a slot. Past this, a request is shed with `503 unavailable`
+/// at once instead of joining a queue that would keep every later log-in waiting.
+const QUEUE: usize = 64;
+/// The places in the queue.
+static QUEUED: Semaphore = Semaphore::const_new(QUEUE);
+/// What a shed request is told to wait.
+const SHED_RETRY_SECS: u64 = 2;
 
-/// Runs `f` on the blocking pool once a hashing slot is free.
+/// Runs `f` on the blocking pool once a hashing slot is free; `unavailable` when the queue is
+/// full.
 async fn limited<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    let _place = QUEUED.try_acquire().map_err(|_| {
+        tracing::warn!("password hashing queue full; request shed");
+        AppError::Unavailable {
+            retry_after_secs: SHED_RETRY_SECS,
+        }
+    })?;
     let _slot = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(f)
         .await
@@ -74,6 +88,33 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_checks_is_shed_not_queued() {
+        let hash = hash("correct horse".into()).await.unwrap();
+        let checks: Vec<_> = (0..QUEUE * 3)
+            .map(|_| tokio::spawn(verify("wrong horse".into(), Some(hash.clone()))))
+            .collect();
+        let mut shed = 0;
+        let mut answered = 0;
+        for check in checks {
+            match check.await.unwrap() {
+                Ok(ok) => {
+                    assert!(!ok);
+                    answered += 1;
+                }
+                Err(AppError::Unavailable { retry_after_secs }) => {
+                    assert_eq!(retry_after_secs, SHED_RETRY_SECS);
+                    shed += 1;
+                }
+                Err(e) => panic!("unexpected {e:?}"),
+            }
+        }
+        assert!(shed >= QUEUE, "most of the flood was shed ({shed})");
+        assert!(answered >= 1 && answered <= QUEUE, "{answered} answered");
+        // The queue drains: the next check is answered.
+        assert!(verify("correct horse".into(), Some(hash)).await.unwrap());
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_differ() {

@@ -22,13 +22,25 @@ use futures_util::FutureExt;
 /// An SQLite connection usable from async code (queries run on the blocking pool).
 pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
 
-/// Where the data lives, parsed from `DATABASE_URL`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the data lives, parsed from `DATABASE_URL`. Its `Debug` form hides the password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     /// An SQLite file (created if missing).
     Sqlite(PathBuf),
     /// A PostgreSQL connection URL.
     Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&crate::config::redact(url))
+                .finish(),
+        }
+    }
 }
 
 impl DatabaseUrl {
@@ -77,13 +89,13 @@ pub enum DbError {
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for DbError {
     fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        Self::Pool(e.to_string())
+        Self::Pool(crate::config::redact(&e.to_string()))
     }
 }
 
 impl From<ConnectionError> for DbError {
     fn from(e: ConnectionError) -> Self {
-        Self::Connect(e.to_string())
+        Self::Connect(crate::config::redact(&e.to_string()))
     }
 }
 

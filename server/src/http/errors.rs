@@ -26,7 +26,7 @@ pub fn error_response(err: &AppError) -> Response {
 }
 
 fn add_retry_after(res: &mut Response, err: &AppError) {
-    if let AppError::RateLimited { retry_after_secs } = err
+    if let Some(retry_after_secs) = err.retry_after()
         && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
     {
         res.headers_mut().insert(header::RETRY_AFTER, v);

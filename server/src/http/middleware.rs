@@ -69,7 +69,7 @@ pub fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
 
 /// The session token of a request, and whether it came in the cookie (rather than as
 /// `Authorization: Bearer …`, which wins when both are present).
-fn token(headers: &HeaderMap) -> Option<(String, bool)> {
+pub fn token(headers: &HeaderMap) -> Option<(String, bool)> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -1,8 +1,11 @@
 //! The HTTP layer: the router, middleware (CSRF guard, caller resolution, error statuses),
 //! cookies and health endpoints.
 
+pub mod body_limit;
 pub mod cookies;
 pub mod errors;
 pub mod health;
+pub mod listener;
 pub mod middleware;
 pub mod router;
+pub mod security_headers;

@@ -15,7 +15,7 @@ use leptos_axum::{
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
-use super::{errors, health, middleware};
+use super::{body_limit, errors, health, middleware, security_headers};
 use crate::state::AppState;
 
 /// Builds the whole application.
@@ -26,7 +26,10 @@ use crate::state::AppState;
 /// as static files; anything else renders the client's not-found page with status 404.
 pub fn router(state: AppState) -> Router {
     let ports = crate::api::ports(&state);
-    let context = move || provide_context(ports.clone());
+    let context = move || {
+        provide_context(ports.clone());
+        security_headers::provide_page_nonce();
+    };
 
     let client_options = state.client_options.clone();
     let admin_options = state.admin_options.clone();
@@ -83,7 +86,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::resolve_caller,
         ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            body_limit::limit_api_body,
+        ))
         .layer(from_fn_with_state(state.clone(), middleware::csrf_guard))
+        .layer(from_fn(security_headers::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -118,9 +118,10 @@ impl Realtime {
         }
     }
 
-    /// Registers a connection of this node.
-    pub fn register(&self, user: UserId, session: SessionId) -> Registration {
-        self.hub.register(user, session)
+    /// Registers a connection of this node; the user's oldest one here is closed when they
+    /// would have more than `max_per_user`.
+    pub fn register(&self, user: UserId, session: SessionId, max_per_user: usize) -> Registration {
+        self.hub.register(user, session, max_per_user)
     }
 
     /// Delivers `event` to every connection of `users`, on every node.
@@ -180,6 +181,11 @@ impl Realtime {
     /// Live connections on this node.
     pub fn connection_count(&self) -> usize {
         self.hub.connection_count()
+    }
+
+    /// Connection tasks running on this node (the figure the connection limit bounds).
+    pub fn live_count(&self) -> usize {
+        self.hub.live_count()
     }
 }
 

@@ -9,7 +9,7 @@
 //! slots (about 1.5 KiB with its header) for every connection up front.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::ws::Utf8Bytes;
@@ -26,8 +26,37 @@ pub const QUEUE: usize = 256;
 pub enum Outgoing {
     /// A serialized event to send.
     Frame(Utf8Bytes),
-    /// Close the connection: the session ended (log-out, revoked, password changed).
-    Close,
+    /// Close the connection, for this reason.
+    Close(CloseReason),
+}
+
+/// Why the hub closes a connection; each reason is a WebSocket close code (docs/EVENTS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The session ended (log-out, revoked, expired, password changed, account disabled):
+    /// code 4001, the client must not reconnect with it.
+    SessionEnded,
+    /// The user opened more connections than allowed and this was the oldest: code 4003, the
+    /// client should not reconnect on its own.
+    Replaced,
+}
+
+impl CloseReason {
+    /// The close code.
+    pub fn code(self) -> u16 {
+        match self {
+            Self::SessionEnded => 4001,
+            Self::Replaced => 4003,
+        }
+    }
+
+    /// The close frame's reason text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::SessionEnded => "session ended",
+            Self::Replaced => "too many connections; this one was the oldest",
+        }
+    }
 }
 
 struct Conn {
@@ -41,6 +70,8 @@ struct Conn {
 pub struct Hub {
     conns: Mutex<HashMap<UserId, Vec<Conn>>>,
     next_id: AtomicU64,
+    /// Registrations alive (connection tasks running), whether or not still in the map.
+    live: AtomicUsize,
 }
 
 /// A connection's membership of the hub; dropping it unregisters the connection.
@@ -63,6 +94,7 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         self.hub.remove(self.user, |c| c.id == self.id);
+        self.hub.live.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -83,15 +115,28 @@ impl Hub {
         }
     }
 
-    /// Registers a new connection of `user` through `session`.
-    pub fn register(self: &Arc<Self>, user: UserId, session: SessionId) -> Registration {
+    /// Registers a new connection of `user` through `session`. When the user already has
+    /// `max_per_user` connections here, the oldest is closed ([`CloseReason::Replaced`]).
+    pub fn register(
+        self: &Arc<Self>,
+        user: UserId,
+        session: SessionId,
+        max_per_user: usize,
+    ) -> Registration {
         // The channel holds its buffer plus one frame per sender: QUEUE in all.
         let (tx, rx) = mpsc::channel(QUEUE - 1);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.lock()
-            .entry(user)
-            .or_default()
-            .push(Conn { id, session, tx });
+        self.live.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut conns = self.lock();
+            let list = conns.entry(user).or_default();
+            let excess = (list.len() + 1).saturating_sub(max_per_user.max(1));
+            for mut oldest in list.drain(..excess) {
+                tracing::info!(user = %user, conn = oldest.id, "too many connections; closing the oldest");
+                let _ = oldest.tx.try_send(Outgoing::Close(CloseReason::Replaced));
+            }
+            list.push(Conn { id, session, tx });
+        }
         Registration {
             rx,
             hub: self.clone(),
@@ -135,7 +180,7 @@ impl Hub {
         if let Some(list) = conns.get_mut(&user) {
             list.retain_mut(|c| {
                 if sessions.contains(&c.session) {
-                    let _ = c.tx.try_send(Outgoing::Close);
+                    let _ = c.tx.try_send(Outgoing::Close(CloseReason::SessionEnded));
                     false
                 } else {
                     true
@@ -155,7 +200,7 @@ impl Hub {
                 if Some(c.session) == keep {
                     true
                 } else {
-                    let _ = c.tx.try_send(Outgoing::Close);
+                    let _ = c.tx.try_send(Outgoing::Close(CloseReason::SessionEnded));
                     false
                 }
             });
@@ -165,9 +210,15 @@ impl Hub {
         }
     }
 
-    /// How many connections are live.
+    /// How many connections are registered for delivery.
     pub fn connection_count(&self) -> usize {
         self.lock().values().map(Vec::len).sum()
+    }
+
+    /// How many connection tasks are running (registered or on their way out); read without
+    /// taking the lock, for the limit on connections.
+    pub fn live_count(&self) -> usize {
+        self.live.load(Ordering::Relaxed)
     }
 }
 
@@ -183,9 +234,9 @@ mod tests {
     async fn fans_out_to_every_device_and_unregisters_on_drop() {
         let hub = Arc::new(Hub::default());
         let (alice, bob) = (UserId(1), UserId(2));
-        let mut a1 = hub.register(alice, SessionId(10));
-        let mut a2 = hub.register(alice, SessionId(11));
-        let mut b = hub.register(bob, SessionId(20));
+        let mut a1 = hub.register(alice, SessionId(10), 10);
+        let mut a2 = hub.register(alice, SessionId(11), 10);
+        let mut b = hub.register(bob, SessionId(20), 10);
         hub.send_to(&[alice], &pong(1));
         for r in [&mut a1, &mut a2] {
             assert!(
@@ -197,14 +248,41 @@ mod tests {
         drop(a2);
         assert_eq!(hub.connection_count(), 2);
         hub.close_sessions(bob, &[SessionId(20)]);
-        assert!(matches!(b.recv().await, Some(Outgoing::Close)));
+        assert!(matches!(
+            b.recv().await,
+            Some(Outgoing::Close(CloseReason::SessionEnded))
+        ));
         assert_eq!(hub.connection_count(), 1);
+        assert_eq!(hub.live_count(), 2, "b's task has not ended yet");
+        drop(b);
+        assert_eq!(hub.live_count(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_user_over_the_limit_loses_the_oldest_connection() {
+        let hub = Arc::new(Hub::default());
+        let user = UserId(7);
+        let mut regs: Vec<Registration> = (0..3)
+            .map(|i| hub.register(user, SessionId(i), 3))
+            .collect();
+        let newest = hub.register(user, SessionId(3), 3);
+        assert!(matches!(
+            regs[0].recv().await,
+            Some(Outgoing::Close(CloseReason::Replaced))
+        ));
+        assert_eq!(hub.connection_count(), 3);
+        hub.send_to(&[user], &pong(1));
+        for r in regs.iter_mut().skip(1) {
+            assert!(matches!(r.recv().await, Some(Outgoing::Frame(_))));
+        }
+        drop(newest);
+        assert_eq!(hub.connection_count(), 2);
     }
 
     #[tokio::test]
     async fn a_slow_connection_is_dropped_not_buffered() {
         let hub = Arc::new(Hub::default());
-        let mut slow = hub.register(UserId(1), SessionId(1));
+        let mut slow = hub.register(UserId(1), SessionId(1), 10);
         for i in 0..(QUEUE as u64 + 10) {
             hub.send_to(&[UserId(1)], &pong(i));
         }

@@ -12,7 +12,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use server::auth::limits::LimitConfig;
-use server::config::Config;
+use server::config::{Config, ConnectionLimits};
 use server::db::{DatabaseUrl, Db};
 use server::state::AppState;
 use shared::AppError;
@@ -69,12 +69,22 @@ fn with_database(url: &str, name: &str) -> String {
 
 impl TestServer {
     /// Starts a server on `backend`; `None` (with a note) when PostgreSQL is not configured.
+    /// Its users may send 1,000 messages a second (tests send in tight loops); every other
+    /// limit is the default.
     pub async fn start(backend: Backend) -> Option<Self> {
-        Self::start_with(backend, LimitConfig::default()).await
+        Self::start_with(backend, test_limits()).await
     }
 
     /// Starts a server with custom rate limits.
     pub async fn start_with(backend: Backend, limits: LimitConfig) -> Option<Self> {
+        Self::start_configured(backend, |config| config.limits = limits).await
+    }
+
+    /// Starts a server whose configuration `adjust` changes first.
+    pub async fn start_configured(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
         // Server errors show in a failing test's output (RUST_LOG widens the filter).
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -113,7 +123,7 @@ impl TestServer {
                 )
             }
         };
-        let config = Config {
+        let mut config = Config {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.path().to_path_buf(),
             database,
@@ -125,8 +135,10 @@ impl TestServer {
             redis_url: None,
             redis_channel: String::new(),
             db_pool: 4,
-            limits,
+            limits: test_limits(),
+            connections: ConnectionLimits::default(),
         };
+        adjust(&mut config);
         let (base, state, stop) = launch(config).await;
         Some(Self {
             base,
@@ -166,7 +178,8 @@ impl TestServer {
             redis_url: Some(redis.clone()),
             redis_channel: channel.clone(),
             db_pool: 4,
-            limits: LimitConfig::default(),
+            limits: test_limits(),
+            connections: ConnectionLimits::default(),
         };
         let database = match &first.pg {
             Some((admin, name)) => DatabaseUrl::Postgres(with_database(admin, name)),
@@ -240,6 +253,11 @@ async fn launch(config: Config) -> (String, AppState, oneshot::Sender<()>) {
         let _ = stopped.await;
     }));
     (base, state, stop)
+}
+
+/// The default limits, with 1,000 sends a second per user.
+pub fn test_limits() -> LimitConfig {
+    LimitConfig::default().with_send_rate(1_000)
 }
 
 fn rand_suffix() -> u32 {

@@ -76,7 +76,7 @@ async fn cross_site_posts_are_refused_and_change_nothing(server: TestServer) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_is_rate_limited_per_account_and_per_address() {
     let limits = LimitConfig {
-        login_per_account: Rate {
+        login_per_account_address: Rate {
             burst: 3,
             period: Duration::from_secs(600),
         },
@@ -86,31 +86,68 @@ async fn login_is_rate_limited_per_account_and_per_address() {
         },
         ..LimitConfig::default()
     };
-    let server = TestServer::start_with(Backend::Sqlite, limits)
-        .await
-        .unwrap();
+    let server = TestServer::start_configured(Backend::Sqlite, |config| {
+        config.limits = limits;
+        config.trust_forwarded_for = true;
+    })
+    .await
+    .unwrap();
     server.signed_up("olivia").await;
     let c = server.client();
+    let attacker = headers(&[("x-forwarded-for", "203.0.113.66")]);
+    let log_in = |client: &crate::harness::Client, password: &str, from: HeaderMap| {
+        let (client, password) = (client.clone(), password.to_owned());
+        async move {
+            client
+                .call_with::<Value>(
+                    "log_in",
+                    json!({"username": "olivia", "password": password}),
+                    from,
+                )
+                .await
+        }
+    };
     for _ in 0..3 {
         assert_eq!(
-            c.log_in("olivia", "wrong password").await.unwrap_err().1,
+            log_in(&c, "wrong password", attacker.clone())
+                .await
+                .unwrap_err()
+                .1,
             AppError::InvalidCredentials
         );
     }
-    // The right password no longer helps: the account is locked for a while.
-    let (status, err) = c.log_in("olivia", PASSWORD).await.unwrap_err();
+    // From the guessing address the right password no longer helps: locked there for a while.
+    let (status, err) = log_in(&c, PASSWORD, attacker.clone()).await.unwrap_err();
     assert_eq!(status, 429);
     assert!(matches!(err, AppError::RateLimited { retry_after_secs } if retry_after_secs > 0));
-    // Other accounts from the same address still work until the address limit.
+    // The owner, elsewhere, is not locked out by someone else's guesses.
+    let owner = server.client();
+    log_in(
+        &owner,
+        PASSWORD,
+        headers(&[("x-forwarded-for", "192.0.2.10")]),
+    )
+    .await
+    .unwrap();
+    // Other accounts from the guessing address still work until the address limit (six
+    // attempts, four of them spent above).
     server.signed_up("peggy").await;
-    c.log_in("peggy", PASSWORD).await.unwrap();
-    c.log_in("peggy", PASSWORD).await.unwrap();
-    let (status, _) = c.log_in("peggy", PASSWORD).await.unwrap_err();
+    let peggy = json!({"username": "peggy", "password": PASSWORD});
+    for _ in 0..2 {
+        c.call_with::<Value>("log_in", peggy.clone(), attacker.clone())
+            .await
+            .unwrap();
+    }
+    let (status, _) = c
+        .call_with::<Value>("log_in", peggy.clone(), attacker.clone())
+        .await
+        .unwrap_err();
     assert_eq!(status, 429, "per-address limit");
     let res = c
         .http
         .post(format!("{}/api/log_in", c.base))
-        .json(&json!({"username": "peggy", "password": PASSWORD}))
+        .headers(attacker)
+        .json(&peggy)
         .send()
         .await
         .unwrap();
