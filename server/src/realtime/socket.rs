@@ -54,6 +54,8 @@ pub const RESUME_WINDOW: Duration = Duration::from_secs(60);
 pub const MAX_FRAMES: u32 = 120;
 /// The window [`MAX_FRAMES`] counts in.
 pub const FRAME_WINDOW: Duration = Duration::from_secs(10);
+/// How long a closing connection waits for the client's close frame.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// What a refused handshake is told to wait when the node is full.
 const FULL_RETRY_SECS: u64 = 5;
 
@@ -231,7 +233,19 @@ async fn run(link: Link, socket: WebSocket) {
             code,
             reason: Utf8Bytes::from_static(reason),
         }));
-        let _ = tokio::time::timeout(SEND_TIMEOUT, sink.send(close)).await;
+        if let Ok(Ok(())) = tokio::time::timeout(SEND_TIMEOUT, sink.send(close)).await {
+            // The closing handshake: let the client's answer (and whatever it was still
+            // sending) arrive before the socket is dropped, so the close frame is read rather
+            // than lost to a reset. Bounded in time; what arrives is discarded.
+            let _ = tokio::time::timeout(CLOSE_GRACE, async {
+                while let Some(Ok(frame)) = stream.next().await {
+                    if matches!(frame, WsMessage::Close(_)) {
+                        break;
+                    }
+                }
+            })
+            .await;
+        }
     }
 }
 

@@ -389,6 +389,53 @@ impl Client {
         }
     }
 
+    /// Becomes friends with `other` (request and acceptance); their conversation's id.
+    pub async fn befriend(&self, other: &Client) -> i64 {
+        let other_id = other.me().await.unwrap().id;
+        let request: shared::model::FriendRequest = self
+            .call(
+                "send_friend_request",
+                serde_json::json!({"user_id": other_id, "note": ""}),
+            )
+            .await
+            .unwrap();
+        let _: Value = other
+            .call(
+                "respond_friend_request",
+                serde_json::json!({"request_id": request.id, "accept": true}),
+            )
+            .await
+            .unwrap();
+        let friends: Vec<shared::model::Friend> = self
+            .call("list_friends", serde_json::json!({}))
+            .await
+            .unwrap();
+        friends
+            .iter()
+            .find(|f| f.user_id == other_id)
+            .unwrap()
+            .conversation_id
+            .0
+    }
+
+    /// Sends a text message; the stored message or the failure.
+    pub async fn send_text(
+        &self,
+        conversation: i64,
+        client_msg_id: &str,
+        text: &str,
+    ) -> Result<shared::model::Message, Failure> {
+        self.call(
+            "send_message",
+            serde_json::json!({
+                "conversation_id": conversation,
+                "client_msg_id": client_msg_id,
+                "body": {"type": "text", "text": text}
+            }),
+        )
+        .await
+    }
+
     /// The current user, or `None`.
     pub async fn me(&self) -> Option<shared::model::Me> {
         self.call("current_user", serde_json::json!({}))
@@ -440,6 +487,32 @@ impl Ws {
         {
             panic!("unexpected frame {m:?}");
         }
+    }
+
+    /// Reads until the server closes the connection (each frame within 5 s) and returns the
+    /// close code (`None` when it closed without one).
+    pub async fn close_code(&mut self) -> Option<u16> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message as M;
+        loop {
+            let next = tokio::time::timeout(Duration::from_secs(5), self.stream.next())
+                .await
+                .expect("no close within 5 s");
+            match next {
+                Some(Ok(M::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                None | Some(Err(_)) => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// Sends a raw text frame.
+    pub async fn send_text(&mut self, text: String) {
+        use futures_util::SinkExt;
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::Text(text.into()))
+            .await
+            .unwrap();
     }
 
     /// Sends a client frame.

@@ -7,9 +7,11 @@ mod harness;
 
 mod accounts;
 mod admin;
+mod bans;
 mod cluster;
 mod contacts;
 mod groups;
+mod hostile;
 mod messages;
 mod pages;
 mod realtime;

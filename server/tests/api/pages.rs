@@ -116,3 +116,62 @@ async fn logged_out_visitors_are_sent_to_log_in() {
         .map(|l| l.to_str().unwrap().to_owned());
     assert_eq!((status, location.as_deref()), (302, Some("/login")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_a_nonce_policy_and_every_answer_its_security_headers() {
+    let server = TestServer::start(Backend::Sqlite).await.unwrap();
+    let http = reqwest::Client::new();
+    for path in ["/login", "/admin/login"] {
+        let res = http
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        let headers = res.headers().clone();
+        let policy = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("no nonce in {policy}"))
+            .to_owned();
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(!policy.contains("'unsafe-eval'"), "{policy}");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "same-origin");
+        let html = res.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{html}");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "every inline script carries this page's nonce: {html}"
+        );
+        // Another request gets another nonce.
+        let again = http
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        let other = again.headers()["content-security-policy"].to_str().unwrap();
+        assert!(!other.contains(&nonce));
+    }
+    let api = http
+        .post(format!("{}/api/current_user", server.base))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        api.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+}

@@ -45,3 +45,74 @@ async fn demo_data_is_complete_and_idempotent(server: TestServer) {
             .is_err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_admin_never_takes_over_an_account_silently() {
+    use server::seed::{AdminCreated, DEMO_PASSWORD, create_admin};
+    let server = TestServer::start(crate::harness::Backend::Sqlite)
+        .await
+        .unwrap();
+    let new_password = "a much better secret";
+    assert_eq!(
+        create_admin(&server.db, "root", new_password, false)
+            .await
+            .unwrap(),
+        AdminCreated::Created
+    );
+    let err = create_admin(&server.db, "root2", DEMO_PASSWORD, false)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("demo password"), "{err}");
+
+    // An existing account is refused without --promote-existing, and keeps its rights.
+    let eve = server.signed_up("eve").await;
+    let err = create_admin(&server.db, "eve", new_password, false)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("--promote-existing"), "{err}");
+    let me = eve.me().await.unwrap();
+    assert!(!me.rights.iter().any(|r| r == "admin"));
+    // With it, the account becomes an administrator and keeps its own password.
+    assert_eq!(
+        create_admin(&server.db, "eve", new_password, true)
+            .await
+            .unwrap(),
+        AdminCreated::Promoted
+    );
+    server
+        .client()
+        .log_in("eve", crate::harness::PASSWORD)
+        .await
+        .unwrap();
+
+    // An account with the public demo password, in a database that is not a demo: promoted
+    // with the given password instead.
+    let hash = server::auth::password::hash(DEMO_PASSWORD.into())
+        .await
+        .unwrap();
+    server::repo::users::create(&server.db, "demoish", &hash, "demoish", "user", 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        create_admin(&server.db, "demoish", new_password, true)
+            .await
+            .unwrap(),
+        AdminCreated::PromotedWithNewPassword
+    );
+    assert!(
+        server
+            .client()
+            .log_in("demoish", DEMO_PASSWORD)
+            .await
+            .is_err()
+    );
+    let me: Me = serde_json::from_value(
+        server
+            .client()
+            .log_in("demoish", new_password)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(me.rights.iter().any(|r| r == "admin"));
+}
