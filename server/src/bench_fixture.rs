@@ -131,9 +131,12 @@ pub async fn run(db: &Db, spec: Spec, out: &Path) -> anyhow::Result<()> {
             .iter()
             .map(|u| UserId(u.id))
             .collect();
-        let (group_id, conversation) = groups::create(db, owner, "bench group", &members, now)
-            .await
-            .map_err(|e| anyhow::anyhow!("creating the group: {e}"))?;
+        let (group_id, conversation) = crate::db_transaction!(db, |tx| {
+            Ok::<_, crate::db::Failure>(
+                groups::create(tx, owner, "bench group", &members, now).await?,
+            )
+        })
+        .map_err(|e| anyhow::anyhow!("creating the group: {}", shared::AppError::from(e)))?;
         Some(FixtureGroup {
             group_id: group_id.0,
             conversation_id: conversation.0,

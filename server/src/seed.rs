@@ -117,8 +117,8 @@ pub async fn seed_social(db: &Db) -> anyhow::Result<()> {
     }
     for (name, owner, members) in GROUPS {
         let owner_id = id_of(db, owner).await?;
-        let existing = groups::search(db, &users::like_pattern(name), 50)
-            .await?
+        let pattern = users::like_pattern(name);
+        let existing = crate::db_conn!(db, |conn| groups::search(conn, &pattern, 50).await)?
             .into_iter()
             .find(|(g, _)| g.name == *name && g.owner_id == owner_id.0);
         let conversation = match existing {
@@ -128,15 +128,17 @@ pub async fn seed_social(db: &Db) -> anyhow::Result<()> {
                 for m in *members {
                     ids.push(id_of(db, m).await?);
                 }
-                let (_, conversation) = groups::create(db, owner_id, name, &ids, now).await?;
                 let created = MessageBody::System {
                     notice: SystemNotice::GroupCreated {
                         by: owner_id,
                         name: (*name).to_owned(),
                     },
                 };
-                messages::insert_system(db, conversation, &created, now).await?;
-                conversation
+                crate::db_transaction!(db, |tx| {
+                    let (_, conversation) = groups::create(tx, owner_id, name, &ids, now).await?;
+                    messages::insert_system(tx, conversation, &created, now).await?;
+                    Ok::<_, crate::db::Failure>(conversation)
+                })?
             }
         };
         conversations.push(((*name).to_owned(), conversation));

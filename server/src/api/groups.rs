@@ -1,7 +1,8 @@
-//! Group chats: creation, membership, join requests and moderation. Every change writes a
-//! system notice into the group's conversation and tells the members (after the commit).
+//! Group chats: creation, membership, join requests and moderation. Every change is one unit
+//! of work: its checks, the change and the system notice announcing it commit together (or not
+//! at all), and the members are told after the commit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use shared::api::Caller;
@@ -17,6 +18,7 @@ use shared::{AppError, rights, validate};
 use super::Api;
 use crate::auth::limits::Action;
 use crate::cache::Invalidation;
+use crate::db::{Conn, DbError, Failure};
 use crate::repo::groups::{self as repo, GroupRow, RequestRow};
 use crate::repo::{contacts, messages, users};
 use crate::time::now_ms;
@@ -52,63 +54,99 @@ fn conversation(group: &GroupRow) -> ConversationId {
     ConversationId(group.conversation_id)
 }
 
+/// A notice written in a unit of work: the stored message and who receives it (the members
+/// as the change left them), published once the unit commits.
+struct Notice {
+    message: shared::model::Message,
+    members: Vec<UserId>,
+}
+
+/// The group and the caller's role in it; `not_found` for no group, `forbidden` for a
+/// non-member.
+async fn load_access(
+    tx: &mut Conn<'_>,
+    me: UserId,
+    id: GroupId,
+) -> Result<(GroupRow, GroupRole), AppError> {
+    let group = repo::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    let role = repo::role(tx, conversation(&group), me)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    Ok((group, role))
+}
+
+/// Like [`load_access`], for changes: the group must be live and the caller an owner or admin
+/// (`owner_only`: the owner). Run inside the change's unit of work, so what it checked still
+/// holds when the change commits.
+async fn check_manage(
+    tx: &mut Conn<'_>,
+    me: UserId,
+    id: GroupId,
+    owner_only: bool,
+) -> Result<(GroupRow, GroupRole), AppError> {
+    let (group, role) = load_access(tx, me, id).await?;
+    let allowed = if owner_only {
+        role == GroupRole::Owner
+    } else {
+        role.manages()
+    };
+    if !allowed || group.dissolved_at.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((group, role))
+}
+
+/// May `actor_role` act on a member with `target_role` (remove, mute)?
+fn outranks(actor_role: GroupRole, target_role: GroupRole) -> bool {
+    match actor_role {
+        GroupRole::Owner => target_role != GroupRole::Owner,
+        GroupRole::Admin => target_role == GroupRole::Member,
+        GroupRole::Member => false,
+    }
+}
+
+/// The role of `user` in `group`; `not_found` for a non-member.
+async fn target_role(
+    tx: &mut Conn<'_>,
+    group: &GroupRow,
+    user: UserId,
+) -> Result<GroupRole, AppError> {
+    repo::role(tx, conversation(group), user)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Writes `notice` into the group's conversation, in the unit of work of the change it
+/// announces.
+async fn write_notice(
+    tx: &mut Conn<'_>,
+    group: &GroupRow,
+    notice: SystemNotice,
+) -> Result<Notice, DbError> {
+    let conversation = conversation(group);
+    let message =
+        messages::insert_system(tx, conversation, &MessageBody::System { notice }, now_ms())
+            .await?;
+    let members = messages::members(tx, conversation).await?;
+    Ok(Notice { message, members })
+}
+
 impl Api {
-    /// The group and the caller's role in it; `not_found` for no group, `forbidden` for a
-    /// non-member.
+    /// The group and the caller's role in it, for reads (see [`load_access`]).
     async fn access_group(
         &self,
         me: UserId,
         id: GroupId,
     ) -> Result<(GroupRow, GroupRole), AppError> {
-        let group = repo::get(&self.state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let role = repo::role(&self.state.db, conversation(&group), me)
-            .await?
-            .ok_or(AppError::Forbidden)?;
-        Ok((group, role))
-    }
-
-    /// Like [`Self::access_group`], for changes: the group must be live and the caller an owner
-    /// or admin (`owner_only`: the owner).
-    async fn check_manage(
-        &self,
-        me: UserId,
-        id: GroupId,
-        owner_only: bool,
-    ) -> Result<(GroupRow, GroupRole), AppError> {
-        let (group, role) = self.access_group(me, id).await?;
-        let allowed = if owner_only {
-            role == GroupRole::Owner
-        } else {
-            role.manages()
-        };
-        if !allowed || group.dissolved_at.is_some() {
-            return Err(AppError::Forbidden);
-        }
-        Ok((group, role))
-    }
-
-    /// May `actor_role` act on a member with `target_role` (remove, mute)?
-    fn outranks(actor_role: GroupRole, target_role: GroupRole) -> bool {
-        match actor_role {
-            GroupRole::Owner => target_role != GroupRole::Owner,
-            GroupRole::Admin => target_role == GroupRole::Member,
-            GroupRole::Member => false,
-        }
-    }
-
-    async fn target_role(&self, group: &GroupRow, user: UserId) -> Result<GroupRole, AppError> {
-        repo::role(&self.state.db, conversation(group), user)
-            .await?
-            .ok_or(AppError::NotFound)
+        crate::db_conn!(&self.state.db, |conn| load_access(conn, me, id).await)
     }
 
     async fn group_info(&self, id: GroupId) -> Result<GroupInfo, AppError> {
-        let g = repo::get(&self.state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let members = repo::members(&self.state.db, conversation(&g)).await?;
+        let (g, members) = crate::db_conn!(&self.state.db, |conn| {
+            let g = repo::get(conn, id).await?.ok_or(AppError::NotFound)?;
+            let members = repo::members(conn, conversation(&g)).await?;
+            Ok::<_, AppError>((g, members))
+        })?;
         Ok(GroupInfo {
             id: GroupId(g.id),
             conversation_id: ConversationId(g.conversation_id),
@@ -123,47 +161,29 @@ impl Api {
         })
     }
 
-    /// Writes a notice into the group's conversation and tells every member (and `also`, e.g.
-    /// someone who just left) that the group changed. Every change to a group's members, roles
-    /// or mutes ends here after its commit, which is where the cached access is dropped.
-    async fn do_notice(
-        &self,
-        group: &GroupRow,
-        notice: SystemNotice,
-        also: &[UserId],
-    ) -> Result<(), AppError> {
-        let conversation = conversation(group);
-        self.state
-            .hub
-            .invalidate(Invalidation::Conversation(conversation));
-        let message = messages::insert_system(
-            &self.state.db,
-            conversation,
-            &MessageBody::System { notice },
-            now_ms(),
-        )
-        .await?;
-        let mut members = messages::members(&self.state.db, conversation).await?;
-        self.state
-            .hub
-            .send_to(&members, &ServerEvent::Message { message });
+    /// After the commit of a change to `group`: drops the cached access of its conversation
+    /// on every node, delivers the notice to the members and tells them (and `also`, e.g.
+    /// someone who just left) that the group changed.
+    fn publish(&self, group: &GroupRow, notice: Notice, also: &[UserId]) {
+        let hub = &self.state.hub;
+        hub.invalidate(Invalidation::Conversation(conversation(group)));
+        let Notice {
+            message,
+            mut members,
+        } = notice;
+        hub.send_to(&members, &ServerEvent::Message { message });
         members.extend_from_slice(also);
-        self.state.hub.send_to(
+        hub.send_to(
             &members,
             &ServerEvent::GroupChanged {
                 group_id: GroupId(group.id),
             },
         );
-        Ok(())
     }
 
-    /// Writes a notice (see [`Self::do_notice`]) and returns the group as it now is.
-    async fn announce(
-        &self,
-        group: &GroupRow,
-        notice: SystemNotice,
-    ) -> Result<GroupInfo, AppError> {
-        self.do_notice(group, notice, &[]).await?;
+    /// Publishes a committed change (see [`Self::publish`]) and returns the group as it now is.
+    async fn announce(&self, group: &GroupRow, notice: Notice) -> Result<GroupInfo, AppError> {
+        self.publish(group, notice, &[]);
         self.group_info(GroupId(group.id)).await
     }
 
@@ -187,29 +207,26 @@ impl Api {
 
     async fn request_views(&self, rows: Vec<RequestRow>) -> Result<Vec<GroupRequest>, AppError> {
         let ids: Vec<i64> = rows.iter().map(|r| r.2).collect();
-        let names = users::nicknames(&self.state.db, &ids).await?;
-        let mut groups: Vec<GroupRow> = Vec::new();
+        let names: HashMap<i64, String> = users::nicknames(&self.state.db, &ids)
+            .await?
+            .into_iter()
+            .collect();
+        let mut groups: HashMap<i64, String> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for (id, group_id, user_id, note, status, created_at) in rows {
-            if !groups.iter().any(|g| g.id == group_id)
-                && let Some(g) = repo::get(&self.state.db, GroupId(group_id)).await?
+            if !groups.contains_key(&group_id)
+                && let Some(g) =
+                    crate::db_conn!(&self.state.db, |conn| repo::get(conn, GroupId(group_id))
+                        .await)?
             {
-                groups.push(g);
+                groups.insert(group_id, g.name);
             }
             out.push(GroupRequest {
                 id: GroupRequestId(id),
                 group_id: GroupId(group_id),
-                group_name: groups
-                    .iter()
-                    .find(|g| g.id == group_id)
-                    .map(|g| g.name.clone())
-                    .unwrap_or_default(),
+                group_name: groups.get(&group_id).cloned().unwrap_or_default(),
                 user_id: UserId(user_id),
-                nickname: names
-                    .iter()
-                    .find(|(u, _)| *u == user_id)
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default(),
+                nickname: names.get(&user_id).cloned().unwrap_or_default(),
                 note,
                 status: match status.as_str() {
                     "accepted" => RequestStatus::Accepted,
@@ -223,8 +240,7 @@ impl Api {
     }
 
     async fn one_group_request(&self, id: GroupRequestId) -> Result<GroupRequest, AppError> {
-        let row = repo::request(&self.state.db, id)
-            .await?
+        let row = crate::db_conn!(&self.state.db, |conn| repo::request(conn, id).await)?
             .ok_or(AppError::NotFound)?;
         self.request_views(vec![row])
             .await?
@@ -260,17 +276,22 @@ impl GroupsApi for Api {
             false,
         )?;
         let members = self.check_friends(me, &member_ids).await?;
-        let (id, _) = repo::create(&self.state.db, me, &name, &members, now_ms()).await?;
-        if !introduction.is_empty() {
-            repo::update_info(&self.state.db, id, &name, &introduction, "").await?;
-        }
-        let group = repo::get(&self.state.db, id)
-            .await?
-            .ok_or(AppError::Internal)?;
-        self.do_notice(&group, SystemNotice::GroupCreated { by: me, name }, &[])
-            .await?;
-        tracing::info!(group = %id, owner = %me, "group created");
-        self.group_info(id).await
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let now = now_ms();
+            let (id, _) = repo::create(tx, me, &name, &members, now).await?;
+            if !introduction.is_empty() {
+                repo::update_info(tx, id, &name, &introduction, "").await?;
+            }
+            let group = repo::get(tx, id).await?.ok_or(AppError::Internal)?;
+            let created = SystemNotice::GroupCreated {
+                by: me,
+                name: name.clone(),
+            };
+            let notice = write_notice(tx, &group, created).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
+        tracing::info!(group = %group.id, owner = %me, "group created");
+        self.announce(&group, notice).await
     }
 
     async fn get_group(&self, caller: &Caller, group_id: GroupId) -> Result<GroupInfo, AppError> {
@@ -287,9 +308,12 @@ impl GroupsApi for Api {
         let me = caller.auth()?.user_id;
         self.state.limits.check_user(me, Action::Search)?;
         let query = validate::text("query", &query, 64, true)?;
-        let found = repo::search(&self.state.db, &users::like_pattern(&query), 20).await?;
-        let conversations: Vec<i64> = found.iter().map(|(g, _)| g.conversation_id).collect();
-        let mine = repo::member_of(&self.state.db, me, &conversations).await?;
+        let (found, mine) = crate::db_conn!(&self.state.db, |conn| {
+            let found = repo::search(conn, &users::like_pattern(&query), 20).await?;
+            let conversations: Vec<i64> = found.iter().map(|(g, _)| g.conversation_id).collect();
+            let mine = repo::member_of(conn, me, &conversations).await?;
+            Ok::<_, AppError>((found, mine))
+        })?;
         Ok(found
             .into_iter()
             .map(|(g, count)| GroupCard {
@@ -309,23 +333,28 @@ impl GroupsApi for Api {
         user_ids: Vec<UserId>,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.auth()?.user_id;
-        let (group, _) = self.check_manage(me, group_id, false).await?;
         let invited = self.check_friends(me, &user_ids).await?;
-        let already = repo::member_of_users(&self.state.db, conversation(&group), &invited).await?;
-        let new: Vec<UserId> = invited
-            .into_iter()
-            .filter(|u| !already.contains(&u.0))
-            .collect();
-        if !new.is_empty() {
-            repo::add_members(&self.state.db, conversation(&group), &new, now_ms()).await?;
-            self.do_notice(
-                &group,
-                SystemNotice::MembersJoined { users: new, by: me },
-                &[],
-            )
-            .await?;
+        let done = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = check_manage(tx, me, group_id, false).await?;
+            let conv = conversation(&group);
+            let already = repo::member_of_users(tx, conv, &invited).await?;
+            let new: Vec<UserId> = invited
+                .iter()
+                .copied()
+                .filter(|u| !already.contains(&u.0))
+                .collect();
+            if new.is_empty() {
+                return Ok(None);
+            }
+            repo::add_members(tx, conv, &new, now_ms()).await?;
+            let joined = SystemNotice::MembersJoined { users: new, by: me };
+            let notice = write_notice(tx, &group, joined).await?;
+            Ok::<_, Failure>(Some((group, notice)))
+        })?;
+        match done {
+            Some((group, notice)) => self.announce(&group, notice).await,
+            None => self.group_info(group_id).await,
         }
-        self.group_info(group_id).await
     }
 
     async fn request_join_group(
@@ -337,28 +366,28 @@ impl GroupsApi for Api {
         let me = caller.auth()?.user_id;
         self.state.limits.check_user(me, Action::JoinRequest)?;
         let note = validate::text("note", &note, validate::NOTE_MAX, false)?;
-        let group = repo::get(&self.state.db, group_id)
-            .await?
-            .filter(|g| g.dissolved_at.is_none())
-            .ok_or(AppError::NotFound)?;
-        if repo::role(&self.state.db, conversation(&group), me)
-            .await?
-            .is_some()
-        {
-            return Err(AppError::AlreadyMember);
-        }
-        if repo::has_pending(&self.state.db, group_id, me).await? {
-            return Err(AppError::RequestPending);
-        }
-        let id = repo::create_request(&self.state.db, group_id, me, &note, now_ms())
-            .await
-            .map_err(|e| e.unique_as(AppError::RequestPending))?;
-        let managers: Vec<UserId> = repo::members(&self.state.db, conversation(&group))
-            .await?
-            .into_iter()
-            .filter(|m| m.role.manages())
-            .map(|m| m.user_id)
-            .collect();
+        let (id, managers) = crate::db_transaction!(&self.state.db, |tx| {
+            let group = repo::get(tx, group_id)
+                .await?
+                .filter(|g| g.dissolved_at.is_none())
+                .ok_or(AppError::NotFound)?;
+            if repo::role(tx, conversation(&group), me).await?.is_some() {
+                return Err(AppError::AlreadyMember.into());
+            }
+            if repo::has_pending(tx, group_id, me).await? {
+                return Err(AppError::RequestPending.into());
+            }
+            let id = repo::create_request(tx, group_id, me, &note, now_ms())
+                .await
+                .map_err(|e| e.unique_as(AppError::RequestPending))?;
+            let managers: Vec<UserId> = repo::members(tx, conversation(&group))
+                .await?
+                .into_iter()
+                .filter(|m| m.role.manages())
+                .map(|m| m.user_id)
+                .collect();
+            Ok::<_, Failure>((id, managers))
+        })?;
         self.state
             .hub
             .send_to(&managers, &ServerEvent::GroupChanged { group_id });
@@ -375,9 +404,9 @@ impl GroupsApi for Api {
         if !role.manages() {
             return Err(AppError::Forbidden);
         }
-        let mut list = self
-            .request_views(repo::requests_of(&self.state.db, group_id).await?)
-            .await?;
+        let rows = crate::db_conn!(&self.state.db, |conn| repo::requests_of(conn, group_id)
+            .await)?;
+        let mut list = self.request_views(rows).await?;
         list.sort_by_key(|r| r.status != RequestStatus::Pending);
         Ok(list)
     }
@@ -387,8 +416,9 @@ impl GroupsApi for Api {
         caller: &Caller,
     ) -> Result<Vec<GroupRequest>, AppError> {
         let me = caller.auth()?.user_id;
-        self.request_views(repo::pending_for_manager(&self.state.db, me).await?)
-            .await
+        let rows = crate::db_conn!(&self.state.db, |conn| repo::pending_for_manager(conn, me)
+            .await)?;
+        self.request_views(rows).await
     }
 
     async fn respond_group_request(
@@ -398,44 +428,40 @@ impl GroupsApi for Api {
         accept: bool,
     ) -> Result<GroupRequest, AppError> {
         let me = caller.auth()?.user_id;
-        let (_, group_id, user_id, _, status, _) = repo::request(&self.state.db, request_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let (group, _) = self.check_manage(me, GroupId(group_id), false).await?;
-        if status != "pending" {
-            return Err(AppError::NotFound);
-        }
-        let user = UserId(user_id);
-        let done = repo::answer_request(
-            &self.state.db,
-            request_id,
-            accept,
-            me,
-            conversation(&group),
-            user,
-            now_ms(),
-        )
-        .await?;
-        if !done {
-            return Err(AppError::NotFound);
-        }
-        if accept {
-            self.do_notice(
-                &group,
-                SystemNotice::MembersJoined {
+        let (group, user, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (_, group_id, user_id, _, status, _) = repo::request(tx, request_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let (group, _) = check_manage(tx, me, GroupId(group_id), false).await?;
+            if status != "pending" {
+                return Err(AppError::NotFound.into());
+            }
+            let user = UserId(user_id);
+            let now = now_ms();
+            if !repo::answer_request(tx, request_id, accept, me, conversation(&group), user, now)
+                .await?
+            {
+                return Err(AppError::NotFound.into());
+            }
+            let notice = if accept {
+                let joined = SystemNotice::MembersJoined {
                     users: vec![user],
                     by: me,
-                },
-                &[],
-            )
-            .await?;
-        } else {
-            self.state.hub.send_to(
+                };
+                Some(write_notice(tx, &group, joined).await?)
+            } else {
+                None
+            };
+            Ok::<_, Failure>((group, user, notice))
+        })?;
+        match notice {
+            Some(notice) => self.publish(&group, notice, &[]),
+            None => self.state.hub.send_to(
                 &[user],
                 &ServerEvent::GroupChanged {
-                    group_id: GroupId(group_id),
+                    group_id: GroupId(group.id),
                 },
-            );
+            ),
         }
         self.one_group_request(request_id).await
     }
@@ -447,21 +473,21 @@ impl GroupsApi for Api {
         user_id: UserId,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.auth()?.user_id;
-        let (group, role) = self.check_manage(me, group_id, false).await?;
-        let target = self.target_role(&group, user_id).await?;
-        if !Self::outranks(role, target) {
-            return Err(AppError::Forbidden);
-        }
-        repo::remove_member(&self.state.db, conversation(&group), user_id).await?;
-        self.do_notice(
-            &group,
-            SystemNotice::MemberRemoved {
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, role) = check_manage(tx, me, group_id, false).await?;
+            let target = target_role(tx, &group, user_id).await?;
+            if !outranks(role, target) {
+                return Err(AppError::Forbidden.into());
+            }
+            repo::remove_member(tx, conversation(&group), user_id).await?;
+            let removed = SystemNotice::MemberRemoved {
                 user: user_id,
                 by: me,
-            },
-            &[user_id],
-        )
-        .await?;
+            };
+            let notice = write_notice(tx, &group, removed).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
+        self.publish(&group, notice, &[user_id]);
         self.group_info(group_id).await
     }
 
@@ -476,22 +502,23 @@ impl GroupsApi for Api {
         if minutes > MAX_MUTE_MINUTES {
             return Err(AppError::invalid("minutes", Invalid::OutOfRange));
         }
-        let (group, role) = self.check_manage(me, group_id, false).await?;
-        let target = self.target_role(&group, user_id).await?;
-        if !Self::outranks(role, target) {
-            return Err(AppError::Forbidden);
-        }
-        let until = (minutes > 0).then(|| now_ms() + i64::from(minutes) * 60_000);
-        repo::set_muted_until(&self.state.db, conversation(&group), user_id, until).await?;
-        self.announce(
-            &group,
-            SystemNotice::MemberMuted {
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, role) = check_manage(tx, me, group_id, false).await?;
+            let target = target_role(tx, &group, user_id).await?;
+            if !outranks(role, target) {
+                return Err(AppError::Forbidden.into());
+            }
+            let until = (minutes > 0).then(|| now_ms() + i64::from(minutes) * 60_000);
+            repo::set_muted_until(tx, conversation(&group), user_id, until).await?;
+            let muted = SystemNotice::MemberMuted {
                 user: user_id,
                 until,
                 by: me,
-            },
-        )
-        .await
+            };
+            let notice = write_notice(tx, &group, muted).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
+        self.announce(&group, notice).await
     }
 
     async fn set_group_muted(
@@ -501,10 +528,14 @@ impl GroupsApi for Api {
         muted: bool,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.auth()?.user_id;
-        let (group, _) = self.check_manage(me, group_id, false).await?;
-        repo::set_muted_all(&self.state.db, group_id, muted).await?;
-        self.announce(&group, SystemNotice::GroupMuted { muted, by: me })
-            .await
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = check_manage(tx, me, group_id, false).await?;
+            repo::set_muted_all(tx, group_id, muted).await?;
+            let notice =
+                write_notice(tx, &group, SystemNotice::GroupMuted { muted, by: me }).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
+        self.announce(&group, notice).await
     }
 
     async fn update_group(
@@ -518,18 +549,19 @@ impl GroupsApi for Api {
         let me = caller.auth()?.user_id;
         let name = group_name(&name)?;
         let introduction = validate::text("introduction", &introduction, 200, false)?;
-        let notice = validate::text("notice", &notice, 500, false)?;
-        let (group, _) = self.check_manage(me, group_id, false).await?;
-        repo::update_info(&self.state.db, group_id, &name, &introduction, &notice).await?;
-        self.announce(
-            &group,
-            SystemNotice::InfoChanged {
-                name,
-                notice,
+        let text = validate::text("notice", &notice, 500, false)?;
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = check_manage(tx, me, group_id, false).await?;
+            repo::update_info(tx, group_id, &name, &introduction, &text).await?;
+            let changed = SystemNotice::InfoChanged {
+                name: name.clone(),
+                notice: text.clone(),
                 by: me,
-            },
-        )
-        .await
+            };
+            let notice = write_notice(tx, &group, changed).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
+        self.announce(&group, notice).await
     }
 
     async fn set_group_admin(
@@ -540,25 +572,26 @@ impl GroupsApi for Api {
         admin: bool,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.auth()?.user_id;
-        let (group, _) = self.check_manage(me, group_id, true).await?;
-        if self.target_role(&group, user_id).await? == GroupRole::Owner {
-            return Err(AppError::Forbidden);
-        }
         let role = if admin {
             GroupRole::Admin
         } else {
             GroupRole::Member
         };
-        repo::set_role(&self.state.db, conversation(&group), user_id, role).await?;
-        self.announce(
-            &group,
-            SystemNotice::AdminChanged {
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = check_manage(tx, me, group_id, true).await?;
+            if target_role(tx, &group, user_id).await? == GroupRole::Owner {
+                return Err(AppError::Forbidden.into());
+            }
+            repo::set_role(tx, conversation(&group), user_id, role).await?;
+            let changed = SystemNotice::AdminChanged {
                 user: user_id,
                 admin,
                 by: me,
-            },
-        )
-        .await
+            };
+            let notice = write_notice(tx, &group, changed).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
+        self.announce(&group, notice).await
     }
 
     async fn transfer_group(
@@ -568,20 +601,25 @@ impl GroupsApi for Api {
         user_id: UserId,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.auth()?.user_id;
-        let (group, _) = self.check_manage(me, group_id, true).await?;
         if user_id == me {
             return Err(AppError::invalid("user_id", Invalid::OutOfRange));
         }
-        self.target_role(&group, user_id).await?;
-        repo::transfer(&self.state.db, &group, user_id).await?;
-        self.announce(
-            &group,
-            SystemNotice::OwnerChanged {
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = check_manage(tx, me, group_id, true).await?;
+            target_role(tx, &group, user_id).await?;
+            // Re-checked by the statements themselves: a concurrent transfer that won leaves
+            // this one nothing to change, and it is refused without a trace.
+            if !repo::transfer(tx, group_id, conversation(&group), me, user_id).await? {
+                return Err(AppError::Forbidden.into());
+            }
+            let changed = SystemNotice::OwnerChanged {
                 user: user_id,
                 by: me,
-            },
-        )
-        .await
+            };
+            let notice = write_notice(tx, &group, changed).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
+        self.announce(&group, notice).await
     }
 
     async fn dissolve_group(
@@ -590,28 +628,38 @@ impl GroupsApi for Api {
         group_id: GroupId,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.auth()?.user_id;
-        let (group, _) = self.check_manage(me, group_id, true).await?;
-        repo::dissolve(&self.state.db, group_id, now_ms()).await?;
-        self.do_notice(&group, SystemNotice::Dissolved { by: me }, &[])
-            .await?;
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = check_manage(tx, me, group_id, true).await?;
+            repo::dissolve(tx, group_id, now_ms()).await?;
+            let notice = write_notice(tx, &group, SystemNotice::Dissolved { by: me }).await?;
+            Ok::<_, Failure>((group, notice))
+        })?;
         tracing::info!(group = %group_id, "group dissolved");
-        self.group_info(group_id).await
+        self.announce(&group, notice).await
     }
 
     async fn leave_group(&self, caller: &Caller, group_id: GroupId) -> Result<(), AppError> {
         let me = caller.auth()?.user_id;
-        let (group, role) = self.access_group(me, group_id).await?;
-        if role == GroupRole::Owner && group.dissolved_at.is_none() {
-            return Err(AppError::Forbidden);
-        }
-        repo::remove_member(&self.state.db, conversation(&group), me).await?;
-        if group.dissolved_at.is_none() {
-            self.do_notice(&group, SystemNotice::MemberLeft { user: me }, &[me])
-                .await?;
-        } else {
-            self.state
+        let (group, notice) = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, role) = load_access(tx, me, group_id).await?;
+            let live = group.dissolved_at.is_none();
+            if role == GroupRole::Owner && live {
+                return Err(AppError::Forbidden.into());
+            }
+            repo::remove_member(tx, conversation(&group), me).await?;
+            let notice = if live {
+                Some(write_notice(tx, &group, SystemNotice::MemberLeft { user: me }).await?)
+            } else {
+                None
+            };
+            Ok::<_, Failure>((group, notice))
+        })?;
+        match notice {
+            Some(notice) => self.publish(&group, notice, &[me]),
+            None => self
+                .state
                 .hub
-                .invalidate(Invalidation::Conversation(conversation(&group)));
+                .invalidate(Invalidation::Conversation(conversation(&group))),
         }
         Ok(())
     }

@@ -5,6 +5,9 @@
 
 pub mod migrate;
 pub mod schema;
+mod unit;
+
+pub use unit::{Conn, Failure};
 
 use std::path::PathBuf;
 use std::time::Duration;

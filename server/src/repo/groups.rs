@@ -1,13 +1,13 @@
 //! Group chats: the group row, members' roles and mutes, join requests.
 
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use shared::ids::{ConversationId, GroupId, GroupRequestId, UserId};
 use shared::model::{GroupMember, GroupRole};
 
+use crate::conn_run;
 use crate::db::schema::{chat_groups, conversation_members, conversations, group_requests, users};
-use crate::db::{Db, DbError};
-use crate::db_run;
+use crate::db::{Conn, DbError};
 
 /// A group as stored.
 #[derive(Debug, Clone, Queryable)]
@@ -57,16 +57,17 @@ const GROUP_COLUMNS: (
 /// A join request as stored: `(id, group_id, user_id, note, status, created_at)`.
 pub type RequestRow = (i64, i64, i64, String, String, i64);
 
-/// Creates a group, its conversation and its members (the owner first) in one transaction.
+/// Creates a group, its conversation and its members (the owner first); part of the caller's
+/// unit of work.
 pub async fn create(
-    db: &Db,
+    conn: &mut Conn<'_>,
     owner: UserId,
     name: &str,
     members: &[UserId],
     now: i64,
 ) -> Result<(GroupId, ConversationId), DbError> {
-    db_run!(db, |conn| {
-        conn.transaction(async |conn| {
+    conn_run!(conn, |conn| {
+        {
             let conversation: i64 = diesel::insert_into(conversations::table)
                 .values((
                     conversations::kind.eq("group"),
@@ -100,14 +101,13 @@ pub async fn create(
                     .await?;
             }
             Ok::<_, DbError>((GroupId(group), ConversationId(conversation)))
-        })
-        .await
+        }
     })
 }
 
 /// One group.
-pub async fn get(db: &Db, id: GroupId) -> Result<Option<GroupRow>, DbError> {
-    db_run!(db, |conn| {
+pub async fn get(conn: &mut Conn<'_>, id: GroupId) -> Result<Option<GroupRow>, DbError> {
+    conn_run!(conn, |conn| {
         Ok(chat_groups::table
             .find(id.0)
             .select(GROUP_COLUMNS)
@@ -118,8 +118,11 @@ pub async fn get(db: &Db, id: GroupId) -> Result<Option<GroupRow>, DbError> {
 }
 
 /// The members of a group's conversation, owner first, then admins, then by join time.
-pub async fn members(db: &Db, conversation: ConversationId) -> Result<Vec<GroupMember>, DbError> {
-    let rows: Vec<(i64, String, String, String, Option<i64>, i64)> = db_run!(db, |conn| {
+pub async fn members(
+    conn: &mut Conn<'_>,
+    conversation: ConversationId,
+) -> Result<Vec<GroupMember>, DbError> {
+    let rows: Vec<(i64, String, String, String, Option<i64>, i64)> = conn_run!(conn, |conn| {
         Ok::<_, DbError>(
             conversation_members::table
                 .inner_join(users::table)
@@ -157,11 +160,11 @@ pub async fn members(db: &Db, conversation: ConversationId) -> Result<Vec<GroupM
 
 /// `user`'s role in a group's conversation, if a member.
 pub async fn role(
-    db: &Db,
+    conn: &mut Conn<'_>,
     conversation: ConversationId,
     user: UserId,
 ) -> Result<Option<GroupRole>, DbError> {
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         let role: Option<String> = conversation_members::table
             .filter(conversation_members::conversation_id.eq(conversation.0))
             .filter(conversation_members::user_id.eq(user.0))
@@ -174,8 +177,12 @@ pub async fn role(
 }
 
 /// Which of `conversations` `user` is a member of.
-pub async fn member_of(db: &Db, user: UserId, conversations_: &[i64]) -> Result<Vec<i64>, DbError> {
-    db_run!(db, |conn| {
+pub async fn member_of(
+    conn: &mut Conn<'_>,
+    user: UserId,
+    conversations_: &[i64],
+) -> Result<Vec<i64>, DbError> {
+    conn_run!(conn, |conn| {
         Ok(conversation_members::table
             .filter(conversation_members::user_id.eq(user.0))
             .filter(conversation_members::conversation_id.eq_any(conversations_))
@@ -187,12 +194,12 @@ pub async fn member_of(db: &Db, user: UserId, conversations_: &[i64]) -> Result<
 
 /// Which of `users_` are members of `conversation` (their ids).
 pub async fn member_of_users(
-    db: &Db,
+    conn: &mut Conn<'_>,
     conversation: ConversationId,
     users_: &[UserId],
 ) -> Result<Vec<i64>, DbError> {
     let ids: Vec<i64> = users_.iter().map(|u| u.0).collect();
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         Ok(conversation_members::table
             .filter(conversation_members::conversation_id.eq(conversation.0))
             .filter(conversation_members::user_id.eq_any(&ids))
@@ -204,12 +211,12 @@ pub async fn member_of_users(
 
 /// Adds members (existing members are left as they are).
 pub async fn add_members(
-    db: &Db,
+    conn: &mut Conn<'_>,
     conversation: ConversationId,
     users_: &[UserId],
     now: i64,
 ) -> Result<(), DbError> {
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         for user in users_ {
             diesel::insert_into(conversation_members::table)
                 .values((
@@ -228,11 +235,11 @@ pub async fn add_members(
 
 /// Removes a member; `false` if not a member.
 pub async fn remove_member(
-    db: &Db,
+    conn: &mut Conn<'_>,
     conversation: ConversationId,
     user: UserId,
 ) -> Result<bool, DbError> {
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         let n = diesel::delete(
             conversation_members::table
                 .filter(conversation_members::conversation_id.eq(conversation.0))
@@ -246,12 +253,12 @@ pub async fn remove_member(
 
 /// Sets a member's speaking mute.
 pub async fn set_muted_until(
-    db: &Db,
+    conn: &mut Conn<'_>,
     conversation: ConversationId,
     user: UserId,
     until: Option<i64>,
 ) -> Result<(), DbError> {
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         diesel::update(
             conversation_members::table
                 .filter(conversation_members::conversation_id.eq(conversation.0))
@@ -266,12 +273,12 @@ pub async fn set_muted_until(
 
 /// Sets a member's role.
 pub async fn set_role(
-    db: &Db,
+    conn: &mut Conn<'_>,
     conversation: ConversationId,
     user: UserId,
     role: GroupRole,
 ) -> Result<(), DbError> {
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         diesel::update(
             conversation_members::table
                 .filter(conversation_members::conversation_id.eq(conversation.0))
@@ -284,43 +291,55 @@ pub async fn set_role(
     })
 }
 
-/// Hands the group to `new_owner` (the old owner becomes an admin), in one transaction.
-pub async fn transfer(db: &Db, group: &GroupRow, new_owner: UserId) -> Result<(), DbError> {
-    let (id, conversation, old_owner) = (group.id, group.conversation_id, group.owner_id);
-    db_run!(db, |conn| {
-        conn.transaction(async |conn| {
-            diesel::update(chat_groups::table.find(id))
-                .set(chat_groups::owner_id.eq(new_owner.0))
-                .execute(conn)
-                .await?;
-            for (user, role) in [
-                (old_owner, GroupRole::Admin),
-                (new_owner.0, GroupRole::Owner),
-            ] {
-                diesel::update(
-                    conversation_members::table
-                        .filter(conversation_members::conversation_id.eq(conversation))
-                        .filter(conversation_members::user_id.eq(user)),
-                )
-                .set(conversation_members::role.eq(role.as_str()))
-                .execute(conn)
-                .await?;
-            }
-            Ok::<_, DbError>(())
-        })
-        .await
+/// Hands the group to `new_owner` (the old owner becomes an admin), if `old_owner` still owns
+/// it: `false` (nothing changed) when the group changed hands in the meantime. Every statement
+/// is conditional on the owner the caller checked, so of two transfers racing from one owner
+/// exactly one wins: the second waits for the first's row lock and then matches nothing.
+pub async fn transfer(
+    conn: &mut Conn<'_>,
+    group: GroupId,
+    conversation: ConversationId,
+    old_owner: UserId,
+    new_owner: UserId,
+) -> Result<bool, DbError> {
+    conn_run!(conn, |conn| {
+        let moved = diesel::update(
+            chat_groups::table
+                .filter(chat_groups::id.eq(group.0))
+                .filter(chat_groups::owner_id.eq(old_owner.0)),
+        )
+        .set(chat_groups::owner_id.eq(new_owner.0))
+        .execute(conn)
+        .await?;
+        if moved != 1 {
+            return Ok(false);
+        }
+        let members = |user: UserId| {
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0))
+        };
+        diesel::update(members(old_owner))
+            .set(conversation_members::role.eq(GroupRole::Admin.as_str()))
+            .execute(conn)
+            .await?;
+        let promoted = diesel::update(members(new_owner))
+            .set(conversation_members::role.eq(GroupRole::Owner.as_str()))
+            .execute(conn)
+            .await?;
+        Ok::<_, DbError>(promoted == 1)
     })
 }
 
 /// Sets name, introduction and notice.
 pub async fn update_info(
-    db: &Db,
+    conn: &mut Conn<'_>,
     id: GroupId,
     name: &str,
     introduction: &str,
     notice: &str,
 ) -> Result<(), DbError> {
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         diesel::update(chat_groups::table.find(id.0))
             .set((
                 chat_groups::name.eq(name),
@@ -334,8 +353,8 @@ pub async fn update_info(
 }
 
 /// Sets the group-wide mute.
-pub async fn set_muted_all(db: &Db, id: GroupId, muted: bool) -> Result<(), DbError> {
-    db_run!(db, |conn| {
+pub async fn set_muted_all(conn: &mut Conn<'_>, id: GroupId, muted: bool) -> Result<(), DbError> {
+    conn_run!(conn, |conn| {
         diesel::update(chat_groups::table.find(id.0))
             .set(chat_groups::muted_all.eq(muted))
             .execute(conn)
@@ -345,8 +364,8 @@ pub async fn set_muted_all(db: &Db, id: GroupId, muted: bool) -> Result<(), DbEr
 }
 
 /// Marks the group dissolved.
-pub async fn dissolve(db: &Db, id: GroupId, now: i64) -> Result<(), DbError> {
-    db_run!(db, |conn| {
+pub async fn dissolve(conn: &mut Conn<'_>, id: GroupId, now: i64) -> Result<(), DbError> {
+    conn_run!(conn, |conn| {
         diesel::update(chat_groups::table.find(id.0))
             .set(chat_groups::dissolved_at.eq(now))
             .execute(conn)
@@ -356,8 +375,12 @@ pub async fn dissolve(db: &Db, id: GroupId, now: i64) -> Result<(), DbError> {
 }
 
 /// Groups (not dissolved) whose name matches `pattern`, with member counts, at most `limit`.
-pub async fn search(db: &Db, pattern: &str, limit: i64) -> Result<Vec<(GroupRow, i64)>, DbError> {
-    db_run!(db, |conn| {
+pub async fn search(
+    conn: &mut Conn<'_>,
+    pattern: &str,
+    limit: i64,
+) -> Result<Vec<(GroupRow, i64)>, DbError> {
+    conn_run!(conn, |conn| {
         let groups: Vec<GroupRow> = chat_groups::table
             .filter(
                 super::users::lower(chat_groups::name)
@@ -395,13 +418,13 @@ pub async fn search(db: &Db, pattern: &str, limit: i64) -> Result<Vec<(GroupRow,
 
 /// Stores a pending join request (a second pending one is a unique violation).
 pub async fn create_request(
-    db: &Db,
+    conn: &mut Conn<'_>,
     group: GroupId,
     user: UserId,
     note: &str,
     now: i64,
 ) -> Result<GroupRequestId, DbError> {
-    db_run!(db, |conn| {
+    conn_run!(conn, |conn| {
         let id: i64 = diesel::insert_into(group_requests::table)
             .values((
                 group_requests::group_id.eq(group.0),
@@ -434,8 +457,11 @@ const REQUEST_COLUMNS: (
 );
 
 /// One join request.
-pub async fn request(db: &Db, id: GroupRequestId) -> Result<Option<RequestRow>, DbError> {
-    db_run!(db, |conn| {
+pub async fn request(
+    conn: &mut Conn<'_>,
+    id: GroupRequestId,
+) -> Result<Option<RequestRow>, DbError> {
+    conn_run!(conn, |conn| {
         Ok(group_requests::table
             .find(id.0)
             .select(REQUEST_COLUMNS)
@@ -446,8 +472,12 @@ pub async fn request(db: &Db, id: GroupRequestId) -> Result<Option<RequestRow>, 
 }
 
 /// Whether `user` has a pending request for `group`.
-pub async fn has_pending(db: &Db, group: GroupId, user: UserId) -> Result<bool, DbError> {
-    db_run!(db, |conn| {
+pub async fn has_pending(
+    conn: &mut Conn<'_>,
+    group: GroupId,
+    user: UserId,
+) -> Result<bool, DbError> {
+    conn_run!(conn, |conn| {
         let n: i64 = group_requests::table
             .filter(group_requests::group_id.eq(group.0))
             .filter(group_requests::user_id.eq(user.0))
@@ -460,8 +490,11 @@ pub async fn has_pending(db: &Db, group: GroupId, user: UserId) -> Result<bool, 
 }
 
 /// Pending requests to join the live groups `user` owns or administers (newest first, at most 100).
-pub async fn pending_for_manager(db: &Db, user: UserId) -> Result<Vec<RequestRow>, DbError> {
-    db_run!(db, |conn| {
+pub async fn pending_for_manager(
+    conn: &mut Conn<'_>,
+    user: UserId,
+) -> Result<Vec<RequestRow>, DbError> {
+    conn_run!(conn, |conn| {
         let managed = conversation_members::table
             .filter(conversation_members::user_id.eq(user.0))
             .filter(conversation_members::role.eq_any(["owner", "admin"]))
@@ -482,8 +515,8 @@ pub async fn pending_for_manager(db: &Db, user: UserId) -> Result<Vec<RequestRow
 }
 
 /// A group's last 100 requests, newest first.
-pub async fn requests_of(db: &Db, group: GroupId) -> Result<Vec<RequestRow>, DbError> {
-    db_run!(db, |conn| {
+pub async fn requests_of(conn: &mut Conn<'_>, group: GroupId) -> Result<Vec<RequestRow>, DbError> {
+    conn_run!(conn, |conn| {
         Ok(group_requests::table
             .filter(group_requests::group_id.eq(group.0))
             .select(REQUEST_COLUMNS)
@@ -494,10 +527,10 @@ pub async fn requests_of(db: &Db, group: GroupId) -> Result<Vec<RequestRow>, DbE
     })
 }
 
-/// Answers a pending request; accepting adds the member in the same transaction. `false` if it
-/// was not pending.
+/// Answers a pending request; accepting adds the member (in the caller's unit of work). `false`
+/// if it was not pending.
 pub async fn answer_request(
-    db: &Db,
+    conn: &mut Conn<'_>,
     id: GroupRequestId,
     accept: bool,
     by: UserId,
@@ -506,8 +539,8 @@ pub async fn answer_request(
     now: i64,
 ) -> Result<bool, DbError> {
     let status = if accept { "accepted" } else { "declined" };
-    db_run!(db, |conn| {
-        conn.transaction(async |conn| {
+    conn_run!(conn, |conn| {
+        {
             let n = diesel::update(
                 group_requests::table
                     .filter(group_requests::id.eq(id.0))
@@ -533,7 +566,6 @@ pub async fn answer_request(
                     .await?;
             }
             Ok::<_, DbError>(n == 1)
-        })
-        .await
+        }
     })
 }

@@ -8,7 +8,7 @@ use shared::model::{GroupRole, Message, MessageBody};
 use crate::db::schema::{
     chat_groups, contacts, conversation_members, conversations, messages, users,
 };
-use crate::db::{Db, DbError};
+use crate::db::{Conn, Db, DbError};
 use crate::db_run;
 
 /// A message row: `(id, conversation_id, seq, sender_id, client_msg_id, body, created_at)`.
@@ -323,16 +323,17 @@ async fn insert_json(
     }
 }
 
-/// Stores a server-written message (no sender, no client id) with the next seq.
+/// Stores a server-written message (no sender, no client id) with the next seq, in the
+/// caller's unit of work (a notice commits with the change it announces).
 pub async fn insert_system(
-    db: &Db,
+    conn: &mut Conn<'_>,
     conversation: ConversationId,
     body: &MessageBody,
     now: i64,
 ) -> Result<Message, DbError> {
     let body_json = serde_json::to_string(body).map_err(|e| DbError::Pool(e.to_string()))?;
-    let row: MessageRow = db_run!(db, |conn| {
-        conn.transaction(async |conn| {
+    let row: MessageRow = crate::conn_run!(conn, |conn| {
+        {
             let seq: i64 = diesel::update(conversations::table.find(conversation.0))
                 .set((
                     conversations::last_seq.eq(conversations::last_seq + 1),
@@ -352,8 +353,7 @@ pub async fn insert_system(
                 .get_result(conn)
                 .await?;
             Ok::<_, DbError>(row)
-        })
-        .await
+        }
     })?;
     to_message(row).ok_or_else(|| DbError::Pool("undecodable message".into()))
 }
@@ -408,8 +408,11 @@ pub async fn after(
 }
 
 /// The members of a conversation.
-pub async fn members(db: &Db, conversation: ConversationId) -> Result<Vec<UserId>, DbError> {
-    let ids: Vec<i64> = db_run!(db, |conn| {
+pub async fn members(
+    conn: &mut Conn<'_>,
+    conversation: ConversationId,
+) -> Result<Vec<UserId>, DbError> {
+    let ids: Vec<i64> = crate::conn_run!(conn, |conn| {
         Ok::<_, DbError>(
             conversation_members::table
                 .filter(conversation_members::conversation_id.eq(conversation.0))

@@ -17,6 +17,7 @@ crate::on_both_backends!(
     join_requests_are_approved_or_declined_by_managers,
     owner_and_admins_moderate,
     transfer_dissolve_and_leave,
+    racing_transfers_leave_one_owner_and_one_notice,
 );
 
 pub(crate) async fn id(c: &Client) -> i64 {
@@ -493,4 +494,57 @@ async fn transfer_dissolve_and_leave(server: TestServer) {
     a.call::<()>("leave_group", json!({"group_id": g.id}))
         .await
         .unwrap();
+}
+
+async fn racing_transfers_leave_one_owner_and_one_notice(server: TestServer) {
+    for round in 0..5 {
+        let o = server.signed_up(&format!("racer{round}")).await;
+        let a = server.signed_up(&format!("anna{round}")).await;
+        let b = server.signed_up(&format!("ben{round}")).await;
+        befriend(&o, &a).await;
+        befriend(&o, &b).await;
+        let (a_id, b_id) = (id(&a).await, id(&b).await);
+        let g: GroupInfo = o
+            .call(
+                "create_group",
+                json!({"name": "race", "member_ids": [a_id, b_id]}),
+            )
+            .await
+            .unwrap();
+        // The same owner hands the group to two people at once (two devices).
+        let o2 = o.clone();
+        let (first, second) = tokio::join!(
+            o.call::<GroupInfo>("transfer_group", json!({"group_id": g.id, "user_id": a_id})),
+            o2.call::<GroupInfo>("transfer_group", json!({"group_id": g.id, "user_id": b_id})),
+        );
+        let won = [&first, &second].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 1, "round {round}: {first:?} / {second:?}");
+        let lost = [first, second].into_iter().find_map(Result::err).unwrap();
+        assert_eq!(lost, (403, AppError::Forbidden));
+        let now: GroupInfo = a
+            .call("get_group", json!({"group_id": g.id}))
+            .await
+            .unwrap();
+        let owners: Vec<_> = now
+            .members
+            .iter()
+            .filter(|m| m.role == GroupRole::Owner)
+            .map(|m| m.user_id.0)
+            .collect();
+        assert_eq!(owners, vec![now.owner_id.0], "round {round}");
+        assert!(owners[0] == a_id || owners[0] == b_id);
+        let notices = history(&a, g.conversation_id.0)
+            .await
+            .into_iter()
+            .filter(|m| {
+                matches!(
+                    m.body,
+                    MessageBody::System {
+                        notice: SystemNotice::OwnerChanged { .. }
+                    }
+                )
+            })
+            .count();
+        assert_eq!(notices, 1, "round {round}: one transfer, one notice");
+    }
 }
