@@ -42,17 +42,24 @@ struct Inner<K, V> {
 pub struct Cache<K, V> {
     inner: Mutex<Inner<K, V>>,
     capacity: usize,
+    ttl: Duration,
 }
 
 impl<K: Eq + Hash, V: Clone> Cache<K, V> {
-    /// An empty cache holding at most `capacity` entries.
+    /// An empty cache holding at most `capacity` entries for [`TTL`] each.
     pub fn new(capacity: usize) -> Self {
+        Self::with_ttl(capacity, TTL)
+    }
+
+    /// An empty cache holding at most `capacity` entries for `ttl` each.
+    pub fn with_ttl(capacity: usize, ttl: Duration) -> Self {
         Self {
             inner: Mutex::new(Inner {
                 map: HashMap::new(),
                 epoch: 0,
             }),
             capacity,
+            ttl,
         }
     }
 
@@ -65,7 +72,7 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
     pub fn get(&self, key: &K) -> Option<V> {
         let inner = self.lock();
         let (loaded, value) = inner.map.get(key)?;
-        (loaded.elapsed() < TTL).then(|| value.clone())
+        (loaded.elapsed() < self.ttl).then(|| value.clone())
     }
 
     /// The current epoch: read it before loading an entry, give it to [`Self::insert`].
@@ -97,6 +104,16 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
         let mut inner = self.lock();
         inner.epoch += 1;
         inner.map.clear();
+    }
+
+    /// Drops the entries past their time to live (they are never served, but would be held
+    /// until the cache filled up); returns how many were dropped.
+    pub fn purge_expired(&self) -> usize {
+        let mut inner = self.lock();
+        let before = inner.map.len();
+        let ttl = self.ttl;
+        inner.map.retain(|_, (loaded, _)| loaded.elapsed() < ttl);
+        before - inner.map.len()
     }
 
     /// How many entries are held (live or expired).
@@ -169,6 +186,15 @@ impl Caches {
         let shared = Arc::new(rights);
         sets.insert(shared.clone());
         shared
+    }
+
+    /// Drops expired entries from every cache: memory follows the recently active sessions and
+    /// conversations, not everything seen since start. Returns how many were dropped.
+    pub fn purge_expired(&self) -> usize {
+        let dropped = self.sessions.purge_expired() + self.conversations.purge_expired();
+        let mut sets = self.rights.lock().unwrap_or_else(|p| p.into_inner());
+        sets.retain(|set| Arc::strong_count(set) > 1);
+        dropped
     }
 
     /// Applies `change` to this node's caches.
@@ -252,6 +278,18 @@ mod tests {
         let c = caches.intern_rights(vec!["login".into()]);
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
+    }
+
+    #[test]
+    fn expired_entries_are_purged() {
+        let cache: Cache<u32, u32> = Cache::with_ttl(10, Duration::from_millis(30));
+        cache.insert(1, 1, cache.epoch());
+        std::thread::sleep(Duration::from_millis(40));
+        cache.insert(2, 2, cache.epoch());
+        assert_eq!(cache.len(), 2, "expired but still held");
+        assert_eq!(cache.purge_expired(), 1);
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.get(&2), Some(2));
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub async fn serve(
     crate::http::listener::serve(listener, app, limits, shutdown).await
 }
 
-/// Periodic clean-up: expired sessions, recovered rate-limit keys.
+/// Periodic clean-up: expired sessions, recovered rate-limit keys, expired cache entries.
 fn spawn_housekeeping(state: &AppState) {
     let state = state.clone();
     tokio::spawn(async move {
@@ -53,6 +53,10 @@ fn spawn_housekeeping(state: &AppState) {
         loop {
             tick.tick().await;
             state.limits.shrink();
+            let purged = state.hub.caches().purge_expired();
+            if purged > 0 {
+                tracing::debug!(count = purged, "expired cache entries dropped");
+            }
             match crate::repo::sessions::delete_expired(&state.db, crate::time::now_ms()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(count = n, "expired sessions deleted"),

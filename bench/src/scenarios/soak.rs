@@ -33,6 +33,11 @@ pub struct Soak {
     /// Server RSS at each tenth of the run, from the first to the end (KiB): whether it climbs
     /// all along or levels off.
     pub rss_tenths_kib: Vec<u64>,
+    /// Server RSS every sixtieth of the run (at least every second): `(seconds, KiB)`.
+    pub rss_readings: Vec<(f64, u64)>,
+    /// The least-squares trend of RSS over the second half of the run, in percent of its mean
+    /// per hour: what "flat" is judged by (one reading against another is noise).
+    pub rss_slope_pct_per_hour: Option<f64>,
     /// The correctness check.
     pub outcome: Outcome,
 }
@@ -62,13 +67,25 @@ pub async fn run(ctx: &Ctx, pairs: usize, rate: f64, duration: Duration) -> anyh
             ))
         })
         .collect();
-    tokio::time::sleep(duration / 10).await;
-    let rss_start_kib = rss::kib(pid)?;
-    let mut rss_tenths_kib = vec![rss_start_kib];
-    for _ in 2..10 {
-        tokio::time::sleep(duration / 10).await;
-        rss_tenths_kib.push(rss::kib(pid)?);
+    let started = tokio::time::Instant::now();
+    let step = (duration / 60).max(Duration::from_secs(1));
+    let mut rss_readings: Vec<(f64, u64)> = Vec::new();
+    let mut next = started + step;
+    while next <= started + duration {
+        tokio::time::sleep_until(next).await;
+        rss_readings.push((started.elapsed().as_secs_f64(), rss::kib(pid)?));
+        next += step;
     }
+    let tenth = duration.as_secs_f64() / 10.0;
+    let at = |t: f64| {
+        rss_readings
+            .iter()
+            .find(|(s, _)| *s >= t - 0.5)
+            .or(rss_readings.last())
+            .map_or(0, |r| r.1)
+    };
+    let rss_start_kib = at(tenth);
+    let mut rss_tenths_kib: Vec<u64> = (1..10).map(|i| at(tenth * f64::from(i))).collect();
     let mut logs = Vec::new();
     for t in tasks {
         logs.push(t.await?);
@@ -113,6 +130,8 @@ pub async fn run(ctx: &Ctx, pairs: usize, rate: f64, duration: Duration) -> anyh
         rss_growth_pct: (rss_end_kib as f64 - rss_start_kib as f64) / rss_start_kib.max(1) as f64
             * 100.0,
         rss_tenths_kib,
+        rss_slope_pct_per_hour: crate::stats::growth_pct_per_hour(&rss_readings),
+        rss_readings,
         outcome,
     })
 }
