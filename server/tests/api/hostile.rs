@@ -83,6 +83,21 @@ async fn clients_that_trickle_their_requests_are_cut_off() {
     assert!(read.is_ok(), "the connection was closed");
     assert!(started.elapsed() < Duration::from_secs(4));
 
+    // A connection that sends nothing at all, and one kept alive after a request and then
+    // left idle: both closed once the deadline passes.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), idle.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "an idle connection was closed");
+    let mut kept = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: parley\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), kept.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "a kept-alive idle connection was closed");
+    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
+
     // A body that never arrives: answered 408 once the deadline passes.
     let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
     slow.write_all(
