@@ -53,6 +53,9 @@ pub enum Action {
     CreateGroup,
     /// Searching users or groups.
     Search,
+    /// Any server function call of a signed-in user: the backstop for every endpoint that has
+    /// no limit of its own.
+    Call,
 }
 
 /// The configured limits.
@@ -79,6 +82,8 @@ pub struct LimitConfig {
     pub group_creations: Rate,
     /// User and group searches per user.
     pub searches: Rate,
+    /// Server function calls per signed-in user, whatever the function.
+    pub calls: Rate,
 }
 
 /// The longest a log-in is held back by the per-account slow-down.
@@ -120,14 +125,20 @@ impl Default for LimitConfig {
                 burst: 30,
                 period: Duration::from_millis(500),
             },
+            calls: Rate::per_second(CALLS_PER_SEND * 10),
         }
     }
 }
 
+/// Calls a user may make for each message they may send: sending is the most frequent call,
+/// and each send comes with a few others (read cursors, lists).
+const CALLS_PER_SEND: u32 = 5;
+
 impl LimitConfig {
-    /// These limits with `per_second` sends per user.
+    /// These limits with `per_second` sends per user (and five times as many calls).
     pub fn with_send_rate(mut self, per_second: u32) -> Self {
         self.sends = Rate::per_second(per_second);
+        self.calls = Rate::per_second(per_second.saturating_mul(CALLS_PER_SEND));
         self
     }
 }
@@ -143,6 +154,7 @@ pub struct Limits {
     join_requests: DefaultKeyedRateLimiter<UserId>,
     group_creations: DefaultKeyedRateLimiter<UserId>,
     searches: DefaultKeyedRateLimiter<UserId>,
+    calls: DefaultKeyedRateLimiter<UserId>,
 }
 
 /// The key an address is limited under: IPv4 as is, IPv6 by its /64 network (one subscriber
@@ -180,6 +192,7 @@ impl Limits {
             join_requests: RateLimiter::keyed(config.join_requests.quota()),
             group_creations: RateLimiter::keyed(config.group_creations.quota()),
             searches: RateLimiter::keyed(config.searches.quota()),
+            calls: RateLimiter::keyed(config.calls.quota()),
         }
     }
 
@@ -231,6 +244,7 @@ impl Limits {
             Action::JoinRequest => &self.join_requests,
             Action::CreateGroup => &self.group_creations,
             Action::Search => &self.searches,
+            Action::Call => &self.calls,
         };
         let now = DefaultClock::default().now();
         limiter
@@ -249,6 +263,7 @@ impl Limits {
         self.join_requests.retain_recent();
         self.group_creations.retain_recent();
         self.searches.retain_recent();
+        self.calls.retain_recent();
     }
 
     /// Keys held by all limiters together (live or recovering).
@@ -262,6 +277,7 @@ impl Limits {
             + self.join_requests.len()
             + self.group_creations.len()
             + self.searches.len()
+            + self.calls.len()
     }
 
     /// Whether no limiter holds a key.

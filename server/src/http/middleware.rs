@@ -115,6 +115,13 @@ pub async fn resolve_caller(
         Some((token, from_cookie)) => {
             match crate::api::accounts::authenticate(&state, &token).await {
                 Ok(Some((auth, touched))) => {
+                    if is_api
+                        && let Err(e) = state
+                            .limits
+                            .check_user(auth.user_id, crate::auth::limits::Action::Call)
+                    {
+                        return error_response(&e);
+                    }
                     if touched && from_cookie {
                         refresh_cookie = Some(token);
                     }

@@ -488,3 +488,40 @@ async fn a_socket_flooded_with_frames_is_closed() {
         Some(ServerEvent::Pong { nonce: 1 })
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_call_of_a_user_counts_against_a_backstop_limit() {
+    let limits = LimitConfig {
+        calls: Rate {
+            burst: 5,
+            period: Duration::from_secs(600),
+        },
+        ..test_limits()
+    };
+    let server = TestServer::start_with(Backend::Sqlite, limits)
+        .await
+        .unwrap();
+    let alice = server.signed_up("alice").await;
+    // Signing up was anonymous; these five calls are hers.
+    for _ in 0..5 {
+        let _: Value = alice.call("list_conversations", json!({})).await.unwrap();
+    }
+    let err = alice
+        .call::<Value>("list_conversations", json!({}))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, (429, AppError::RateLimited { .. })),
+        "{err:?}"
+    );
+    // Someone else, and the pages, are unaffected.
+    let bob = server.signed_up("bob").await;
+    let _: Value = bob.call("list_conversations", json!({})).await.unwrap();
+    let page = alice
+        .http
+        .get(format!("{}/login", alice.base))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(page.status(), 429);
+}
