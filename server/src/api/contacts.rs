@@ -17,6 +17,19 @@ use crate::repo::users;
 use crate::time::now_ms;
 
 impl Api {
+    /// The caller, acting on another user who exists: `cannot_add_self` for themselves,
+    /// `not_found` for no such user.
+    async fn check_other_user(&self, caller: &Caller, user_id: UserId) -> Result<UserId, AppError> {
+        let me = caller.auth()?.user_id;
+        if me == user_id {
+            return Err(AppError::CannotAddSelf);
+        }
+        if users::profile(&self.state.db, user_id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        Ok(me)
+    }
+
     /// The API view of stored requests, with both sides as cards seen by `me`.
     async fn requests_view(
         &self,
@@ -232,20 +245,14 @@ impl ContactsApi for Api {
     }
 
     async fn block_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError> {
-        let me = caller.auth()?.user_id;
-        if me == user_id {
-            return Err(AppError::CannotAddSelf);
-        }
-        if users::profile(&self.state.db, user_id).await?.is_none() {
-            return Err(AppError::NotFound);
-        }
+        let me = self.check_other_user(caller, user_id).await?;
         repo::block(&self.state.db, me, user_id, now_ms()).await?;
         self.notify_contacts(&[me, user_id]);
         Ok(())
     }
 
     async fn unblock_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError> {
-        let me = caller.auth()?.user_id;
+        let me = self.check_other_user(caller, user_id).await?;
         repo::unblock(&self.state.db, me, user_id).await?;
         Ok(())
     }

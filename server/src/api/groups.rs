@@ -333,6 +333,11 @@ impl GroupsApi for Api {
         user_ids: Vec<UserId>,
     ) -> Result<GroupInfo, AppError> {
         let me = caller.auth()?.user_id;
+        // Authorized before the list is looked at (and again inside the change).
+        crate::db_conn!(&self.state.db, |conn| check_manage(
+            conn, me, group_id, false
+        )
+        .await)?;
         let invited = self.check_friends(me, &user_ids).await?;
         let done = crate::db_transaction!(&self.state.db, |tx| {
             let (group, _) = check_manage(tx, me, group_id, false).await?;

@@ -12,6 +12,7 @@ mod cluster;
 mod contacts;
 mod groups;
 mod hostile;
+mod matrix;
 mod messages;
 mod pages;
 mod realtime;
