@@ -67,7 +67,8 @@ export interface ApiUser {
 }
 
 /**
- * Signs a new user up through the API; `call` posts to `/api/<name>` and expects success,
+ * Signs a new user up through the API; `call` posts to `/api/<name>` and expects success (after
+ * waiting out a `429` as `Retry-After` says),
  * `attempt` returns whatever the server answered.
  */
 export async function apiUser(baseURL: string | undefined, username: string, password: string): Promise<ApiUser> {
@@ -76,10 +77,19 @@ export async function apiUser(baseURL: string | undefined, username: string, pas
   const signUp = await api.post('/api/sign_up', { data: { username, password } });
   expect(signUp.ok(), await signUp.text()).toBeTruthy();
   const me = await signUp.json();
+  // A well-behaved client: when Parley answers 429 (a user may send 10 messages a second), it
+  // waits as long as `Retry-After` says and tries again, a few times at most.
   const call = async (name: string, data: object) => {
-    const res = await api.post(`/api/${name}`, { data });
-    expect(res.ok(), `${name}: ${res.status()} ${await res.text()}`).toBeTruthy();
-    return res.json();
+    for (let attempt = 0; ; attempt++) {
+      const res = await api.post(`/api/${name}`, { data });
+      if (res.status() === 429 && attempt < 5) {
+        const wait = Number(res.headers()['retry-after'] ?? '1');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 5) * 1000));
+        continue;
+      }
+      expect(res.ok(), `${name}: ${res.status()} ${await res.text()}`).toBeTruthy();
+      return res.json();
+    }
   };
   const attempt = async (name: string, data: object) => {
     const res = await api.post(`/api/${name}`, { data });
