@@ -4,6 +4,7 @@
 //! `cargo xtask bench` builds and starts everything and calls it; see docs/BENCHMARKS.md.
 
 mod api;
+mod chaos;
 mod client;
 mod clock;
 mod cpu;
@@ -88,6 +89,48 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         seconds: u64,
     },
+    /// One fault scenario's load for `cargo xtask chaos` (which causes the fault): sends with
+    /// retries, devices that reconnect and resume, then the ledger check; the outcome is added
+    /// to the results file. Sends until stdin says `stop` (or ends).
+    ChaosLoad {
+        /// The scenario, e.g. server_sigkill_sqlite.
+        #[arg(long)]
+        scenario: String,
+        /// A server node, e.g. 127.0.0.1:3000 (repeat for several nodes).
+        #[arg(long = "addr", required = true)]
+        addrs: Vec<SocketAddr>,
+        /// The file `parley bench-fixture` wrote.
+        #[arg(long)]
+        fixture: PathBuf,
+        /// The short run.
+        #[arg(long)]
+        quick: bool,
+        /// The results file the outcome is added to.
+        #[arg(long, default_value = "target/chaos/results.json")]
+        results: PathBuf,
+        /// The server's process id (its memory is watched in slow_consumer).
+        #[arg(long)]
+        server_pid: Option<u32>,
+        /// The longest the whole run may take (seconds).
+        #[arg(long, default_value_t = 600)]
+        limit: u64,
+    },
+    /// Prints the chaos results table and fails unless every expected scenario ran clean; with
+    /// --failed, records instead that a scenario could not run.
+    ChaosReport {
+        /// The results file.
+        #[arg(long, default_value = "target/chaos/results.json")]
+        results: PathBuf,
+        /// The scenarios that must be present and clean.
+        #[arg(long, value_delimiter = ',')]
+        expect: Vec<String>,
+        /// Record this scenario as not run (with --reason).
+        #[arg(long, requires = "reason")]
+        failed: Option<String>,
+        /// Why it could not run.
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -163,6 +206,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             anyhow::ensure!(outcome.is_clean(), "the correctness check failed");
             Ok(ExitCode::SUCCESS)
         }
+        Command::ChaosLoad {
+            scenario,
+            addrs,
+            fixture,
+            quick,
+            results,
+            server_pid,
+            limit,
+        } => {
+            chaos::load(chaos::LoadArgs {
+                scenario,
+                addrs,
+                fixture,
+                quick,
+                results,
+                server_pid,
+                limit: Duration::from_secs(limit),
+            })
+            .await
+        }
+        Command::ChaosReport {
+            results,
+            expect,
+            failed,
+            reason,
+        } => chaos::report(&results, failed.zip(reason), &expect),
     }
 }
 

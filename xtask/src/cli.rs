@@ -1,6 +1,7 @@
 //! The command line of `cargo xtask`: parsing it into a [`Task`], and the usage text.
 
 use crate::tasks::bench::Options as BenchOptions;
+use crate::tasks::chaos::Options as ChaosOptions;
 use crate::tasks::test::Options;
 
 /// What `cargo xtask …` was asked to do.
@@ -17,6 +18,8 @@ pub enum Task {
     Test(Options),
     /// Measure a release build under load.
     Bench(BenchOptions),
+    /// Run the fault matrix.
+    Chaos(ChaosOptions),
     /// Internal: print the banner once the server at this address answers, unless the
     /// server process (the given pid) is gone.
     Announce {
@@ -44,6 +47,12 @@ Tasks:
                                database and measure memory, latency, throughput and wasm size
                                (table on screen, figures in target/bench/results.json; --quick
                                in under 3 minutes once built; --postgres on 127.0.0.1:5432)
+  chaos [--quick] [--only A,B] the fault matrix: under steady load, kill the server, restart
+                               PostgreSQL and Redis, kill one of two nodes, stall a receiver,
+                               storm reconnects, fill the disk; fails unless every acknowledged
+                               message is stored and delivered exactly once (table on screen,
+                               target/chaos/results.json; --quick in about 3 minutes once built;
+                               --only runs the named scenarios)
   help                         print this text
 
 Environment:
@@ -97,6 +106,26 @@ pub fn parse(args: &[String]) -> Result<Task, String> {
                 }
             }
             Ok(Task::Bench(options))
+        }
+        "chaos" => {
+            let mut options = ChaosOptions::default();
+            let mut args = rest.iter();
+            while let Some(arg) = args.next() {
+                match arg.as_str() {
+                    "--quick" => options.quick = true,
+                    "--only" => {
+                        let Some(list) = args.next() else {
+                            return Err("--only needs a list of scenarios".to_owned());
+                        };
+                        options
+                            .only
+                            .extend(list.split(',').filter(|s| !s.is_empty()).map(str::to_owned));
+                    }
+                    "--help" | "-h" => return Ok(Task::Help),
+                    other => return Err(format!("unknown option for chaos: {other}")),
+                }
+            }
+            Ok(Task::Chaos(options))
         }
         crate::tasks::run::ANNOUNCE => match rest {
             [addr, pid] => pid
@@ -152,6 +181,18 @@ mod tests {
                 postgres: true
             }))
         );
+        assert_eq!(
+            parse(&args("chaos")),
+            Ok(Task::Chaos(ChaosOptions::default()))
+        );
+        assert_eq!(
+            parse(&args("chaos --quick --only disk_full,slow_consumer")),
+            Ok(Task::Chaos(ChaosOptions {
+                quick: true,
+                only: vec!["disk_full".into(), "slow_consumer".into()]
+            }))
+        );
+        assert_eq!(parse(&args("chaos -h")), Ok(Task::Help));
         assert_eq!(parse(&args("--help")), Ok(Task::Help));
         assert_eq!(parse(&args("test -h")), Ok(Task::Help));
     }
@@ -160,6 +201,8 @@ mod tests {
     fn rejects_what_it_does_not_know() {
         assert!(parse(&[]).is_err());
         assert!(parse(&args("bench --slow")).is_err());
+        assert!(parse(&args("chaos --postgres")).is_err());
+        assert!(parse(&args("chaos --only")).is_err());
         assert!(parse(&args("deploy")).is_err());
         assert!(parse(&args("run --fast")).is_err());
         assert!(parse(&args("test --e2e-only")).is_err());

@@ -1,7 +1,8 @@
 //! `cargo xtask`: Parley's developer and CI entry points.
 //!
 //! `cargo xtask run` builds and serves Parley with demo accounts; `cargo xtask test` runs every
-//! check CI runs; `cargo xtask bench` measures a release build under load. Standard library only, so it builds in seconds.
+//! check CI runs; `cargo xtask bench` measures a release build under load; `cargo xtask chaos`
+//! runs the fault matrix. Standard library only, so it builds in seconds.
 
 mod cli;
 mod demo;
@@ -43,6 +44,9 @@ fn main() -> ExitCode {
         }
         Task::Bench(options) => {
             paths::Paths::discover().and_then(|paths| tasks::bench::bench(&paths, options))
+        }
+        Task::Chaos(options) => {
+            paths::Paths::discover().and_then(|paths| tasks::chaos::chaos(&paths, &options))
         }
         Task::Test(options) => {
             paths::Paths::discover().and_then(|paths| tasks::test::test(&paths, options))

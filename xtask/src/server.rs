@@ -121,6 +121,17 @@ impl Background {
         }
     }
 
+    /// Kills the server at once with SIGKILL, as a crash or the OOM killer would, and waits
+    /// for it to be gone.
+    pub fn kill(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        // `Child::kill` is SIGKILL on Unix; an error means it is already gone.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Stops the server: SIGTERM first so it can shut down cleanly, SIGKILL after 10 s.
     pub fn stop(&mut self) {
         if matches!(self.child.try_wait(), Ok(Some(_))) {

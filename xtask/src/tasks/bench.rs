@@ -260,7 +260,7 @@ fn parley_command(
 }
 
 /// Wraps `cmd` in `sh` so it starts with its soft open-file limit raised to the hard limit.
-fn with_fd_limit(cmd: Command) -> Command {
+pub(crate) fn with_fd_limit(cmd: Command) -> Command {
     let mut wrapped = Command::new("sh");
     wrapped
         .arg("-c")

@@ -1,6 +1,7 @@
 //! The tasks behind `cargo xtask <task>`.
 
 pub mod bench;
+pub mod chaos;
 pub mod run;
 pub mod test;
 
