@@ -68,11 +68,12 @@ impl AppState {
         };
         let client_options = options(&config.site_root, "pkg");
         let admin_options = options(&config.admin_site_root, "admin/pkg");
+        let hub = Arc::new(realtime);
         Self(Arc::new(Parts {
-            writer: crate::repo::message_batch::MessageWriter::start(db.clone()),
+            writer: crate::repo::message_batch::MessageWriter::start(db.clone(), hub.clone()),
             db,
             limits: Arc::new(Limits::new(config.limits)),
-            hub: Arc::new(realtime),
+            hub,
             config: Arc::new(config),
             client_options: Arc::new(client_options),
             admin_options: Arc::new(admin_options),

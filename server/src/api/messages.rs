@@ -170,23 +170,8 @@ impl MessagesApi for Api {
             })
             .await?;
         match stored {
-            Stored::New(message) => {
-                // After the commit: every device of every member, the sender's other devices too.
-                let receivers = self
-                    .state
-                    .hub
-                    .caches()
-                    .conversation(&self.state.db, conversation_id)
-                    .await?;
-                let members = receivers.as_deref().map_or(&[][..], |a| a.member_ids());
-                self.state.hub.send_to(
-                    members,
-                    &ServerEvent::Message {
-                        message: message.clone(),
-                    },
-                );
-                Ok(message)
-            }
+            // The writer has delivered it to the members, after the commit.
+            Stored::New(message) => Ok(message),
             Stored::Duplicate(message) if message.conversation_id == conversation_id => Ok(message),
             // The same client id reused for another conversation is a client bug.
             Stored::Duplicate(_) => Err(AppError::invalid("client_msg_id", Invalid::OutOfRange)),

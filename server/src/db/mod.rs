@@ -102,10 +102,22 @@ impl From<ConnectionError> for DbError {
     }
 }
 
+/// What a client is told to wait when the database cannot be reached or is out of space.
+const UNAVAILABLE_RETRY_SECS: u64 = 2;
+
 impl From<DbError> for shared::AppError {
+    /// The database being away (no connection, a connection lost, a full disk) is
+    /// `unavailable`: nothing was changed and the same request can be retried shortly. Anything
+    /// else is `internal`.
     fn from(e: DbError) -> Self {
         tracing::error!(error = %e, "database error");
-        shared::AppError::Internal
+        if e.is_unavailable() {
+            shared::AppError::Unavailable {
+                retry_after_secs: UNAVAILABLE_RETRY_SECS,
+            }
+        } else {
+            shared::AppError::Internal
+        }
     }
 }
 
@@ -117,6 +129,25 @@ impl DbError {
             conflict
         } else {
             self.into()
+        }
+    }
+
+    /// Whether the database could not be used at all: no connection from the pool, a
+    /// connection lost mid-query, or no space left to write.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            Self::Pool(_) | Self::Connect(_) => true,
+            Self::Query(Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) => true,
+            Self::Query(Error::DatabaseError(_, info)) => {
+                let message = info.message();
+                message.contains("disk is full")
+                    || message.contains("No space left")
+                    || message.contains("could not extend file")
+                    || message.contains("terminating connection")
+            }
+            Self::Query(Error::BrokenTransactionManager) => true,
+            _ => false,
         }
     }
 

@@ -38,6 +38,9 @@ enum Envelope {
     },
     /// Drop cached entries.
     Invalidate(Invalidation),
+    /// The sending node could not publish for a while: what it sent then never arrived, so
+    /// every node drops its caches and has its clients resync.
+    ResyncAll,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -69,20 +72,17 @@ impl Realtime {
     /// Connects to Redis at `url` and starts the publisher and subscriber tasks on `channel`.
     pub async fn with_redis(url: &str, channel: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
-        let mut conn = client.get_multiplexed_async_connection().await?;
+        let conn = client.get_multiplexed_async_connection().await?;
         let node = rand::random::<u64>();
         let hub: Arc<Hub> = Arc::default();
         let caches: Arc<Caches> = Arc::default();
-        let (tx, mut rx) = mpsc::channel::<String>(PUBLISH_QUEUE);
-        let publish_channel = channel.to_owned();
-        tokio::spawn(async move {
-            while let Some(payload) = rx.recv().await {
-                let sent: Result<i64, _> = conn.publish(&publish_channel, payload).await;
-                if let Err(e) = sent {
-                    tracing::warn!(error = %e, "redis publish failed; event not shared");
-                }
-            }
-        });
+        let (tx, rx) = mpsc::channel::<String>(PUBLISH_QUEUE);
+        let publisher = Publisher {
+            client: client.clone(),
+            channel: channel.to_owned(),
+            node,
+        };
+        tokio::spawn(publisher.run(conn, rx));
         let subscriber = Subscriber {
             client,
             channel: channel.to_owned(),
@@ -189,6 +189,65 @@ impl Realtime {
     }
 }
 
+/// The task that publishes this node's envelopes, in order, on one connection; it reconnects
+/// (with backoff) when Redis goes away, and once it can publish again it tells the other nodes
+/// that what it sent meanwhile was lost.
+struct Publisher {
+    client: redis::Client,
+    channel: String,
+    node: u64,
+}
+
+impl Publisher {
+    async fn run(self, first: redis::aio::MultiplexedConnection, mut rx: mpsc::Receiver<String>) {
+        let mut conn = Some(first);
+        let mut lost = false;
+        let mut backoff = Duration::from_millis(200);
+        while let Some(payload) = rx.recv().await {
+            if conn.is_none() {
+                match self.client.get_multiplexed_async_connection().await {
+                    Ok(c) => {
+                        tracing::info!("redis publisher reconnected");
+                        conn = Some(c);
+                        backoff = Duration::from_millis(200);
+                    }
+                    Err(e) => {
+                        // This envelope is lost; wait a little before the next attempt (the
+                        // queue meanwhile fills and then drops, it does not grow).
+                        tracing::warn!(error = %e, "redis unreachable; event not shared");
+                        lost = true;
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(5));
+                        continue;
+                    }
+                }
+            }
+            let Some(c) = conn.as_mut() else { continue };
+            if lost {
+                let resync = serde_json::to_string(&Wire {
+                    node: self.node,
+                    envelope: Envelope::ResyncAll,
+                });
+                if let Ok(resync) = resync {
+                    let sent: Result<i64, _> = c.publish(&self.channel, resync).await;
+                    if sent.is_ok() {
+                        tracing::info!(
+                            "events were lost while redis was away; nodes told to resync"
+                        );
+                        lost = false;
+                    }
+                }
+            }
+            let sent: Result<i64, _> = c.publish(&self.channel, payload).await;
+            if let Err(e) = sent {
+                tracing::warn!(error = %e, "redis publish failed; event not shared");
+                conn = None;
+                lost = true;
+            }
+        }
+    }
+}
+
 struct Subscriber {
     client: redis::Client,
     channel: String,
@@ -213,9 +272,14 @@ impl Subscriber {
                 Some(p) => p,
                 None => match self.subscribe().await {
                     Ok(p) => {
-                        // Invalidations published while the link was down are lost.
+                        // Invalidations and events published while the link was down are
+                        // lost: drop the caches, and have every client here resync.
                         self.caches.clear();
-                        tracing::info!("redis subscription restored");
+                        let dropped = self.hub.resync_all();
+                        tracing::info!(
+                            connections = dropped,
+                            "redis subscription restored; clients resync"
+                        );
                         backoff = Duration::from_millis(200);
                         p
                     }
@@ -255,6 +319,14 @@ impl Subscriber {
                 self.hub.close_user_except(user, keep);
             }
             Envelope::Invalidate(change) => self.caches.apply(&change),
+            Envelope::ResyncAll => {
+                self.caches.clear();
+                let dropped = self.hub.resync_all();
+                tracing::info!(
+                    connections = dropped,
+                    "another node lost events; clients resync"
+                );
+            }
         }
     }
 }

@@ -210,6 +210,17 @@ impl Hub {
         }
     }
 
+    /// Drops every connection from the hub: each socket task sends what it had queued, then
+    /// `resync` and closes (code 4002); its client refetches, reconnects and resumes from its
+    /// cursors. For when events may have been lost on their way here (the link between nodes
+    /// was down).
+    pub fn resync_all(&self) -> usize {
+        let mut conns = self.lock();
+        let dropped = conns.values().map(Vec::len).sum();
+        conns.clear();
+        dropped
+    }
+
     /// How many connections are registered for delivery.
     pub fn connection_count(&self) -> usize {
         self.lock().values().map(Vec::len).sum()
@@ -256,6 +267,19 @@ mod tests {
         assert_eq!(hub.live_count(), 2, "b's task has not ended yet");
         drop(b);
         assert_eq!(hub.live_count(), 1);
+    }
+
+    #[tokio::test]
+    async fn resync_all_lets_queued_frames_out_then_ends_every_connection() {
+        let hub = Arc::new(Hub::default());
+        let mut a = hub.register(UserId(1), SessionId(1), 10);
+        let mut b = hub.register(UserId(2), SessionId(2), 10);
+        hub.send_to(&[UserId(1)], &pong(1));
+        assert_eq!(hub.resync_all(), 2);
+        assert!(matches!(a.recv().await, Some(Outgoing::Frame(_))));
+        assert!(a.recv().await.is_none());
+        assert!(b.recv().await.is_none());
+        assert_eq!(hub.connection_count(), 0);
     }
 
     #[tokio::test]

@@ -2,6 +2,11 @@
 //! transaction. A lone message is written at once (the writer never waits for company); under
 //! load the sends that queued during a commit share the next one, so SQLite's single writer is
 //! never contended and PostgreSQL commits (and syncs) once per batch instead of once per message.
+//!
+//! The writer also delivers each new message's event, right after the commit and in seq order:
+//! a send whose request is abandoned once it is queued (the client gave up or its connection
+//! dropped) is still stored and still delivered, and the members' devices receive a
+//! conversation's messages in the order of their seqs.
 
 mod plan;
 mod postgres;
@@ -15,8 +20,11 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use shared::ids::{ConversationId, UserId};
 use tokio::sync::{mpsc, oneshot};
 
+use shared::event::ServerEvent;
+
 use super::messages::{MessageRow, Stored, insert_one, stored_from};
 use crate::db::{Db, DbError, SqliteConn};
+use crate::realtime::Realtime;
 
 /// At most this many sends share one transaction.
 const MAX_BATCH: usize = 256;
@@ -47,10 +55,11 @@ pub struct MessageWriter {
 }
 
 impl MessageWriter {
-    /// Starts the writer task on `db` (call from within the Tokio runtime).
-    pub fn start(db: Db) -> Self {
+    /// Starts the writer task on `db`, delivering events through `realtime` (call from within
+    /// the Tokio runtime).
+    pub fn start(db: Db, realtime: Arc<Realtime>) -> Self {
         let (queue, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, rx));
+        tokio::spawn(run(db, realtime, rx));
         MessageWriter { queue }
     }
 
@@ -84,7 +93,32 @@ impl Held {
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
+/// Delivers a newly stored message to every device of every member of its conversation (the
+/// sender's other devices too).
+async fn deliver(db: &Db, realtime: &Realtime, stored: &Stored) {
+    let Stored::New(message) = stored else {
+        return;
+    };
+    match realtime
+        .caches()
+        .conversation(db, message.conversation_id)
+        .await
+    {
+        Ok(Some(access)) => realtime.send_to(
+            access.member_ids(),
+            &ServerEvent::Message {
+                message: message.clone(),
+            },
+        ),
+        Ok(None) => {}
+        // Stored but not pushed: the members find it when they next resume or refetch.
+        Err(e) => {
+            tracing::error!(error = %e, "members of a conversation not loaded; event not sent")
+        }
+    }
+}
+
+async fn run(db: Db, realtime: Arc<Realtime>, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
     let mut batch: Vec<(NewMessage, Reply)> = Vec::with_capacity(MAX_BATCH);
     let mut held: Option<Held> = None;
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -108,6 +142,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
         match written {
             Ok(results) => {
                 for (reply, result) in replies.into_iter().zip(results) {
+                    deliver(&db, &realtime, &result).await;
                     let _ = reply.send(Ok(result));
                 }
             }
@@ -115,7 +150,11 @@ async fn run(db: Db, mut rx: mpsc::Receiver<(NewMessage, Reply)>) {
             // store each send on its own so that only the faulty one sees the error.
             Err(_) => {
                 for (message, reply) in items.iter().zip(replies) {
-                    let _ = reply.send(insert_one(&db, message).await);
+                    let result = insert_one(&db, message).await;
+                    if let Ok(stored) = &result {
+                        deliver(&db, &realtime, stored).await;
+                    }
+                    let _ = reply.send(result);
                 }
             }
         }
