@@ -42,7 +42,8 @@ Tasks:
                                (admin console at /admin; Ctrl-C stops it)
   test [--no-e2e] [--no-lint]  cargo fmt --check, clippy (native and wasm), the unit and
                                integration tests (on SQLite, and on PostgreSQL when it answers),
-                               then the Playwright tests in headless Chromium
+                               the delivery check and the fault matrix (chaos --quick), then
+                               the Playwright tests in headless Chromium
   bench [--quick] [--postgres] build the release server and the load generator, fill a fresh
                                database and measure memory, latency, throughput and wasm size
                                (table on screen, figures in target/bench/results.json; --quick

@@ -35,6 +35,13 @@ pub fn test(paths: &Paths, options: Options) -> Result<()> {
     }
     unit_and_integration(paths)?;
     super::bench::correctness(paths)?;
+    super::chaos::chaos(
+        paths,
+        &super::chaos::Options {
+            quick: true,
+            only: Vec::new(),
+        },
+    )?;
     if options.e2e {
         end_to_end(paths)?;
     }
