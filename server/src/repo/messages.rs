@@ -184,6 +184,7 @@ pub async fn last_seq(db: &Db, conversation: ConversationId) -> Result<i64, DbEr
 }
 
 /// The outcome of storing a message.
+#[derive(Debug, Clone)]
 pub enum Stored {
     /// A new message with the next seq.
     New(Message),

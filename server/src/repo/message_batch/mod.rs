@@ -141,9 +141,17 @@ async fn run(db: Db, realtime: Arc<Realtime>, mut rx: mpsc::Receiver<(NewMessage
         };
         match written {
             Ok(results) => {
+                // The senders first (they wait), then the members, in seq order.
+                let new: Vec<Stored> = results
+                    .iter()
+                    .filter(|r| matches!(r, Stored::New(_)))
+                    .cloned()
+                    .collect();
                 for (reply, result) in replies.into_iter().zip(results) {
-                    deliver(&db, &realtime, &result).await;
                     let _ = reply.send(Ok(result));
+                }
+                for stored in &new {
+                    deliver(&db, &realtime, stored).await;
                 }
             }
             // Something in the batch failed (a conversation gone, a race with another node):
