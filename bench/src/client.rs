@@ -121,7 +121,7 @@ pub async fn connect(
                 MessageBody::Text { text } => {
                     clock::sent_at(text).map(|sent| arrived.saturating_sub(sent))
                 }
-                MessageBody::System { .. } => None,
+                _ => None,
             };
             if let Ok(mut log) = sink.lock() {
                 log.push(Received {

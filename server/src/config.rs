@@ -128,6 +128,28 @@ pub struct ConfigArgs {
     /// Messages one user may send per second, sustained (bursts of three seconds' worth).
     #[arg(long, env = "PARLEY_SEND_RATE", default_value_t = 10)]
     pub send_rate: u32,
+    /// Largest upload, in MiB.
+    #[arg(long, env = "PARLEY_MAX_UPLOAD_MIB", default_value_t = 100)]
+    pub max_upload_mib: u64,
+    /// Largest image upload, in MiB (images are decoded, so they are held to less).
+    #[arg(long, env = "PARLEY_MAX_IMAGE_MIB", default_value_t = 30)]
+    pub max_image_mib: u64,
+    /// Keep media in this S3 bucket instead of `<data dir>/media` (credentials from
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`).
+    #[arg(long, env = "PARLEY_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The S3 API's address, for a store other than AWS (MinIO, Ceph, moto …).
+    #[arg(long, env = "PARLEY_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region.
+    #[arg(long, env = "PARLEY_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// The S3 access key (otherwise the usual AWS sources: instance role, web identity …).
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    /// The S3 secret key.
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
 }
 
 /// How logs are written.
@@ -168,7 +190,58 @@ pub struct Config {
     pub limits: crate::auth::limits::LimitConfig,
     /// Connection limits and read timeouts.
     pub connections: ConnectionLimits,
+    /// Upload limits and where media is kept.
+    pub media: MediaConfig,
 }
+
+/// Where uploads are kept and how large they may be.
+#[derive(Debug, Clone)]
+pub struct MediaConfig {
+    /// Largest upload, in bytes.
+    pub max_upload: u64,
+    /// Largest image upload, in bytes.
+    pub max_image: u64,
+    /// The S3 store, when configured; otherwise `<data dir>/media`.
+    pub s3: Option<S3Config>,
+}
+
+/// An S3-compatible store. Its `Debug` form hides the secret.
+#[derive(Clone)]
+pub struct S3Config {
+    /// The bucket.
+    pub bucket: String,
+    /// A custom endpoint (MinIO, Ceph, moto …); AWS itself when `None`.
+    pub endpoint: Option<String>,
+    /// The region.
+    pub region: String,
+    /// Access key id and secret, when given explicitly.
+    pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.credentials.as_ref().map(|c| &c.0))
+            .finish_non_exhaustive()
+    }
+}
+
+impl MediaConfig {
+    /// The defaults: 100 MiB uploads, 30 MiB images, the local folder.
+    pub fn local() -> Self {
+        Self {
+            max_upload: 100 * MIB,
+            max_image: 30 * MIB,
+            s3: None,
+        }
+    }
+}
+
+/// One mebibyte.
+pub const MIB: u64 = 1024 * 1024;
 
 /// Bounds on connections and on how long a client may take to send a request.
 #[derive(Debug, Clone, Copy)]
@@ -221,6 +294,12 @@ impl ConfigArgs {
         if self.send_rate == 0 {
             return Err("PARLEY_SEND_RATE must be at least 1".into());
         }
+        if self.max_upload_mib == 0 || self.max_image_mib == 0 {
+            return Err("PARLEY_MAX_UPLOAD_MIB and PARLEY_MAX_IMAGE_MIB must be at least 1".into());
+        }
+        if self.max_upload_mib > 100 * 1024 {
+            return Err("PARLEY_MAX_UPLOAD_MIB must be at most 102400 (100 GiB)".into());
+        }
         if let Some(origin) = &self.public_origin
             && !(origin.starts_with("http://") || origin.starts_with("https://"))
         {
@@ -250,6 +329,23 @@ impl ConfigArgs {
                 max_websockets: self.max_websockets,
                 max_websockets_per_user: self.max_websockets_per_user,
                 ..ConnectionLimits::default()
+            },
+            media: MediaConfig {
+                max_upload: self.max_upload_mib * MIB,
+                max_image: self.max_image_mib.min(self.max_upload_mib) * MIB,
+                s3: self
+                    .s3_bucket
+                    .clone()
+                    .filter(|b| !b.is_empty())
+                    .map(|bucket| S3Config {
+                        bucket,
+                        endpoint: self.s3_endpoint.clone().filter(|e| !e.is_empty()),
+                        region: self.s3_region.clone(),
+                        credentials: self
+                            .s3_access_key_id
+                            .clone()
+                            .zip(self.s3_secret_access_key.clone()),
+                    }),
             },
         })
     }

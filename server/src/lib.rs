@@ -8,6 +8,7 @@ pub mod cache;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod media;
 pub mod realtime;
 pub mod repo;
 pub mod seed;

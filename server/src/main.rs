@@ -107,7 +107,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 config.addr
             );
             let realtime = server::serve::realtime(&config).await?;
-            let state = AppState::new(config, db, realtime);
+            let store = server::serve::media_store(&config)?;
+            let state = AppState::new(config, db, realtime, store);
             server::serve::serve(listener, state, server::serve::shutdown_signal()).await?;
         }
     }

@@ -33,6 +33,11 @@ pub async fn realtime(config: &Config) -> anyhow::Result<crate::realtime::Realti
     }
 }
 
+/// The media store `config` asks for: an S3 bucket, or `<data dir>/media`.
+pub fn media_store(config: &Config) -> anyhow::Result<crate::media::MediaStore> {
+    crate::media::MediaStore::open(&config.media, &config.data_dir)
+}
+
 /// Serves `state` on `listener` until `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
@@ -45,7 +50,8 @@ pub async fn serve(
     crate::http::listener::serve(listener, app, limits, shutdown).await
 }
 
-/// Periodic clean-up: expired sessions, recovered rate-limit keys, expired cache entries.
+/// Periodic clean-up: expired sessions, recovered rate-limit keys, expired cache entries,
+/// media nothing has referred to for a day.
 fn spawn_housekeeping(state: &AppState) {
     let state = state.clone();
     tokio::spawn(async move {
@@ -61,6 +67,11 @@ fn spawn_housekeeping(state: &AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(count = n, "expired sessions deleted"),
                 Err(e) => tracing::warn!(error = %e, "expired session clean-up failed"),
+            }
+            match crate::media::collect_garbage(&state.db, &state.media).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "unreferenced media removed"),
+                Err(e) => tracing::warn!(error = %e, "media clean-up failed"),
             }
         }
     });

@@ -26,6 +26,8 @@ pub struct Parts {
     pub limits: Arc<Limits>,
     /// Live WebSocket connections, and their link to the other nodes.
     pub hub: Arc<crate::realtime::Realtime>,
+    /// Uploads: receiving, processing, storing and serving them.
+    pub media: crate::media::Media,
     /// Stores sent messages with group commit.
     pub writer: crate::repo::message_batch::MessageWriter,
     /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as
@@ -51,8 +53,13 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// Builds the state for `config` on an open database and a realtime layer, and starts the
-    /// message writer (call from within the Tokio runtime).
-    pub fn new(config: Config, db: Db, realtime: crate::realtime::Realtime) -> Self {
+    /// message writer (call from within the Tokio runtime). Uploads are kept in `store`.
+    pub fn new(
+        config: Config,
+        db: Db,
+        realtime: crate::realtime::Realtime,
+        store: crate::media::MediaStore,
+    ) -> Self {
         let reload_port = std::env::var("LEPTOS_RELOAD_PORT")
             .ok()
             .and_then(|p| p.parse().ok())
@@ -73,6 +80,7 @@ impl AppState {
             writer: crate::repo::message_batch::MessageWriter::start(db.clone(), hub.clone()),
             db,
             limits: Arc::new(Limits::new(config.limits)),
+            media: crate::media::Media::new(store, &config.media, config.connections.read_timeout),
             hub,
             config: Arc::new(config),
             client_options: Arc::new(client_options),

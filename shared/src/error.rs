@@ -25,6 +25,13 @@ pub enum Invalid {
     Weak,
     /// The value is out of the allowed range.
     OutOfRange,
+    /// The referenced item is of the wrong kind (e.g. a video sent as a photo).
+    WrongKind,
+    /// The referenced item does not exist, or is not the caller's to use.
+    Unknown,
+    /// An image whose dimensions or decoded size exceed the limits (a decompression bomb is
+    /// refused before it is decoded).
+    TooManyPixels,
 }
 
 /// Every error the API can return.

@@ -185,6 +185,20 @@ catalogue! {
     ErrRetryIn => "秒后可重试", "s until you can retry";
     ErrUnavailable => "服务器繁忙，请稍后再试", "The server is busy, please retry shortly";
     ErrTooLarge => "内容太大，无法发送", "That is too large to send";
+    PreviewPhoto => "[图片]", "[Photo]";
+    SavePhoto => "保存", "Save";
+    Close => "关闭", "Close";
+    Previous => "上一张", "Previous";
+    Next => "下一张", "Next";
+    PreviewVideo => "[视频]", "[Video]";
+    PreviewVoice => "[语音]", "[Voice]";
+    PreviewFile => "[文件]", "[File]";
+    PreviewLocation => "[位置]", "[Location]";
+    FieldWrongKind => "类型不对", "is of the wrong kind";
+    FieldUnknown => "不存在或不属于你", "does not exist or is not yours";
+    FieldTooManyPixels => "图片尺寸过大", "is an image too large to open";
+    FieldMediaId => "媒体文件", "The media";
+    FieldFile => "文件", "The file";
     ErrTimeout => "请求超时，请重试", "The request timed out, please retry";
     ErrRegistrationClosed => "当前不开放注册", "Registration is closed";
     ErrBadRequest => "请求格式错误", "Malformed request";
@@ -403,6 +417,8 @@ fn field_label(lang: Lang, field: &str) -> &str {
         "minutes" => Key::FieldMinutes,
         "limit" => Key::FieldLimit,
         "client_msg_id" => Key::FieldClientMsgId,
+        "media_id" => Key::FieldMediaId,
+        "file" => Key::FieldFile,
         other => return other,
     };
     lang.t(key)
@@ -419,6 +435,9 @@ pub fn error_text(lang: Lang, err: &AppError) -> String {
                 Invalid::BadCharacters => Key::FieldBadCharacters,
                 Invalid::Weak => Key::FieldWeak,
                 Invalid::OutOfRange => Key::FieldOutOfRange,
+                Invalid::WrongKind => Key::FieldWrongKind,
+                Invalid::Unknown => Key::FieldUnknown,
+                Invalid::TooManyPixels => Key::FieldTooManyPixels,
             };
             let sep = if lang == Lang::En { " " } else { "" };
             return format!("{}{sep}{}", field_label(lang, field), lang.t(why));

@@ -283,6 +283,7 @@ mod tests {
             id,
             kind: ConversationKind::Direct,
             title: format!("c{id}"),
+            avatar_url: None,
             peer_id: Some(BOB),
             group_id: None,
             last_seq: last.as_ref().map_or(0, |m| m.seq),
@@ -300,6 +301,7 @@ mod tests {
             id,
             username: format!("u{id}"),
             nickname: format!("U{id}"),
+            avatar_url: None,
             signature: String::new(),
             relation: Relation::Stranger,
         }

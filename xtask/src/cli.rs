@@ -60,6 +60,8 @@ Environment:
   PARLEY_ADDR, PARLEY_DATA_DIR   where `run` serves and keeps its data (127.0.0.1:3000, ./data)
   PARLEY_TEST_POSTGRES_URL       PostgreSQL for the integration tests
                                  (default postgres://postgres@127.0.0.1:5432/postgres if it answers)
+  PARLEY_TEST_S3_ENDPOINT        an S3 API for the media store tests (default: a moto server
+                                 started for the run, installed with pip when missing)
   CI                             when set, a PostgreSQL that does not answer fails `test`
 ";
 

@@ -13,6 +13,7 @@ mod paths;
 mod postgres;
 mod process;
 mod redis;
+mod s3;
 mod scratch;
 mod server;
 mod tasks;

@@ -6,5 +6,7 @@ pub mod emoji;
 pub mod group_request;
 pub mod icons;
 pub mod lang_toggle;
+pub mod media;
 pub mod note_form;
 pub mod status;
+pub mod viewer;

@@ -17,6 +17,7 @@ use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::emoji::EmojiPicker;
 use crate::components::status::{ErrorPanel, LoadingPanel};
+use crate::components::viewer::{Viewer, ViewerOpen};
 use crate::store::{Store, use_store};
 
 /// Messages fetched per page.
@@ -273,6 +274,20 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
     let send = Callback::new(move |(client_msg_id, text): (String, String)| {
         deliver(store, pending, id, client_msg_id, text);
     });
+    let viewer = ViewerOpen(RwSignal::new(None));
+    provide_context(viewer);
+    let photos = Signal::derive(move || {
+        history.with(|h| {
+            h.iter()
+                .filter_map(|m| match &m.body {
+                    MessageBody::Image {
+                        media: Some(media), ..
+                    } => Some(media.url.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
 
     view! {
         <div class="message-area">
@@ -319,6 +334,7 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
             </ol>
         </div>
         <InputBar pending send/>
+        <Viewer open=viewer photos/>
     }
 }
 
@@ -356,8 +372,8 @@ struct NoticeNames(RwSignal<Vec<(UserId, String)>>);
 /// server notices centred, worded in the reader's language.
 #[component]
 fn Bubble(message: Message, mine: bool, initial: String) -> impl IntoView {
-    let text = match &message.body {
-        MessageBody::Text { text } => text.clone(),
+    let content = match &message.body {
+        MessageBody::Text { text } => view! { <div class="bubble">{text.clone()}</div> }.into_any(),
         MessageBody::System { notice } => {
             let i18n = use_i18n();
             let names = use_context::<NoticeNames>();
@@ -371,11 +387,16 @@ fn Bubble(message: Message, mine: bool, initial: String) -> impl IntoView {
             return view! { <li class="time-separator system-notice" role="note">{worded}</li> }
                 .into_any();
         }
+        body => {
+            let kind = body.media().map_or("location", |m| m.kind.as_str());
+            let inner = crate::components::media::media_view(body);
+            view! { <div class="bubble media" data-kind=kind>{inner}</div> }.into_any()
+        }
     };
     view! {
         <li class="message" class:mine=mine data-seq=message.seq>
             {(!mine).then(|| view! { <div class="avatar small" aria-hidden="true">{initial}</div> })}
-            <div class="bubble">{text}</div>
+            {content}
         </li>
     }
     .into_any()

@@ -50,11 +50,14 @@ fn ConversationRow(
         .next()
         .map(String::from)
         .unwrap_or_default();
-    let preview = conversation
-        .last_message
-        .as_ref()
-        .map(|m| m.body.preview())
-        .unwrap_or_default();
+    let i18n = use_i18n();
+    let last_body = conversation.last_message.as_ref().map(|m| m.body.clone());
+    let preview = move || {
+        last_body
+            .as_ref()
+            .map(|body| body.preview(i18n.lang.get()))
+            .unwrap_or_default()
+    };
     let unread = conversation.unread;
     view! {
         <li class="conversation" class:pinned=conversation.pinned>

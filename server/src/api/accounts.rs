@@ -83,6 +83,7 @@ pub async fn load_me(state: &AppState, user: UserId) -> Result<Me, AppError> {
         id: UserId(profile.id),
         username: profile.username,
         nickname: profile.nickname,
+        avatar_url: shared::model::avatar_url(profile.avatar),
         signature: profile.signature,
         roles,
         rights,

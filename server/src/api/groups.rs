@@ -78,7 +78,7 @@ async fn load_access(
 /// Like [`load_access`], for changes: the group must be live and the caller an owner or admin
 /// (`owner_only`: the owner). Run inside the change's unit of work, so what it checked still
 /// holds when the change commits.
-async fn check_manage(
+pub(crate) async fn check_manage(
     tx: &mut Conn<'_>,
     me: UserId,
     id: GroupId,
@@ -151,6 +151,7 @@ impl Api {
             id: GroupId(g.id),
             conversation_id: ConversationId(g.conversation_id),
             name: g.name,
+            avatar_url: shared::model::avatar_url(g.avatar),
             introduction: g.introduction,
             notice: g.notice,
             owner_id: UserId(g.owner_id),
@@ -320,6 +321,7 @@ impl GroupsApi for Api {
                 id: GroupId(g.id),
                 is_member: mine.contains(&g.conversation_id),
                 name: g.name,
+                avatar_url: shared::model::avatar_url(g.avatar),
                 introduction: g.introduction,
                 member_count: u64::try_from(count).unwrap_or(0),
             })

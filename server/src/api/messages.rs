@@ -61,6 +61,7 @@ impl Api {
             MessageBody::System { .. } => {
                 return Err(AppError::invalid("body", Invalid::OutOfRange));
             }
+            other => self.check_media_body(me, other).await?,
         };
         let access = self.access_conversation(me, conversation).await?;
         let Some(member) = access.member(me) else {
@@ -108,9 +109,14 @@ impl MessagesApi for Api {
                 let peer = peers.get(&row.id).copied();
                 let group = groups.get(&row.id).copied();
                 let group_name = group.map(|g| g.2.clone());
+                let avatar = match (group, peer) {
+                    (Some(g), _) => g.3.clone(),
+                    (None, Some(p)) => p.4.clone(),
+                    (None, None) => None,
+                };
                 let title = match (group_name, peer) {
                     (Some(name), _) => name,
-                    (None, Some((_, _, nickname, remark))) => match remark {
+                    (None, Some((_, _, nickname, remark, _))) => match remark {
                         Some(r) if !r.is_empty() => r.clone(),
                         _ => nickname.clone(),
                     },
@@ -124,6 +130,7 @@ impl MessagesApi for Api {
                         ConversationKind::Direct
                     },
                     title,
+                    avatar_url: shared::model::avatar_url(avatar),
                     peer_id: peer.map(|p| UserId(p.1)),
                     group_id: group.map(|g| shared::ids::GroupId(g.1)),
                     last_message: last.remove(&row.id),
@@ -158,6 +165,7 @@ impl MessagesApi for Api {
             .check_send(caller, conversation_id, &client_msg_id, body)
             .await?;
         let body_json = serde_json::to_string(&body).map_err(|_| AppError::Internal)?;
+        let media_id = body.media_id().map(str::to_owned);
         let stored = self
             .state
             .writer
@@ -166,6 +174,7 @@ impl MessagesApi for Api {
                 sender: me,
                 client_msg_id: client_msg_id.clone(),
                 body_json,
+                media_id,
                 now: now_ms(),
             })
             .await?;

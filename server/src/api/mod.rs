@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod contacts;
 pub mod groups;
+pub mod media;
 pub mod messages;
 
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub fn ports(state: &AppState) -> Ports {
         admin: api.clone(),
         contacts: api.clone(),
         groups: api.clone(),
+        media: api.clone(),
         messages: api,
     }
 }

@@ -53,6 +53,8 @@ pub enum Action {
     CreateGroup,
     /// Searching users or groups.
     Search,
+    /// Uploading a file.
+    Upload,
     /// Any server function call of a signed-in user: the backstop for every endpoint that has
     /// no limit of its own.
     Call,
@@ -82,6 +84,8 @@ pub struct LimitConfig {
     pub group_creations: Rate,
     /// User and group searches per user.
     pub searches: Rate,
+    /// Uploads per user (an album of nine photos fits in a burst).
+    pub uploads: Rate,
     /// Server function calls per signed-in user, whatever the function.
     pub calls: Rate,
 }
@@ -125,6 +129,10 @@ impl Default for LimitConfig {
                 burst: 30,
                 period: Duration::from_millis(500),
             },
+            uploads: Rate {
+                burst: 30,
+                period: Duration::from_millis(500),
+            },
             calls: Rate::per_second(CALLS_PER_SEND * 10),
         }
     }
@@ -154,6 +162,7 @@ pub struct Limits {
     join_requests: DefaultKeyedRateLimiter<UserId>,
     group_creations: DefaultKeyedRateLimiter<UserId>,
     searches: DefaultKeyedRateLimiter<UserId>,
+    uploads: DefaultKeyedRateLimiter<UserId>,
     calls: DefaultKeyedRateLimiter<UserId>,
 }
 
@@ -192,6 +201,7 @@ impl Limits {
             join_requests: RateLimiter::keyed(config.join_requests.quota()),
             group_creations: RateLimiter::keyed(config.group_creations.quota()),
             searches: RateLimiter::keyed(config.searches.quota()),
+            uploads: RateLimiter::keyed(config.uploads.quota()),
             calls: RateLimiter::keyed(config.calls.quota()),
         }
     }
@@ -244,6 +254,7 @@ impl Limits {
             Action::JoinRequest => &self.join_requests,
             Action::CreateGroup => &self.group_creations,
             Action::Search => &self.searches,
+            Action::Upload => &self.uploads,
             Action::Call => &self.calls,
         };
         let now = DefaultClock::default().now();
@@ -263,6 +274,7 @@ impl Limits {
         self.join_requests.retain_recent();
         self.group_creations.retain_recent();
         self.searches.retain_recent();
+        self.uploads.retain_recent();
         self.calls.retain_recent();
     }
 
@@ -277,6 +289,7 @@ impl Limits {
             + self.join_requests.len()
             + self.group_creations.len()
             + self.searches.len()
+            + self.uploads.len()
             + self.calls.len()
     }
 

@@ -13,6 +13,7 @@ diesel::table! {
         provider -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        avatar -> Nullable<Text>,
     }
 }
 
@@ -103,6 +104,7 @@ diesel::table! {
         muted_all -> Bool,
         dissolved_at -> Nullable<BigInt>,
         created_at -> BigInt,
+        avatar -> Nullable<Text>,
     }
 }
 
@@ -161,6 +163,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media (id) {
+        id -> Text,
+        uploader_id -> BigInt,
+        kind -> Text,
+        mime -> Text,
+        size -> BigInt,
+        name -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        has_thumb -> Bool,
+        public -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    media_refs (media_id, conversation_id) {
+        media_id -> Text,
+        conversation_id -> BigInt,
+    }
+}
+
+diesel::joinable!(media_refs -> media (media_id));
+diesel::joinable!(media_refs -> conversations (conversation_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(conversation_members -> conversations (conversation_id));
 diesel::joinable!(conversation_members -> users (user_id));
@@ -187,4 +214,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     chat_groups,
     group_requests,
+    media,
+    media_refs,
 );

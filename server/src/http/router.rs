@@ -74,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/ws", get(crate::realtime::socket::handler))
+        .route("/media/{id}", get(crate::media::download::original))
+        .route("/media/{id}/thumb", get(crate::media::download::thumb))
         .route(
             "/api/{*unknown}",
             any(|| async { errors::error_response(&shared::AppError::NotFound) }),

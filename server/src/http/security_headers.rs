@@ -47,6 +47,7 @@ fn new_nonce() -> Arc<str> {
 /// Whether a request may render a page (and so needs a nonce).
 fn may_render(path: &str) -> bool {
     !(path.starts_with("/api/")
+        || path.starts_with("/media/")
         || path.starts_with("/pkg/")
         || path.starts_with("/admin/pkg/")
         || path == "/ws"

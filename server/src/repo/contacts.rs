@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use shared::ids::{ConversationId, FriendRequestId, UserId};
-use shared::model::{Friend, Relation, RequestStatus, UserCard};
+use shared::model::{Friend, Relation, RequestStatus, UserCard, avatar_url};
 
 use crate::db::schema::{
     blocks, contacts, conversation_members, conversations, friend_requests, users,
@@ -86,13 +86,14 @@ pub async fn search(db: &Db, pattern: &str, limit: i64) -> Result<Vec<i64>, DbEr
 /// Cards for `ids` (in that order) with their relation to `me`.
 pub async fn cards(db: &Db, me: UserId, ids: &[i64]) -> Result<Vec<UserCard>, DbError> {
     let (rows, friends, sent, received, blocked) = db_run!(db, |conn| {
-        let rows: Vec<(i64, String, String, String)> = users::table
+        let rows: Vec<(i64, String, String, String, Option<String>)> = users::table
             .filter(users::id.eq_any(ids))
             .select((
                 users::id,
                 users::username,
                 users::nickname,
                 users::signature,
+                users::avatar,
             ))
             .load(conn)
             .await?;
@@ -129,10 +130,11 @@ pub async fn cards(db: &Db, me: UserId, ids: &[i64]) -> Result<Vec<UserCard>, Db
     Ok(ids
         .iter()
         .filter_map(|id| rows.iter().find(|r| r.0 == *id))
-        .map(|(id, username, nickname, signature)| UserCard {
+        .map(|(id, username, nickname, signature, avatar)| UserCard {
             id: UserId(*id),
             username: username.clone(),
             nickname: nickname.clone(),
+            avatar_url: avatar_url(avatar.clone()),
             signature: signature.clone(),
             relation: if *id == me.0 {
                 Relation::Myself
@@ -165,6 +167,18 @@ pub async fn blocked_either(db: &Db, a: UserId, b: UserId) -> Result<bool, DbErr
             .get_result(conn)
             .await?;
         Ok(n > 0)
+    })
+}
+
+/// The ids of `owner`'s friends.
+pub async fn friend_ids(db: &Db, owner: UserId) -> Result<Vec<UserId>, DbError> {
+    db_run!(db, |conn| {
+        let ids: Vec<i64> = contacts::table
+            .filter(contacts::owner_id.eq(owner.0))
+            .select(contacts::friend_id)
+            .load(conn)
+            .await?;
+        Ok(ids.into_iter().map(UserId).collect())
     })
 }
 
@@ -359,7 +373,17 @@ pub async fn accept(
 
 /// The friends of `me` (unordered).
 pub async fn friends(db: &Db, me: UserId) -> Result<Vec<Friend>, DbError> {
-    let rows: Vec<(i64, String, String, String, String, i64, i64)> = db_run!(db, |conn| {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        Option<String>,
+    );
+    let rows: Vec<Row> = db_run!(db, |conn| {
         Ok::<_, DbError>(
             contacts::table
                 .inner_join(users::table.on(users::id.eq(contacts::friend_id)))
@@ -372,6 +396,7 @@ pub async fn friends(db: &Db, me: UserId) -> Result<Vec<Friend>, DbError> {
                     users::signature,
                     contacts::conversation_id,
                     contacts::created_at,
+                    users::avatar,
                 ))
                 .load(conn)
                 .await?,
@@ -380,10 +405,11 @@ pub async fn friends(db: &Db, me: UserId) -> Result<Vec<Friend>, DbError> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, username, nickname, remark, signature, conversation, since)| Friend {
+            |(id, username, nickname, remark, signature, conversation, since, avatar)| Friend {
                 user_id: UserId(id),
                 username,
                 nickname,
+                avatar_url: avatar_url(avatar),
                 remark,
                 signature,
                 conversation_id: ConversationId(conversation),

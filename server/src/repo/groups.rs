@@ -30,6 +30,8 @@ pub struct GroupRow {
     pub dissolved_at: Option<i64>,
     /// Created at.
     pub created_at: i64,
+    /// Avatar media id.
+    pub avatar: Option<String>,
 }
 
 const GROUP_COLUMNS: (
@@ -42,6 +44,7 @@ const GROUP_COLUMNS: (
     chat_groups::muted_all,
     chat_groups::dissolved_at,
     chat_groups::created_at,
+    chat_groups::avatar,
 ) = (
     chat_groups::id,
     chat_groups::conversation_id,
@@ -52,6 +55,7 @@ const GROUP_COLUMNS: (
     chat_groups::muted_all,
     chat_groups::dissolved_at,
     chat_groups::created_at,
+    chat_groups::avatar,
 );
 
 /// A join request as stored: `(id, group_id, user_id, note, status, created_at)`.
@@ -122,7 +126,16 @@ pub async fn members(
     conn: &mut Conn<'_>,
     conversation: ConversationId,
 ) -> Result<Vec<GroupMember>, DbError> {
-    let rows: Vec<(i64, String, String, String, Option<i64>, i64)> = conn_run!(conn, |conn| {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        Option<i64>,
+        i64,
+        Option<String>,
+    );
+    let rows: Vec<Row> = conn_run!(conn, |conn| {
         Ok::<_, DbError>(
             conversation_members::table
                 .inner_join(users::table)
@@ -134,6 +147,7 @@ pub async fn members(
                     conversation_members::role,
                     conversation_members::muted_until,
                     conversation_members::joined_at,
+                    users::avatar,
                 ))
                 .order((conversation_members::joined_at, users::id))
                 .load(conn)
@@ -144,10 +158,11 @@ pub async fn members(
     let mut members: Vec<GroupMember> = rows
         .into_iter()
         .map(
-            |(id, username, nickname, role, muted_until, joined_at)| GroupMember {
+            |(id, username, nickname, role, muted_until, joined_at, avatar)| GroupMember {
                 user_id: UserId(id),
                 username,
                 nickname,
+                avatar_url: shared::model::avatar_url(avatar),
                 role: GroupRole::parse(&role),
                 muted_until: muted_until.filter(|t| *t > now),
                 joined_at,

@@ -6,7 +6,7 @@ use shared::ids::{ConversationId, MessageId, UserId};
 use shared::model::{GroupRole, Message, MessageBody};
 
 use crate::db::schema::{
-    chat_groups, contacts, conversation_members, conversations, messages, users,
+    chat_groups, contacts, conversation_members, conversations, media_refs, messages, users,
 };
 use crate::db::{Conn, Db, DbError};
 use crate::db_run;
@@ -241,6 +241,7 @@ pub(super) async fn insert_one(
         m.sender,
         &m.client_msg_id,
         &m.body_json,
+        m.media_id.as_deref(),
         m.now,
     )
     .await
@@ -259,7 +260,17 @@ pub async fn insert(
     now: i64,
 ) -> Result<Stored, DbError> {
     let body_json = serde_json::to_string(body).map_err(|e| DbError::Pool(e.to_string()))?;
-    insert_json(db, conversation, sender, client_msg_id, &body_json, now).await
+    let media_id = body.media_id();
+    insert_json(
+        db,
+        conversation,
+        sender,
+        client_msg_id,
+        &body_json,
+        media_id,
+        now,
+    )
+    .await
 }
 
 /// [`insert`] with the body already serialized.
@@ -269,6 +280,7 @@ async fn insert_json(
     sender: UserId,
     client_msg_id: &str,
     body_json: &str,
+    media_id: Option<&str>,
     now: i64,
 ) -> Result<Stored, DbError> {
     let result: Result<MessageRow, TxError> = db_run!(db, |conn| {
@@ -304,6 +316,16 @@ async fn insert_json(
                     .returning(MESSAGE_COLUMNS)
                     .get_result(conn)
                     .await?;
+                if let Some(media_id) = media_id {
+                    diesel::insert_into(media_refs::table)
+                        .values((
+                            media_refs::media_id.eq(media_id),
+                            media_refs::conversation_id.eq(conversation.0),
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(conn)
+                        .await?;
+                }
                 Ok(row)
             })
             .await,
@@ -472,8 +494,9 @@ pub async fn mark_read(
     })
 }
 
-/// The other member of a direct conversation: `(conversation, user, nickname, remark)`.
-pub type PeerRow = (i64, i64, String, Option<String>);
+/// The other member of a direct conversation:
+/// `(conversation, user, nickname, remark, avatar)`.
+pub type PeerRow = (i64, i64, String, Option<String>, Option<String>);
 
 /// One of `user`'s conversations with what the list needs.
 #[derive(Debug, Clone)]
@@ -508,9 +531,12 @@ pub struct ListData {
     pub unread: Vec<(i64, i64)>,
     /// The other members of direct conversations.
     pub peers: Vec<PeerRow>,
-    /// `(conversation, group, group name)` of group conversations.
-    pub groups: Vec<(i64, i64, String)>,
+    /// The group conversations' groups.
+    pub groups: Vec<GroupNameRow>,
 }
+
+/// `(conversation, group, group name, avatar)` of a group conversation.
+pub type GroupNameRow = (i64, i64, String, Option<String>);
 
 /// Everything the conversation list needs, in five queries whatever the number of
 /// conversations: memberships, last messages, unread counts, direct peers, group names.
@@ -572,6 +598,7 @@ pub async fn list_for(db: &Db, user: UserId) -> Result<ListData, DbError> {
                 users::id,
                 users::nickname,
                 contacts::remark.nullable(),
+                users::avatar,
             ))
             .load(conn)
             .await?;
@@ -589,12 +616,13 @@ pub async fn list_for(db: &Db, user: UserId) -> Result<ListData, DbError> {
                 },
             )
             .collect();
-        let groups: Vec<(i64, i64, String)> = chat_groups::table
+        let groups: Vec<GroupNameRow> = chat_groups::table
             .filter(chat_groups::conversation_id.eq_any(&ids))
             .select((
                 chat_groups::conversation_id,
                 chat_groups::id,
                 chat_groups::name,
+                chat_groups::avatar,
             ))
             .load(conn)
             .await?;

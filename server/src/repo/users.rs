@@ -29,6 +29,8 @@ pub struct Profile {
     pub nickname: String,
     /// Signature.
     pub signature: String,
+    /// Avatar media id.
+    pub avatar: Option<String>,
 }
 
 /// Creates a user holding `role_key` in one transaction. A taken username surfaces as a unique
@@ -105,6 +107,7 @@ pub async fn profile(db: &Db, user: UserId) -> Result<Option<Profile>, DbError> 
                 users::username,
                 users::nickname,
                 users::signature,
+                users::avatar,
             ))
             .first(conn)
             .await
@@ -213,7 +216,8 @@ pub async fn list(
         .filter(|q| !q.is_empty())
         .map(like_pattern);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-    let (rows, total): (Vec<(i64, String, String, i64)>, i64) = db_run!(db, |conn| {
+    type Row = (i64, String, String, i64, Option<String>);
+    let (rows, total): (Vec<Row>, i64) = db_run!(db, |conn| {
         let mut count = users::table.into_boxed();
         let mut select = users::table.into_boxed();
         if let Some(p) = &pattern {
@@ -231,6 +235,7 @@ pub async fn list(
                 users::username,
                 users::nickname,
                 users::created_at,
+                users::avatar,
             ))
             .order((users::created_at.desc(), users::id.desc()))
             .limit(i64::from(per_page))
@@ -254,10 +259,11 @@ pub async fn list(
     })?;
     let items = rows
         .into_iter()
-        .map(|(id, username, nickname, created_at)| AdminUser {
+        .map(|(id, username, nickname, created_at, avatar)| AdminUser {
             id: UserId(id),
             username,
             nickname,
+            avatar_url: shared::model::avatar_url(avatar),
             roles: roles.remove(&id).unwrap_or_default(),
             created_at,
             session_count: super::count_of(&session_counts, id),

@@ -12,7 +12,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use server::auth::limits::LimitConfig;
-use server::config::{Config, ConnectionLimits};
+use server::config::{Config, ConnectionLimits, MediaConfig};
 use server::db::{DatabaseUrl, Db};
 use server::state::AppState;
 use shared::AppError;
@@ -137,6 +137,7 @@ impl TestServer {
             db_pool: 4,
             limits: test_limits(),
             connections: ConnectionLimits::default(),
+            media: MediaConfig::local(),
         };
         adjust(&mut config);
         let (base, state, stop) = launch(config).await;
@@ -148,6 +149,45 @@ impl TestServer {
             pg,
             stop: Some(stop),
         })
+    }
+
+    /// A server on `backend` keeping media in a fresh bucket of the S3 API server at
+    /// `PARLEY_TEST_S3_ENDPOINT`; `None` (with a note) when it or PostgreSQL is not configured.
+    pub async fn start_s3(backend: Backend) -> Option<Self> {
+        let Some(endpoint) = std::env::var("PARLEY_TEST_S3_ENDPOINT")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but PARLEY_TEST_S3_ENDPOINT is not: the S3 store tests must run"
+            );
+            eprintln!("PARLEY_TEST_S3_ENDPOINT not set: skipping the S3 store test");
+            return None;
+        };
+        let bucket = format!(
+            "parley-test-{}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            rand_suffix()
+        )
+        .to_lowercase();
+        let created = reqwest::Client::new()
+            .put(format!("{endpoint}/{bucket}"))
+            .send()
+            .await
+            .expect("reach the S3 API server");
+        assert!(created.status().is_success(), "create bucket: {created:?}");
+        Self::start_configured(backend, |config| {
+            config.limits = test_limits();
+            config.media.s3 = Some(server::config::S3Config {
+                bucket,
+                endpoint: Some(endpoint),
+                region: "us-east-1".into(),
+                credentials: Some(("testing".into(), "testing".into())),
+            });
+        })
+        .await
     }
 
     /// Two nodes on one database, sharing events through Redis (`PARLEY_TEST_REDIS_URL`);
@@ -180,6 +220,7 @@ impl TestServer {
             db_pool: 4,
             limits: test_limits(),
             connections: ConnectionLimits::default(),
+            media: MediaConfig::local(),
         };
         let database = match &first.pg {
             Some((admin, name)) => DatabaseUrl::Postgres(with_database(admin, name)),
@@ -247,7 +288,8 @@ async fn launch(config: Config) -> (String, AppState, oneshot::Sender<()>) {
     let realtime = server::serve::realtime(&config).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(config, db, realtime);
+    let store = server::serve::media_store(&config).unwrap();
+    let state = AppState::new(config, db, realtime, store);
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server::serve::serve(listener, state.clone(), async move {
         let _ = stopped.await;
@@ -436,6 +478,73 @@ impl Client {
         .await
     }
 
+    /// Uploads `bytes` as `name` declared as `mime` (`POST /api/upload_media`, multipart).
+    pub async fn upload(
+        &self,
+        name: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<shared::model::Media, Failure> {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_owned())
+            .mime_str(mime)
+            .unwrap();
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let res = self
+            .http
+            .post(format!("{}/api/upload_media", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        if status >= 400 {
+            let err: AppError = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("error body is not an AppError ({e}): {text}"));
+            Err((status, err))
+        } else {
+            Ok(serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("unexpected upload answer ({e}): {text}")))
+        }
+    }
+
+    /// `GET` a path of this server (e.g. a media URL) with extra headers: status, headers
+    /// and body.
+    pub async fn get_path(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.bytes().await.unwrap().to_vec();
+        (status, headers, body)
+    }
+
+    /// Sends a message with `body`; the stored message or the failure.
+    pub async fn send_body(
+        &self,
+        conversation: i64,
+        client_msg_id: &str,
+        body: Value,
+    ) -> Result<shared::model::Message, Failure> {
+        self.call(
+            "send_message",
+            serde_json::json!({
+                "conversation_id": conversation,
+                "client_msg_id": client_msg_id,
+                "body": body
+            }),
+        )
+        .await
+    }
+
     /// The current user, or `None`.
     pub async fn me(&self) -> Option<shared::model::Me> {
         self.call("current_user", serde_json::json!({}))
@@ -548,6 +657,40 @@ macro_rules! on_both_backends {
                 async fn $name() {
                     if let Some(server) =
                         $crate::harness::TestServer::start($crate::harness::Backend::Postgres).await
+                    {
+                        super::$name(server).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// Declares each listed `async fn(TestServer)` as four tests: SQLite and PostgreSQL, each with
+/// media in the local folder and in an S3 bucket (PostgreSQL and S3 skipped, with a note, when
+/// not configured outside CI).
+#[macro_export]
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!($($name),*);
+        mod sqlite_s3 {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(server) =
+                        $crate::harness::TestServer::start_s3($crate::harness::Backend::Sqlite).await
+                    {
+                        super::$name(server).await;
+                    }
+                }
+            )*
+        }
+        mod postgres_s3 {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(server) =
+                        $crate::harness::TestServer::start_s3($crate::harness::Backend::Postgres).await
                     {
                         super::$name(server).await;
                     }

@@ -67,7 +67,7 @@ async fn stored_seqs(c: &Client, conversation: i64) -> Vec<i64> {
 fn text(m: &Message) -> &str {
     match &m.body {
         MessageBody::Text { text } => text,
-        MessageBody::System { .. } => "",
+        _ => "",
     }
 }
 

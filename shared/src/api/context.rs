@@ -12,6 +12,7 @@ use super::accounts::AccountsApi;
 use super::admin::AdminApi;
 use super::contacts::ContactsApi;
 use super::groups::GroupsApi;
+use super::media::MediaApi;
 use super::messages::MessagesApi;
 
 /// The implementations of every API area, provided by the server as Leptos context.
@@ -27,6 +28,8 @@ pub struct Ports {
     pub messages: Arc<dyn MessagesApi>,
     /// Group chats.
     pub groups: Arc<dyn GroupsApi>,
+    /// Uploads and avatars.
+    pub media: Arc<dyn MediaApi>,
 }
 
 /// Who is calling: resolved by the server from the session cookie before the function runs, and

@@ -13,6 +13,9 @@ pub struct Me {
     pub username: String,
     /// The display name.
     pub nickname: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// A short personal signature ("what's up"); may be empty.
     pub signature: String,
     /// Keys of the user's roles, sorted.
@@ -67,6 +70,9 @@ pub struct AdminUser {
     pub username: String,
     /// Display name.
     pub nickname: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// Keys of the user's roles, sorted.
     pub roles: Vec<String>,
     /// When the account was created.

@@ -13,6 +13,9 @@ pub struct UserCard {
     pub username: String,
     /// Display name.
     pub nickname: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// Their signature.
     pub signature: String,
     /// How they relate to the caller.
@@ -46,6 +49,9 @@ pub struct Friend {
     pub username: String,
     /// Their display name.
     pub nickname: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// The caller's alias for them (empty when none).
     pub remark: String,
     /// Their signature.

@@ -49,6 +49,9 @@ pub struct GroupCard {
     pub id: GroupId,
     /// Its name.
     pub name: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// Its introduction.
     pub introduction: String,
     /// How many members it has.
@@ -66,6 +69,9 @@ pub struct GroupMember {
     pub username: String,
     /// Display name.
     pub nickname: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// Owner, admin or member.
     pub role: GroupRole,
     /// Muted until (epoch ms), if muted now.
@@ -83,6 +89,9 @@ pub struct GroupInfo {
     pub conversation_id: ConversationId,
     /// Name (1–32 characters).
     pub name: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// Introduction (≤ 200).
     pub introduction: String,
     /// Notice pinned by the owner or admins (≤ 500).

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Key, Lang};
 use crate::ids::{ConversationId, GroupId, MessageId, UserId};
+use crate::model::Media;
 
 /// What a message says. Typed JSON, tagged by `type` like the seed system's bodies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,6 +14,49 @@ pub enum MessageBody {
     Text {
         /// The text, 1–5000 characters.
         text: String,
+    },
+    /// A photo the sender uploaded (`upload_media`, kind `image`).
+    Image {
+        /// The upload.
+        media_id: String,
+        /// Filled in by the server from the upload; whatever a client sends here is replaced.
+        #[serde(default)]
+        media: Option<Media>,
+    },
+    /// A video the sender uploaded (kind `video`).
+    Video {
+        /// The upload.
+        media_id: String,
+        /// Filled in by the server.
+        #[serde(default)]
+        media: Option<Media>,
+    },
+    /// A file the sender uploaded (any kind), shown as a card that downloads it.
+    File {
+        /// The upload.
+        media_id: String,
+        /// Filled in by the server.
+        #[serde(default)]
+        media: Option<Media>,
+    },
+    /// A voice note (kind `audio`), at most 60 seconds.
+    Voice {
+        /// The upload.
+        media_id: String,
+        /// Its length as recorded, 1 ms … 60 s.
+        duration_ms: u32,
+        /// Filled in by the server.
+        #[serde(default)]
+        media: Option<Media>,
+    },
+    /// A place (the seed system's `loc`).
+    Location {
+        /// What the place is called, 1–100 characters.
+        title: String,
+        /// Latitude, −90 … 90.
+        lat: f64,
+        /// Longitude, −180 … 180.
+        lng: f64,
     },
     /// A notice written by the server (sender `None`): someone joined, left, was muted …
     System {
@@ -99,16 +144,57 @@ pub enum SystemNotice {
     },
 }
 
+/// Longest voice note, in milliseconds.
+pub const VOICE_MAX_MS: u32 = 60_000;
+/// Longest location title, in characters.
+pub const LOCATION_TITLE_MAX: usize = 100;
+
 impl MessageBody {
-    /// A one-line preview for the conversation list (empty for system notices, which the UI
-    /// words itself).
-    pub fn preview(&self) -> String {
+    /// A one-line preview for the conversation list, as WeChat words it: the text's first
+    /// line, `[Photo]`, `[Video]`, `[Voice] 5"`, `[File] name`, `[Location] title` (in `lang`).
+    /// Empty for system notices, which the UI words itself.
+    pub fn preview(&self, lang: Lang) -> String {
+        let short =
+            |s: &str| -> String { s.lines().next().unwrap_or("").chars().take(60).collect() };
         match self {
-            MessageBody::Text { text } => {
-                text.lines().next().unwrap_or("").chars().take(60).collect()
+            MessageBody::Text { text } => short(text),
+            MessageBody::Image { .. } => lang.t(Key::PreviewPhoto).to_owned(),
+            MessageBody::Video { .. } => lang.t(Key::PreviewVideo).to_owned(),
+            MessageBody::Voice { duration_ms, .. } => {
+                let secs = duration_ms.div_ceil(1000).max(1);
+                format!("{} {secs}\"", lang.t(Key::PreviewVoice))
+            }
+            MessageBody::File { media, .. } => {
+                let name = media.as_ref().map_or("", |m| m.name.as_str());
+                format!("{} {}", lang.t(Key::PreviewFile), short(name))
+            }
+            MessageBody::Location { title, .. } => {
+                format!("{} {}", lang.t(Key::PreviewLocation), short(title))
             }
             // Clients render notices in their own language.
             MessageBody::System { .. } => String::new(),
+        }
+    }
+
+    /// The media id a body refers to, if any.
+    pub fn media_id(&self) -> Option<&str> {
+        match self {
+            MessageBody::Image { media_id, .. }
+            | MessageBody::Video { media_id, .. }
+            | MessageBody::File { media_id, .. }
+            | MessageBody::Voice { media_id, .. } => Some(media_id),
+            _ => None,
+        }
+    }
+
+    /// The stored media a body carries, if any.
+    pub fn media(&self) -> Option<&Media> {
+        match self {
+            MessageBody::Image { media, .. }
+            | MessageBody::Video { media, .. }
+            | MessageBody::File { media, .. }
+            | MessageBody::Voice { media, .. } => media.as_ref(),
+            _ => None,
         }
     }
 }
@@ -151,6 +237,9 @@ pub struct ConversationSummary {
     pub kind: ConversationKind,
     /// The title: the friend's remark or nickname, or the group's name.
     pub title: String,
+    /// The avatar's thumbnail URL (`null`: none; show the initial).
+    #[serde(default)]
+    pub avatar_url: Option<String>,
     /// For a direct chat, the other person.
     pub peer_id: Option<UserId>,
     /// For a group chat, the group.

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::paths::Paths;
 use crate::postgres::{self, Plan};
 use crate::process::{self, cargo};
+use crate::s3::{self, S3Endpoint};
 use crate::server::{self, Background};
 use crate::ui::{header, note};
 use crate::{redis, scratch, tools};
@@ -107,6 +108,12 @@ fn unit_and_integration(paths: &Paths) -> Result<()> {
         Some(_) => "Redis: running the two-node fan-out tests",
         None => "Redis not reachable: SKIPPING the two-node fan-out tests",
     });
+    let s3_log = paths.target_dir.join("moto-server.log");
+    let s3 = S3Endpoint::decide(std::env::var(s3::URL_VAR).ok(), postgres::is_ci(), &s3_log)?;
+    note(match &s3 {
+        Some(_) => "S3: running the media tests on the S3 store too",
+        None => "no S3 server: SKIPPING the S3 store tests",
+    });
     let with_db = |cmd: &mut Command| {
         cmd.current_dir(&paths.root);
         match &plan {
@@ -116,6 +123,10 @@ fn unit_and_integration(paths: &Paths) -> Result<()> {
         match &redis_url {
             Some(url) => cmd.env(redis::URL_VAR, url),
             None => cmd.env_remove(redis::URL_VAR),
+        };
+        match &s3 {
+            Some(endpoint) => cmd.env(s3::URL_VAR, &endpoint.url),
+            None => cmd.env_remove(s3::URL_VAR),
         };
     };
     let nextest = cargo()

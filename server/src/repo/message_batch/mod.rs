@@ -42,6 +42,9 @@ pub struct NewMessage {
     pub client_msg_id: String,
     /// The body as stored (JSON).
     pub body_json: String,
+    /// The upload the body carries, recorded in `media_refs` with the message (so that the
+    /// conversation's members may fetch it).
+    pub media_id: Option<String>,
     /// Server time of the send.
     pub now: i64,
 }

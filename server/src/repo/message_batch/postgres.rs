@@ -13,6 +13,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::NewMessage;
 use super::plan::Plan;
 use super::statement::{ByName, fixed_statement};
+use crate::db::schema::media_refs;
 use crate::repo::messages::MessageRow;
 
 fixed_statement! {
@@ -142,5 +143,17 @@ pub(super) async fn store(
         .iter()
         .filter_map(|(m, seq)| by_position.remove(&(m.conversation.0, *seq)))
         .collect();
+    for (m, _) in &new {
+        if let Some(media_id) = &m.media_id {
+            diesel::insert_into(media_refs::table)
+                .values((
+                    media_refs::media_id.eq(media_id),
+                    media_refs::conversation_id.eq(m.conversation.0),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+    }
     Ok(plan.assemble(rows))
 }

@@ -14,7 +14,7 @@ use diesel::sqlite::{Sqlite, SqliteConnection};
 use super::NewMessage;
 use super::plan::Plan;
 use super::statement::{ByName, fixed_statement};
-use crate::db::schema::messages;
+use crate::db::schema::{media_refs, messages};
 use crate::repo::messages::{MESSAGE_COLUMNS, MessageRow};
 
 fixed_statement! {
@@ -94,6 +94,15 @@ pub(super) fn store(
             ))
             .returning(MESSAGE_COLUMNS)
             .get_result(conn)?;
+        if let Some(media_id) = &m.media_id {
+            diesel::insert_into(media_refs::table)
+                .values((
+                    media_refs::media_id.eq(media_id),
+                    media_refs::conversation_id.eq(m.conversation.0),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)?;
+        }
         inserted.push(row);
     }
     Ok(plan.assemble(inserted))
@@ -126,6 +135,7 @@ mod tests {
             sender: shared::ids::UserId(sender),
             client_msg_id: client_msg_id.into(),
             body_json: r#"{"type":"text","text":"hi"}"#.into(),
+            media_id: None,
             now: 1,
         }
     }
