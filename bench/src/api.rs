@@ -31,6 +31,16 @@ impl Api {
         })
     }
 
+    /// The pooled HTTP client (for requests that are not JSON, such as uploads).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The server's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// Calls `name` as the session `token` (or anonymously) and decodes the answer.
     pub async fn call<T: DeserializeOwned>(
         &self,

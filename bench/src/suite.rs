@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::ledger::Outcome;
 use crate::report::{Report, Target};
-use crate::scenarios::{Ctx, p1, p4, p5, p6, p8, soak};
+use crate::scenarios::{Ctx, media, p1, p4, p5, p6, p8, soak};
 use crate::wasm;
 
 /// The figures each scenario's keys are compared with.
@@ -21,6 +21,9 @@ const F1_CLIENT_KB: f64 = 250.0;
 const SOAK_MSGS: f64 = 1_000_000.0;
 /// The soak's RSS trend over its second half, percent per hour: flat.
 const SOAK_SLOPE_PCT_PER_HOUR: f64 = 5.0;
+
+/// M1's memory bound: the server's RSS above idle during 20 concurrent 10 MiB uploads.
+const M1_RSS_MIB: f64 = 64.0;
 
 /// Why a scenario's keys are null when `--only` left it out.
 const NOT_SELECTED: &str = "not run (left out by --only)";
@@ -224,6 +227,58 @@ pub async fn run(ctx: &Ctx, wasm: &Wasm, only: &[String], report: &mut Report) -
             report.note("p8_p99_ms", failure(&e));
             if e.to_string() != NOT_SELECTED {
                 failed.push("p8".into());
+            }
+        }
+    }
+
+    stage(started, "m1: 20 concurrent 10 MiB uploads");
+    let m1 = if want("m1") {
+        media::m1(ctx).await
+    } else {
+        Err(anyhow::anyhow!(NOT_SELECTED))
+    };
+    match m1 {
+        Ok(r) => {
+            report.set("m1_upload_mib_per_s", Some(r.mib_per_s), Target::None);
+            report.set(
+                "m1_rss_peak_mib",
+                r.rss_peak_above_idle_mib,
+                Target::AtMost(M1_RSS_MIB),
+            );
+            if r.rss_peak_above_idle_mib.is_none() {
+                report.note(
+                    "m1_rss_peak_mib",
+                    "no server process id given (--server-pid)",
+                );
+            }
+            report.detail("m1", json!(r));
+        }
+        Err(e) => {
+            report.set("m1_upload_mib_per_s", None, Target::None);
+            report.set("m1_rss_peak_mib", None, Target::AtMost(M1_RSS_MIB));
+            report.note("m1_upload_mib_per_s", failure(&e));
+            if e.to_string() != NOT_SELECTED {
+                failed.push("m1".into());
+            }
+        }
+    }
+
+    stage(started, "m2: 2 MP photos, uploaded and sent");
+    let m2 = if want("m2") {
+        media::m2(ctx, Duration::from_secs(if quick { 10 } else { 30 })).await
+    } else {
+        Err(anyhow::anyhow!(NOT_SELECTED))
+    };
+    match m2 {
+        Ok(r) => {
+            report.set("m2_image_msgs_per_s", Some(r.msgs_per_s), Target::None);
+            report.detail("m2", json!(r));
+        }
+        Err(e) => {
+            report.set("m2_image_msgs_per_s", None, Target::None);
+            report.note("m2_image_msgs_per_s", failure(&e));
+            if e.to_string() != NOT_SELECTED {
+                failed.push("m2".into());
             }
         }
     }

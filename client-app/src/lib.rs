@@ -11,6 +11,7 @@ pub mod pages;
 pub mod realtime;
 pub mod session;
 pub mod store;
+pub mod upload;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};

@@ -203,7 +203,17 @@ fn UserRow(user: AdminUser) -> AnyView {
         <tr>
             <td class="num">{user.id.to_string()}</td>
             <td class="mono">{user.username}</td>
-            <td>{user.nickname}</td>
+            <td>
+                <span class="name-with-avatar">
+                    <span class="table-avatar" aria-hidden="true">
+                        {match user.avatar_url {
+                            Some(src) => view! { <img src=src alt="" loading="lazy"/> }.into_any(),
+                            None => user.nickname.chars().next().map(String::from).unwrap_or_default().into_any(),
+                        }}
+                    </span>
+                    {user.nickname}
+                </span>
+            </td>
             <td>
                 <Badges keys=user.roles kind=BadgeKind::Role/>
             </td>

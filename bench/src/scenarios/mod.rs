@@ -2,6 +2,7 @@
 //! the sending loops.
 
 pub mod check;
+pub mod media;
 pub mod p1;
 pub mod p4;
 pub mod p5;

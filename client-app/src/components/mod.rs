@@ -1,6 +1,9 @@
 //! Small reusable pieces of the client UI.
 
 pub mod answer;
+pub mod attach;
+pub mod avatar;
+pub mod avatar_picker;
 pub mod badge;
 pub mod emoji;
 pub mod group_request;
@@ -10,3 +13,4 @@ pub mod media;
 pub mod note_form;
 pub mod status;
 pub mod viewer;
+pub mod voice;

@@ -10,6 +10,7 @@ use shared::i18n::Key;
 use shared::model::{Relation, UserCard};
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::avatar::face;
 use crate::components::note_form::NoteForm;
 use crate::components::status::{ErrorAlert, LoadingPanel};
 use crate::pages::group_search::GroupResults;
@@ -166,7 +167,7 @@ fn ResultRow(card: UserCard) -> impl IntoView {
     view! {
         <li class="search-result">
             <div class="person">
-                <span class="avatar small" aria-hidden="true">{initial}</span>
+                <span class="avatar small" aria-hidden="true">{face(card.avatar_url.clone(), initial)}</span>
                 <div class="person-text">
                     <p class="person-name">{card.nickname.clone()}</p>
                     <p class="muted">{i18n.tr(Key::UsernameLabel)} {card.username.clone()}</p>

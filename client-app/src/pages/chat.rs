@@ -15,10 +15,13 @@ use shared::ids::{ConversationId, UserId};
 use shared::model::{Message, MessageBody};
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::attach::{AttachPanel, UploadBubble};
 use crate::components::emoji::EmojiPicker;
 use crate::components::status::{ErrorPanel, LoadingPanel};
 use crate::components::viewer::{Viewer, ViewerOpen};
+use crate::components::voice::HoldToTalk;
 use crate::store::{Store, use_store};
+use crate::upload::Upload;
 
 /// Messages fetched per page.
 const PAGE: u32 = 50;
@@ -40,6 +43,7 @@ enum Row {
     Time(i64),
     Stored(Message),
     Pending(Pending),
+    Upload(Upload),
 }
 
 impl Row {
@@ -48,6 +52,7 @@ impl Row {
             Row::Time(ms) => format!("t{ms}"),
             Row::Stored(m) => format!("s{}", m.seq),
             Row::Pending(p) => format!("p{}{}", p.client_msg_id, p.failed),
+            Row::Upload(u) => format!("u{}", u.client_msg_id),
         }
     }
 
@@ -56,6 +61,7 @@ impl Row {
             Row::Time(_) => None,
             Row::Stored(m) => Some(m.created_at),
             Row::Pending(p) => Some(p.created_at),
+            Row::Upload(u) => Some(u.created_at),
         }
     }
 }
@@ -92,6 +98,8 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
     // browser; the server renders notices with "a member" until then).
     let names = NoticeNames(RwSignal::new(Vec::new()));
     provide_context(names);
+    let faces = MemberFaces(RwSignal::new(Vec::new()));
+    provide_context(faces);
     let group_id = Memo::new(move |_| {
         store
             .state
@@ -101,6 +109,12 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
         if let Some(group) = group_id.get() {
             leptos::task::spawn_local(async move {
                 if let Ok(info) = get_group(group).await {
+                    faces.0.set(
+                        info.members
+                            .iter()
+                            .map(|m| (m.user_id, m.avatar_url.clone()))
+                            .collect(),
+                    );
                     names.0.set(
                         info.members
                             .into_iter()
@@ -166,6 +180,7 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
     let i18n = use_i18n();
     let store = use_store();
     let pending: RwSignal<Vec<Pending>> = RwSignal::new(Vec::new());
+    let uploads: RwSignal<Vec<Upload>> = RwSignal::new(Vec::new());
     let peer_initial = move || {
         store.state.with_untracked(|s| {
             s.conversations
@@ -176,6 +191,25 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
         })
     };
     let me = Memo::new(move |_| store.state.with(|s| s.me));
+    let faces = use_context::<MemberFaces>();
+    // The avatar beside someone's bubble: the member's in a group, the friend's otherwise.
+    let sender_face = move |sender: Option<UserId>| -> Option<String> {
+        let group_face = faces.and_then(|f| {
+            f.0.with_untracked(|list| {
+                list.iter()
+                    .find(|(u, _)| Some(*u) == sender)
+                    .map(|(_, face)| face.clone())
+            })
+        });
+        group_face.unwrap_or_else(|| {
+            store.state.with_untracked(|s| {
+                s.conversations
+                    .get(&id)
+                    .filter(|c| c.group_id.is_none())
+                    .and_then(|c| c.avatar_url.clone())
+            })
+        })
+    };
     let history = Memo::new(move |_| store.state.with(|s| s.history(id)));
     let rows = Memo::new(move |_| {
         let stored = history.get();
@@ -190,10 +224,20 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                     .any(|m| m.client_msg_id.as_deref() == Some(p.client_msg_id.as_str()))
             })
             .collect();
+        let upload_rows: Vec<Upload> = uploads
+            .get()
+            .into_iter()
+            .filter(|u| {
+                !stored
+                    .iter()
+                    .any(|m| m.client_msg_id.as_deref() == Some(u.client_msg_id.as_str()))
+            })
+            .collect();
         let items = stored
             .into_iter()
             .map(Row::Stored)
-            .chain(pending_rows.into_iter().map(Row::Pending));
+            .chain(pending_rows.into_iter().map(Row::Pending))
+            .chain(upload_rows.into_iter().map(Row::Upload));
         for row in items {
             if let Some(t) = row.time() {
                 if last.is_none_or(|l| t - l > GAP_MS) {
@@ -222,7 +266,7 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
     // (Only when the newest changes: loading older history keeps the reader's place.)
     let newest = Memo::new(move |_| {
         let seq = history.with(|h| h.last().map_or(0, |m| m.seq));
-        (seq, pending.with(Vec::len))
+        (seq, pending.with(Vec::len) + uploads.with(Vec::len))
     });
     Effect::new(move |_| {
         newest.track();
@@ -273,6 +317,13 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
 
     let send = Callback::new(move |(client_msg_id, text): (String, String)| {
         deliver(store, pending, id, client_msg_id, text);
+    });
+    let retry_upload = Callback::new(move |upload: Upload| {
+        crate::upload::run(store, uploads, id, upload);
+    });
+    let cancel_upload = Callback::new(move |client_msg_id: String| {
+        crate::upload::forget(&client_msg_id);
+        uploads.update(|u| u.retain(|x| x.client_msg_id != client_msg_id));
     });
     let viewer = ViewerOpen(RwSignal::new(None));
     provide_context(viewer);
@@ -326,14 +377,22 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                         }
                         Row::Stored(m) => {
                             let mine = m.sender_id.is_some() && m.sender_id == me.get_untracked();
-                            view! { <Bubble message=m mine initial=peer_initial()/> }.into_any()
+                            let face = sender_face(m.sender_id);
+                            view! { <Bubble message=m mine initial=peer_initial() face/> }
+                                .into_any()
                         }
                         Row::Pending(p) => view! { <PendingBubble pending=p send/> }.into_any(),
+                        Row::Upload(upload) => {
+                            view! {
+                                <UploadBubble upload retry=retry_upload cancel=cancel_upload/>
+                            }
+                                .into_any()
+                        }
                     }}
                 </For>
             </ol>
         </div>
-        <InputBar pending send/>
+        <InputBar id store pending uploads send/>
         <Viewer open=viewer photos/>
     }
 }
@@ -368,10 +427,14 @@ fn deliver(
 #[derive(Clone, Copy)]
 struct NoticeNames(RwSignal<Vec<(UserId, String)>>);
 
+/// Avatars of a group's members, for their bubbles.
+#[derive(Clone, Copy)]
+struct MemberFaces(RwSignal<Vec<(UserId, Option<String>)>>);
+
 /// A stored message: own messages on the right (green), others on the left with an avatar;
 /// server notices centred, worded in the reader's language.
 #[component]
-fn Bubble(message: Message, mine: bool, initial: String) -> impl IntoView {
+fn Bubble(message: Message, mine: bool, initial: String, face: Option<String>) -> impl IntoView {
     let content = match &message.body {
         MessageBody::Text { text } => view! { <div class="bubble">{text.clone()}</div> }.into_any(),
         MessageBody::System { notice } => {
@@ -395,7 +458,14 @@ fn Bubble(message: Message, mine: bool, initial: String) -> impl IntoView {
     };
     view! {
         <li class="message" class:mine=mine data-seq=message.seq>
-            {(!mine).then(|| view! { <div class="avatar small" aria-hidden="true">{initial}</div> })}
+            {(!mine)
+                .then(|| {
+                    view! {
+                        <div class="avatar small" aria-hidden="true">
+                            {crate::components::avatar::face(face, initial)}
+                        </div>
+                    }
+                })}
             {content}
         </li>
     }
@@ -440,11 +510,20 @@ fn PendingBubble(pending: Pending, send: Callback<(String, String)>) -> impl Int
 /// The input bar: emoji button, the message box (Enter sends, Shift+Enter breaks the line) and
 /// the Send button.
 #[component]
-fn InputBar(pending: RwSignal<Vec<Pending>>, send: Callback<(String, String)>) -> impl IntoView {
+fn InputBar(
+    id: ConversationId,
+    store: Store,
+    pending: RwSignal<Vec<Pending>>,
+    uploads: RwSignal<Vec<Upload>>,
+    send: Callback<(String, String)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let text = RwSignal::new(String::new());
     let emoji_open = RwSignal::new(false);
+    let attach_open = RwSignal::new(false);
+    let voice_mode = RwSignal::new(false);
+    let close_attach = Callback::new(move |()| attach_open.set(false));
     let textarea: NodeRef<leptos::html::Textarea> = NodeRef::new();
     let submit = move || {
         let body = text.get_untracked();
@@ -497,6 +576,27 @@ fn InputBar(pending: RwSignal<Vec<Pending>>, send: Callback<(String, String)>) -
             <div class="input-row">
                 <button
                     type="button"
+                    class="voice-toggle"
+                    aria-label=move || {
+                        let key = if voice_mode.get() { Key::KeyboardInput } else { Key::VoiceInput };
+                        i18n.lang.get().t(key)
+                    }
+                    aria-pressed=move || voice_mode.get().to_string()
+                    disabled=move || !hydrated.get()
+                    on:click=move |_| {
+                        voice_mode.update(|v| *v = !*v);
+                        emoji_open.set(false);
+                        attach_open.set(false);
+                    }
+                >
+                    {move || if voice_mode.get() { "⌨" } else { "🎤" }}
+                </button>
+                <Show
+                    when=move || !voice_mode.get()
+                    fallback=move || view! { <HoldToTalk id store uploads/> }
+                >
+                <button
+                    type="button"
                     class="emoji-button"
                     aria-label=i18n.tr(Key::EmojiPicker)
                     aria-expanded=move || emoji_open.get().to_string()
@@ -518,14 +618,39 @@ fn InputBar(pending: RwSignal<Vec<Pending>>, send: Callback<(String, String)>) -
                         }
                     }
                 ></textarea>
-                <button
-                    type="submit"
-                    class="button primary small"
-                    disabled=move || !hydrated.get() || text.with(|t| t.trim().is_empty())
+                </Show>
+                <Show
+                    when=move || voice_mode.get() || text.with(|t| t.trim().is_empty())
+                    fallback=move || {
+                        view! {
+                            <button
+                                type="submit"
+                                class="button primary small"
+                                disabled=move || !hydrated.get()
+                            >
+                                {i18n.tr(Key::Send)}
+                            </button>
+                        }
+                    }
                 >
-                    {i18n.tr(Key::Send)}
-                </button>
+                    <button
+                        type="button"
+                        class="attach-button"
+                        aria-label=i18n.tr(Key::MoreActions)
+                        aria-expanded=move || attach_open.get().to_string()
+                        disabled=move || !hydrated.get()
+                        on:click=move |_| {
+                            attach_open.update(|o| *o = !*o);
+                            emoji_open.set(false);
+                        }
+                    >
+                        "+"
+                    </button>
+                </Show>
             </div>
+            <Show when=move || attach_open.get()>
+                <AttachPanel id store uploads close=close_attach/>
+            </Show>
         </form>
     }
 }
@@ -548,24 +673,24 @@ fn insert_at(text: &str, start: Option<u32>, end: Option<u32>, s: &str) -> (Stri
 }
 
 #[cfg(feature = "hydrate")]
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     0
 }
 
 /// A random id for one send; retries reuse it.
 #[cfg(feature = "hydrate")]
-fn new_client_msg_id() -> String {
+pub(crate) fn new_client_msg_id() -> String {
     let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
     format!("w{:x}-{random:x}", now_ms())
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn new_client_msg_id() -> String {
+pub(crate) fn new_client_msg_id() -> String {
     String::from("server")
 }
 

@@ -7,6 +7,7 @@ use shared::i18n::Key;
 use shared::model::ConversationSummary;
 use shared::ui::use_i18n;
 
+use crate::components::avatar::face;
 use crate::components::badge::CountBadge;
 use crate::components::status::EmptyState;
 use crate::store::use_store;
@@ -62,7 +63,7 @@ fn ConversationRow(
     view! {
         <li class="conversation" class:pinned=conversation.pinned>
             <a class="conversation-link" href=format!("/chat/{}", conversation.id)>
-                <div class="avatar" aria-hidden="true">{initial}</div>
+                <div class="avatar" aria-hidden="true">{face(conversation.avatar_url.clone(), initial)}</div>
                 <div class="conversation-text">
                     <div class="conversation-top">
                         <span class="conversation-title">{conversation.title.clone()}</span>

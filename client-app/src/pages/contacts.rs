@@ -7,6 +7,7 @@ use shared::i18n::Key;
 use shared::model::{ConversationKind, Friend};
 use shared::ui::use_i18n;
 
+use crate::components::avatar::face;
 use crate::components::badge::CountBadge;
 use crate::components::status::{EmptyState, ErrorPanel, LoadingPanel};
 use crate::store::use_store;
@@ -142,7 +143,7 @@ fn FriendGroups(friends: Vec<Friend>) -> impl IntoView {
                                     view! {
                                         <li>
                                             <a class="cell person" href=format!("/contacts/{}", f.user_id)>
-                                                <span class="avatar small" aria-hidden="true">{initial}</span>
+                                                <span class="avatar small" aria-hidden="true">{face(f.avatar_url.clone(), initial)}</span>
                                                 <span class="person-name">{name}</span>
                                             </a>
                                         </li>

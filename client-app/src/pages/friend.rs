@@ -11,6 +11,7 @@ use shared::ids::UserId;
 use shared::model::Friend;
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::avatar::face;
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::store::use_store;
 
@@ -110,7 +111,7 @@ fn Profile(friend: Friend) -> impl IntoView {
     let chat_href = format!("/chat/{}", friend.conversation_id);
     view! {
         <section class="profile-card" aria-labelledby="friend-name">
-            <div class="avatar avatar-large" aria-hidden="true">{initial}</div>
+            <div class="avatar avatar-large" aria-hidden="true">{face(friend.avatar_url.clone(), initial)}</div>
             <div class="profile-text">
                 <h2 id="friend-name">{name}</h2>
                 {(!friend.remark.is_empty())

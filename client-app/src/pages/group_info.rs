@@ -12,6 +12,8 @@ use shared::ids::{GroupId, UserId};
 use shared::model::{GroupInfo, GroupMember, GroupRole};
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::avatar::face;
+use crate::components::avatar_picker::AvatarPicker;
 use crate::components::group_request::GroupRequestRow;
 use crate::components::status::{ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::pages::group_manage::{
@@ -141,11 +143,26 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
     view! {
         <section class="profile-card">
             <div class="avatar avatar-large group-avatar" aria-hidden="true">
-                {move || info.with(|i| i.name.chars().next().map(String::from).unwrap_or_default())}
+                {move || {
+                    info.with(|i| {
+                        face(
+                            i.avatar_url.clone(),
+                            i.name.chars().next().map(String::from).unwrap_or_default(),
+                        )
+                    })
+                }}
             </div>
             <div class="profile-text">
                 <h2>{move || info.with(|i| i.name.clone())}</h2>
                 <p class="profile-signature">{move || info.with(|i| i.introduction.clone())}</p>
+                <Show when=move || manages.get()>
+                    <AvatarPicker
+                        group=id
+                        changed=Callback::new(move |url: Option<String>| {
+                            info.update(|i| i.avatar_url = url);
+                        })
+                    />
+                </Show>
             </div>
         </section>
         <Show when=move || dissolved.get()>
@@ -243,7 +260,7 @@ fn MemberRow(
     view! {
         <li class="member">
             <div class="device">
-                <div class="avatar" aria-hidden="true">{initial}</div>
+                <div class="avatar" aria-hidden="true">{face(member.avatar_url.clone(), initial)}</div>
                 <div class="device-text">
                     <p class="device-name">{member.nickname.clone()}</p>
                     <p class="device-meta">

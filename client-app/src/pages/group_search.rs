@@ -9,6 +9,7 @@ use shared::i18n::Key;
 use shared::model::GroupCard;
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::avatar::face;
 use crate::components::note_form::NoteForm;
 use crate::components::status::ErrorAlert;
 
@@ -57,7 +58,7 @@ fn GroupResultRow(card: GroupCard) -> impl IntoView {
     view! {
         <li class="search-result">
             <div class="person">
-                <span class="avatar small group-avatar" aria-hidden="true">{initial}</span>
+                <span class="avatar small group-avatar" aria-hidden="true">{face(card.avatar_url.clone(), initial)}</span>
                 <div class="person-text">
                     <p class="person-name">{card.name.clone()}</p>
                     <p class="muted">

@@ -8,6 +8,8 @@ use shared::model::Me;
 use shared::ui::{use_hydrated, use_i18n};
 
 use super::sessions::SessionsSection;
+use crate::components::avatar::face;
+use crate::components::avatar_picker::AvatarPicker;
 use crate::components::lang_toggle::LangToggle;
 use crate::components::status::{ErrorAlert, LoadingPanel};
 use crate::session::use_session;
@@ -61,6 +63,8 @@ fn ProfileCard(me: Me) -> impl IntoView {
     let hydrated = use_hydrated();
     let editing = RwSignal::new(false);
     let nickname = RwSignal::new(me.nickname.clone());
+    let avatar = RwSignal::new(me.avatar_url.clone());
+    let nickname_for_face = me.nickname.clone();
     let signature = RwSignal::new(me.signature.clone());
     let save = Action::new(|(n, s): &(String, String)| update_profile(n.clone(), s.clone()));
     Effect::new(move |_| {
@@ -77,7 +81,15 @@ fn ProfileCard(me: Me) -> impl IntoView {
     };
     view! {
         <section class="profile-card" aria-labelledby="profile-name">
-            <div class="avatar avatar-large" aria-hidden="true">{initial(&me.nickname)}</div>
+            <div class="avatar-column">
+                <div class="avatar avatar-large" aria-hidden="true">
+                    {move || face(avatar.get(), initial(&nickname_for_face))}
+                </div>
+                <AvatarPicker changed=Callback::new(move |url: Option<String>| {
+                    avatar.set(url);
+                    session.refresh();
+                })/>
+            </div>
             <div class="profile-text">
                 <h2 id="profile-name">{me.nickname.clone()}</h2>
                 <p class="profile-username">{i18n.tr(Key::Username)} ": " {me.username.clone()}</p>

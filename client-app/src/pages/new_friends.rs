@@ -10,6 +10,7 @@ use shared::model::{FriendRequest, RequestStatus};
 use shared::ui::use_i18n;
 
 use crate::components::answer::AnswerButtons;
+use crate::components::avatar::face;
 use crate::components::group_request::GroupRequestRow;
 use crate::components::status::{EmptyState, ErrorAlert};
 use crate::store::use_store;
@@ -92,7 +93,7 @@ fn RequestRow(request: FriendRequest, incoming: bool) -> impl IntoView {
     let note = request.note.clone();
     view! {
         <li class="request">
-            <span class="avatar small" aria-hidden="true">{initial}</span>
+            <span class="avatar small" aria-hidden="true">{face(other.avatar_url.clone(), initial)}</span>
             <div class="request-text">
                 <p class="person-name">{other.nickname.clone()}</p>
                 <p class="muted request-note">

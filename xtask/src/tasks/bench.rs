@@ -37,6 +37,10 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs the benchmark.
 pub fn bench(paths: &Paths, options: Options) -> Result<()> {
+    header("Bench: tools (wasm target, cargo-leptos, wasm-bindgen, npm packages with wasm-opt)");
+    // The release wasm build runs wasm-opt, which comes with the npm packages; without them
+    // cargo-leptos would try to download binaryen itself.
+    crate::tools::ensure_build_tools(paths, true)?;
     header("Bench: release wasm bundles (F1)");
     let wasm = build_wasm(paths);
     for (project, built) in &wasm {
@@ -196,8 +200,8 @@ fn build_wasm(paths: &Paths) -> [(&'static str, Result<(), String>); 2] {
             return (
                 project,
                 Err(
-                    "cargo-leptos is not installed (`cargo xtask run` installs it), so the \
-                     release wasm bundles were not built"
+                    "cargo-leptos did not answer `cargo leptos --version` after installing, so \
+                     the release wasm bundles were not built"
                         .to_owned(),
                 ),
             );
