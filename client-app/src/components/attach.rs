@@ -21,7 +21,7 @@ pub fn AttachPanel(
     uploads: RwSignal<Vec<Upload>>,
     /// Closes the panel.
     close: Callback<()>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let album = NodeRef::<leptos::html::Input>::new();
     let camera = NodeRef::<leptos::html::Input>::new();
@@ -114,6 +114,7 @@ pub fn AttachPanel(
             }}
         </div>
     }
+    .into_any()
 }
 
 /// Names the place found and sends it.

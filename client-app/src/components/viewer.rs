@@ -20,7 +20,7 @@ pub fn Viewer(
     open: ViewerOpen,
     /// The conversation's photos in order (full-size URLs).
     photos: Signal<Vec<String>>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let zoomed = RwSignal::new(false);
     let start_x = StoredValue::new(None::<f64>);
@@ -122,4 +122,5 @@ pub fn Viewer(
             </div>
         </Show>
     }
+    .into_any()
 }

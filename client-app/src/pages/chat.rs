@@ -516,7 +516,7 @@ fn InputBar(
     pending: RwSignal<Vec<Pending>>,
     uploads: RwSignal<Vec<Upload>>,
     send: Callback<(String, String)>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let text = RwSignal::new(String::new());
@@ -653,6 +653,7 @@ fn InputBar(
             </Show>
         </form>
     }
+    .into_any()
 }
 
 /// Inserts `s` into `text` replacing the selection given in UTF-16 units (the browser's), or at

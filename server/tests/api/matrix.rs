@@ -198,11 +198,12 @@ impl fmt::Display for Got {
     }
 }
 
-/// A request body: JSON, or raw text that need not be JSON.
+/// A request body: JSON, raw text that need not be JSON, or a multipart upload of one file.
 #[derive(Debug, Clone)]
 enum Body {
     Json(Value),
     Raw(&'static str),
+    Upload(&'static [u8]),
 }
 
 impl From<Value> for Body {
@@ -216,6 +217,7 @@ impl fmt::Display for Body {
         match self {
             Body::Json(v) => write!(f, "{v}"),
             Body::Raw(s) => f.write_str(s),
+            Body::Upload(bytes) => write!(f, "multipart: a file of {} bytes", bytes.len()),
         }
     }
 }
@@ -318,6 +320,14 @@ fn text(s: &str) -> Value {
 /// Per function: a body whose arguments have the wrong types, and one missing a required
 /// argument (`None` when it has no required argument).
 const MALFORMED: &[(&str, &str, Option<&str>)] = &[
+    // Not multipart at all: refused before the caller is looked at.
+    ("upload_media", r#"{"file": 1}"#, None),
+    ("set_avatar", r#"{"media_id": 5}"#, None),
+    (
+        "set_group_avatar",
+        r#"{"group_id": "1", "media_id": null}"#,
+        Some(r#"{"media_id": null}"#),
+    ),
     (
         "sign_up",
         r#"{"username": 1, "password": true}"#,
@@ -452,6 +462,7 @@ fn table() -> Vec<Row> {
     contacts(&mut t);
     messages(&mut t);
     groups(&mut t);
+    media(&mut t);
     websocket(&mut t);
     endings(&mut t);
     malformed(&mut t);
@@ -1440,6 +1451,51 @@ fn no_group_cells() -> &'static [Cell] {
     &[(LOGGED_OUT, UNAUTHENTICATED), (LOGGED_IN, NOT_FOUND)]
 }
 
+/// Uploads and avatars.
+fn media(t: &mut Table) {
+    let unauth = (LOGGED_OUT, UNAUTHENTICATED);
+    t.line(
+        "upload_media",
+        "a file",
+        |_, _| Body::Upload(b"a file the matrix uploads"),
+        &[unauth, (&[Mute], FORBIDDEN), (ORDINARY, OK)],
+    );
+    t.line(
+        "set_avatar",
+        "none",
+        |_, _| json!({"media_id": null}),
+        &[unauth, (LOGGED_IN, NULL)],
+    );
+    t.line(
+        "set_avatar",
+        "an id that is nobody's upload",
+        |_, _| json!({"media_id": "AAAAAAAAAAAAAAAAAAAAAA"}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("media_id"))],
+    );
+    t.line(
+        "set_group_avatar",
+        "none",
+        |f, _| json!({"group_id": f.g.id, "media_id": null}),
+        &[
+            unauth,
+            (MANAGERS, NULL),
+            (&[Mute, Member, NonMember, Admin], FORBIDDEN),
+        ],
+    );
+    t.line(
+        "set_group_avatar",
+        "an id that is nobody's upload",
+        |f, _| json!({"group_id": f.g.id, "media_id": "AAAAAAAAAAAAAAAAAAAAAA"}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("media_id"))],
+    );
+    t.missing(
+        "set_group_avatar",
+        "group",
+        |_, id| json!({"group_id": id, "media_id": null}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+}
+
 /// Bodies that cannot be decoded: `bad_request` for every caller, before anything else.
 fn malformed(t: &mut Table) {
     for &(endpoint, wrong_types, missing) in MALFORMED {
@@ -1591,13 +1647,20 @@ impl Fixture {
 
 /// `POST /api/<name>`: the status and the JSON answer (a string when it is not JSON).
 async fn post(http: &reqwest::Client, base: &str, name: &str, body: &Body) -> (u16, Value) {
-    let res = http
-        .post(format!("{base}/api/{name}"))
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let request = http.post(format!("{base}/api/{name}"));
+    let request = match body {
+        Body::Upload(bytes) => {
+            let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name("matrix.txt")
+                .mime_str("text/plain")
+                .unwrap();
+            request.multipart(reqwest::multipart::Form::new().part("file", part))
+        }
+        _ => request
+            .header("content-type", "application/json")
+            .body(body.to_string()),
+    };
+    let res = request.send().await.unwrap();
     let status = res.status().as_u16();
     let text = res.text().await.unwrap();
     let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
