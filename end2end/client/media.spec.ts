@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { devices, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { apiUser, befriend, logIn, uniquePassword, uniqueUsername, useEnglish } from '../support';
+import { apiUser, befriend, logIn, uniquePassword, uniqueUsername, useEnglish, waitForHydration } from '../support';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 
@@ -125,6 +125,7 @@ test('a new avatar shows on the friend’s phone', async ({ browser, baseURL }) 
   try {
     await logIn(pageOf(phoneA), nameA, passwordA);
     await pageOf(phoneA).goto('/me');
+    await waitForHydration(pageOf(phoneA));
     await expect(pageOf(phoneA).getByRole('button', { name: 'Change avatar' })).toBeEnabled();
     await pageOf(phoneA).getByTestId('avatar-input').setInputFiles(path.join(fixtures, 'avatar.png'));
     const mine = pageOf(phoneA).locator('.profile-card .avatar img');

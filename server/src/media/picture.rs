@@ -93,7 +93,12 @@ pub fn process(path: &Path, tmp_dir: &Path) -> Result<Outcome, AppError> {
             "image/jpeg",
         ),
     };
-    let thumb = flatten(&image.thumbnail(THUMB_SIDE, THUMB_SIDE));
+    // A picture that already fits is not enlarged.
+    let thumb = if image.width() <= THUMB_SIDE && image.height() <= THUMB_SIDE {
+        flatten(&image)
+    } else {
+        flatten(&image.thumbnail(THUMB_SIDE, THUMB_SIDE))
+    };
     let thumb = write_jpeg(&thumb, THUMB_QUALITY, tmp_dir)?;
     Ok(Outcome::Picture(Picture {
         file,
