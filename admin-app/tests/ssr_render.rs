@@ -16,6 +16,7 @@ use shared::api::accounts::AccountsApi;
 use shared::api::admin::AdminApi;
 use shared::api::contacts::ContactsApi;
 use shared::api::groups::GroupsApi;
+use shared::api::media::MediaApi;
 use shared::api::messages::MessagesApi;
 use shared::api::{Caller, Ports};
 use shared::ids::{
@@ -250,6 +251,28 @@ impl MessagesApi for NotUsedByAdmin {
     }
 }
 
+#[async_trait::async_trait]
+impl MediaApi for NotUsedByAdmin {
+    async fn upload_media(
+        &self,
+        _: &Caller,
+        _: leptos::server_fn::codec::MultipartData,
+    ) -> Result<shared::model::Media, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_avatar(&self, _: &Caller, _: Option<String>) -> Result<Option<String>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_group_avatar(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: Option<String>,
+    ) -> Result<Option<String>, AppError> {
+        Err(AppError::Internal)
+    }
+}
+
 #[derive(Default)]
 struct FakeAdmin {
     calls: AtomicUsize,
@@ -323,6 +346,7 @@ fn me(rights: &[&str]) -> Me {
         id: UserId(1),
         username: "root".into(),
         nickname: "Boss".into(),
+        avatar_url: None,
         signature: String::new(),
         roles: vec![],
         rights: rights.iter().map(|r| (*r).to_owned()).collect(),
@@ -335,6 +359,7 @@ fn users(n: i64) -> Vec<AdminUser> {
             id: UserId(i),
             username: format!("user{i:02}"),
             nickname: format!("Nick {i}"),
+            avatar_url: None,
             roles: vec!["user".into()],
             created_at: 1_795_392_000_000,
             session_count: 2,
@@ -380,6 +405,7 @@ async fn render_with(
             contacts: Arc::new(NotUsedByAdmin),
             messages: Arc::new(NotUsedByAdmin),
             groups: Arc::new(NotUsedByAdmin),
+            media: Arc::new(NotUsedByAdmin),
         });
         let redirect = redirect.clone();
         provide_server_redirect(move |to| {

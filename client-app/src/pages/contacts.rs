@@ -168,6 +168,7 @@ mod tests {
             user_id: UserId(1),
             username: "u".into(),
             nickname: nickname.into(),
+            avatar_url: None,
             remark: remark.into(),
             signature: String::new(),
             conversation_id: ConversationId(1),
