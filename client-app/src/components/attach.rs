@@ -7,6 +7,7 @@ use shared::ids::ConversationId;
 use shared::model::MessageBody;
 use shared::ui::use_i18n;
 
+use crate::components::icons::{AlbumIcon, CameraIcon, FolderIcon, PinIcon};
 use crate::store::Store;
 use crate::upload::{Upload, UploadKind};
 
@@ -82,15 +83,15 @@ pub fn AttachPanel(
                 on:change=move |_| picked(file, UploadKind::File)
             />
             <button type="button" class="attach-item" on:click=move |_| open(album)>
-                <span class="attach-icon" aria-hidden="true">"🖼"</span>
+                <span class="attach-icon" aria-hidden="true"><AlbumIcon/></span>
                 {i18n.tr(Key::Album)}
             </button>
             <button type="button" class="attach-item" on:click=move |_| open(camera)>
-                <span class="attach-icon" aria-hidden="true">"📷"</span>
+                <span class="attach-icon" aria-hidden="true"><CameraIcon/></span>
                 {i18n.tr(Key::Camera)}
             </button>
             <button type="button" class="attach-item" on:click=move |_| open(file)>
-                <span class="attach-icon" aria-hidden="true">"📁"</span>
+                <span class="attach-icon" aria-hidden="true"><FolderIcon/></span>
                 {i18n.tr(Key::FileAction)}
             </button>
             <button
@@ -99,7 +100,7 @@ pub fn AttachPanel(
                 disabled=move || locating.get()
                 on:click=locate
             >
-                <span class="attach-icon" aria-hidden="true">"📍"</span>
+                <span class="attach-icon" aria-hidden="true"><PinIcon/></span>
                 {i18n.tr(Key::LocationAction)}
             </button>
             <Show when=move || location_error.get()>

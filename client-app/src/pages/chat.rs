@@ -17,6 +17,7 @@ use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::attach::{AttachPanel, UploadBubble};
 use crate::components::emoji::EmojiPicker;
+use crate::components::icons::{KeyboardIcon, MicIcon};
 use crate::components::status::{ErrorPanel, LoadingPanel};
 use crate::components::viewer::{Viewer, ViewerOpen};
 use crate::components::voice::HoldToTalk;
@@ -589,7 +590,13 @@ fn InputBar(
                         attach_open.set(false);
                     }
                 >
-                    {move || if voice_mode.get() { "⌨" } else { "🎤" }}
+                    {move || {
+                        if voice_mode.get() {
+                            view! { <KeyboardIcon/> }.into_any()
+                        } else {
+                            view! { <MicIcon/> }.into_any()
+                        }
+                    }}
                 </button>
                 <Show
                     when=move || !voice_mode.get()
