@@ -100,6 +100,11 @@ test('photos, files, places and voice notes go from one phone to the other', asy
     await expect
       .poll(() => voiceB.locator('audio').evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 10_000 })
       .toBeGreaterThan(0);
+    // Played stays played after a reload.
+    await pageB.reload();
+    await expect(historyB.locator('.media-voice')).toBeVisible();
+    await expect(historyB.locator('.voice-unplayed')).toHaveCount(1);
+    await expect(historyB.locator('.voice-unplayed:not(.hidden)')).toHaveCount(0);
 
     // The chat list previews the last one as WeChat does.
     await pageB.goto('/');

@@ -103,6 +103,14 @@ fn Voice(media: Media, duration_ms: u32) -> impl IntoView {
     let width = 30 + secs * 40 / 60;
     let played = RwSignal::new(false);
     let playing = RwSignal::new(false);
+    // Played on this device before (remembered across reloads); checked once in the browser.
+    let id = media.id.clone();
+    Effect::new(move |_| {
+        if played_before(&id) {
+            played.set(true);
+        }
+    });
+    let played_id = media.id.clone();
     let audio = NodeRef::<leptos::html::Audio>::new();
     let toggle = move |_| {
         let Some(el) = audio.get() else { return };
@@ -113,6 +121,7 @@ fn Voice(media: Media, duration_ms: u32) -> impl IntoView {
         } else {
             let _ = el.play();
             played.set(true);
+            remember_played(&played_id);
             playing.set(true);
         }
     };
@@ -137,6 +146,54 @@ fn Voice(media: Media, duration_ms: u32) -> impl IntoView {
         <span class="voice-unplayed" class:hidden=move || played.get() aria-hidden="true"></span>
     }
 }
+
+/// The local-storage key listing the voice notes played on this device.
+#[cfg(feature = "hydrate")]
+const PLAYED_KEY: &str = "parley_played_voice";
+/// How many played voice notes are remembered (the oldest are forgotten first).
+#[cfg(feature = "hydrate")]
+const PLAYED_MAX: usize = 500;
+
+#[cfg(feature = "hydrate")]
+fn played_list() -> Vec<String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(PLAYED_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Whether the voice note `id` was played on this device.
+#[cfg(feature = "hydrate")]
+fn played_before(id: &str) -> bool {
+    played_list().iter().any(|p| p == id)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn played_before(_id: &str) -> bool {
+    false
+}
+
+/// Remembers that the voice note `id` was played on this device.
+#[cfg(feature = "hydrate")]
+fn remember_played(id: &str) {
+    let mut list = played_list();
+    if list.iter().any(|p| p == id) {
+        return;
+    }
+    list.push(id.to_owned());
+    let excess = list.len().saturating_sub(PLAYED_MAX);
+    list.drain(..excess);
+    if let (Some(storage), Ok(text)) = (
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten()),
+        serde_json::to_string(&list),
+    ) {
+        let _ = storage.set_item(PLAYED_KEY, &text);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn remember_played(_id: &str) {}
 
 /// A file: icon, name and size; a tap downloads it.
 #[component]
