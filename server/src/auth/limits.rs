@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use shared::AppError;
 use shared::ids::UserId;
@@ -149,6 +149,12 @@ impl LimitConfig {
         self.calls = Rate::per_second(per_second.saturating_mul(CALLS_PER_SEND));
         self
     }
+
+    /// These limits with sign-ups from one address allowed in bursts of `burst`.
+    pub fn with_signup_burst(mut self, burst: u32) -> Self {
+        self.signup_per_ip.burst = burst.max(1);
+        self
+    }
 }
 
 /// The live limiters.
@@ -208,12 +214,11 @@ impl Limits {
 
     /// Counts a log-in attempt from `ip` against the address limit only.
     pub fn check_login_ip(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
-        let now = DefaultClock::default().now();
         match ip {
             Some(ip) => self
                 .login_ip
                 .check_key(&network(ip))
-                .map_err(|n| refused(n.wait_time_from(now))),
+                .map_err(|n| refused(n.wait_time_from(self.login_ip.clock().now()))),
             None => Ok(()),
         }
     }
@@ -222,26 +227,26 @@ impl Limits {
     /// limit or the account-and-address limit; otherwise how long to hold the attempt back
     /// because the account as a whole is being guessed at (zero when it is not).
     pub fn check_login(&self, username: &str, ip: Option<IpAddr>) -> Result<Duration, AppError> {
-        let now = DefaultClock::default().now();
         self.check_login_ip(ip)?;
         let address = network(ip.unwrap_or(NO_ADDRESS));
         self.login_account_address
             .check_key(&(username.to_owned(), address))
-            .map_err(|n| refused(n.wait_time_from(now)))?;
+            .map_err(|n| refused(n.wait_time_from(self.login_account_address.clock().now())))?;
         Ok(match self.login_account.check_key(&username.to_owned()) {
             Ok(()) => Duration::ZERO,
-            Err(n) => n.wait_time_from(now).min(LOGIN_SLOWDOWN_MAX),
+            Err(n) => n
+                .wait_time_from(self.login_account.clock().now())
+                .min(LOGIN_SLOWDOWN_MAX),
         })
     }
 
     /// Counts a sign-up from `ip`.
     pub fn check_signup(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
-        let now = DefaultClock::default().now();
         match ip {
             Some(ip) => self
                 .signup_ip
                 .check_key(&network(ip))
-                .map_err(|n| refused(n.wait_time_from(now))),
+                .map_err(|n| refused(n.wait_time_from(self.signup_ip.clock().now()))),
             None => Ok(()),
         }
     }
@@ -257,10 +262,11 @@ impl Limits {
             Action::Upload => &self.uploads,
             Action::Call => &self.calls,
         };
-        let now = DefaultClock::default().now();
+        // The limiter's own clock, read only on a refusal: building a clock is expensive (it
+        // queries the CPU, which costs a trip out of a virtual machine).
         limiter
             .check_key(&user)
-            .map_err(|n| refused(n.wait_time_from(now)))
+            .map_err(|n| refused(n.wait_time_from(limiter.clock().now())))
     }
 
     /// Forgets keys whose limits have fully recovered (bounds memory).
