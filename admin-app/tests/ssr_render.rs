@@ -33,7 +33,13 @@ struct FakeAccounts {
 
 #[async_trait::async_trait]
 impl AccountsApi for FakeAccounts {
-    async fn sign_up(&self, _: &Caller, _: String, _: String) -> Result<Me, AppError> {
+    async fn sign_up(
+        &self,
+        _: &Caller,
+        _: String,
+        _: String,
+        _: Option<String>,
+    ) -> Result<Me, AppError> {
         Err(AppError::Internal)
     }
     async fn log_in(&self, _: &Caller, _: String, _: String) -> Result<Me, AppError> {
@@ -93,6 +99,9 @@ impl ContactsApi for NotUsedByAdmin {
         Err(AppError::Internal)
     }
     async fn set_remark(&self, _: &Caller, _: UserId, _: String) -> Result<Friend, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn get_user(&self, _: &Caller, _: UserId) -> Result<UserCard, AppError> {
         Err(AppError::Internal)
     }
     async fn block_user(&self, _: &Caller, _: UserId) -> Result<(), AppError> {
@@ -462,7 +471,10 @@ async fn admins_see_the_users_table() {
     assert!(html.contains("user21") && html.contains("user25"), "{html}");
     assert!(!html.contains("user20"));
     // 1_795_392_000_000 ms is 2026-11-23 00:00 UTC (the server renders UTC).
-    assert!(html.contains("<time>2026-11-23 00:00</time>"), "{html}");
+    assert!(
+        html.contains(r#"<time title="2026-11-23 00:00">2026-11-23 00:00</time>"#),
+        "{html}"
+    );
     assert!(html.contains(r#"<label for="user-search""#));
     assert!(html.contains(r#"aria-current="page""#));
     assert!(html.contains("Boss"));

@@ -65,7 +65,8 @@ test.describe('chat screen (English)', () => {
       await expect(history.getByText('Not sent')).toHaveCount(0);
       await expect(history.getByText(text)).toHaveCount(1);
       const stored = await friend.call('list_messages', { conversation_id: conversation, before_seq: null, limit: 10 });
-      expect(stored.map((m: { body: { text: string } }) => m.body.text)).toEqual([text]);
+      const texts = stored.filter((m: { body: { type: string } }) => m.body.type === 'text');
+      expect(texts.map((m: { body: { text: string } }) => m.body.text)).toEqual([text]);
 
       // The emoji picker inserts at the caret.
       await page.getByLabel('Message', { exact: true }).fill('ab');

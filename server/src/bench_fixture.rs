@@ -286,9 +286,10 @@ async fn befriend(
     let request: FriendRequestId = contacts::create_request(db, from, to, "", now)
         .await
         .map_err(|e| anyhow::anyhow!("friend request: {e}"))?;
-    let conversation = contacts::accept(db, request, from, to, now)
+    // No "friends now" notice: the pairs' conversations hold only what the generator sends.
+    let (conversation, _) = contacts::befriend(db, request, from, to, now, false)
         .await
-        .map_err(|e| anyhow::anyhow!("accepting a friend request: {e}"))?
+        .map_err(|e| anyhow::anyhow!("accepting a friend request: {e:?}"))?
         .ok_or_else(|| anyhow::anyhow!("the fixture friend request was not pending"))?;
     Ok(FixturePair {
         a,

@@ -13,5 +13,6 @@ pub mod realtime;
 pub mod repo;
 pub mod seed;
 pub mod serve;
+pub mod sort_key;
 pub mod state;
 pub mod time;

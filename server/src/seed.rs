@@ -105,7 +105,7 @@ pub async fn seed_social(db: &Db) -> anyhow::Result<()> {
                 Some(r) => FriendRequestId(r.id),
                 None => contacts::create_request(db, a_id, b_id, "", now).await?,
             };
-            contacts::accept(db, request, a_id, b_id, now).await?;
+            contacts::befriend(db, request, a_id, b_id, now, true).await?;
         }
         if let Some(f) = contacts::friends(db, a_id)
             .await?

@@ -151,6 +151,19 @@ impl AppError {
         }
     }
 
+    /// Whether trying the same request again may succeed: the network, the server's load or a
+    /// rate limit stood in the way, not the request itself or the caller's rights.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::RateLimited { .. }
+                | Self::Unavailable { .. }
+                | Self::Timeout
+                | Self::Network { .. }
+                | Self::Internal
+        )
+    }
+
     /// The stable code of this error, as it appears on the wire.
     pub fn code(&self) -> &'static str {
         match self {

@@ -141,6 +141,18 @@ catalogue! {
     Settings => "设置", "Settings";
     Loading => "加载中…", "Loading…";
     Retry => "重试", "Retry";
+    Yesterday => "昨天", "Yesterday";
+    Monday => "星期一", "Mon";
+    Tuesday => "星期二", "Tue";
+    Wednesday => "星期三", "Wed";
+    Thursday => "星期四", "Thu";
+    Friday => "星期五", "Fri";
+    Saturday => "星期六", "Sat";
+    Sunday => "星期日", "Sun";
+    NicknameOptional => "昵称（选填，默认为用户名）", "Nickname (optional; your username if empty)";
+    SpeakRevoked => "你已被管理员禁言，暂时不能发消息", "An administrator has muted you; you cannot send messages for now";
+    MutedUntilTime => "你已被禁言，{until} 后可以发言", "You are muted until {until}";
+    AddToContacts => "添加到通讯录", "Add to contacts";
     // admin
     AdminLogIn => "管理员登录", "Administrator log-in";
     NotAdmin => "该账号没有管理权限", "This account has no admin right";
@@ -334,15 +346,18 @@ catalogue! {
     NoticeAdminRemoved => "{by} 取消了 {user} 的管理员身份", "{by} removed {user} as admin";
     NoticeOwnerChanged => "{by} 将群主转让给 {user}", "{by} handed the group to {user}";
     NoticeDissolved => "{by} 解散了群聊", "{by} dissolved the group";
+    NoticeFriendAdded => "你已添加了{user}，现在可以开始聊天了。", "You added {user} as a friend. Start chatting.";
+    NoticeFriendAccepted => "{by} 通过了你的朋友验证请求，现在可以开始聊天了。", "{by} accepted your friend request. Start chatting.";
     NoticeSomeone => "一位成员", "a member";
     NoticeListSeparator => "、", ", ";
 }
 
-/// Words a group notice in `lang`; `name` resolves user ids to display names (anyone it cannot
-/// resolve, such as a member who has left, is "a member").
+/// Words a notice in `lang` for the reader `me`; `name` resolves user ids to display names
+/// (anyone it cannot resolve, such as a member who has left, is "a member").
 pub fn notice_text(
     lang: Lang,
     notice: &SystemNotice,
+    me: Option<UserId>,
     name: &dyn Fn(UserId) -> Option<String>,
 ) -> String {
     let who = |u: UserId| name(u).unwrap_or_else(|| lang.t(Key::NoticeSomeone).to_owned());
@@ -414,6 +429,13 @@ pub fn notice_text(
             &[("by", who(*by)), ("user", who(*user))],
         ),
         SystemNotice::Dissolved { by } => fill(Key::NoticeDissolved, &[("by", who(*by))]),
+        SystemNotice::FriendAdded { user, by } => {
+            if Some(*by) == me {
+                fill(Key::NoticeFriendAdded, &[("user", who(*user))])
+            } else {
+                fill(Key::NoticeFriendAccepted, &[("by", who(*by))])
+            }
+        }
     }
 }
 
@@ -474,7 +496,12 @@ pub fn error_text(lang: Lang, err: &AppError) -> String {
         AppError::AlreadyFriends => Key::ErrAlreadyFriends,
         AppError::RequestPending => Key::ErrRequestPending,
         AppError::Blocked => Key::ErrBlocked,
-        AppError::Muted { .. } => Key::ErrMuted,
+        AppError::Muted { until: Some(until) } => {
+            return lang
+                .t(Key::MutedUntilTime)
+                .replace("{until}", &crate::ui::format_time(*until));
+        }
+        AppError::Muted { until: None } => Key::EveryoneMuted,
         AppError::AlreadyMember => Key::ErrAlreadyMember,
         AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } => {
             let what = if matches!(err, AppError::RateLimited { .. }) {
@@ -532,11 +559,11 @@ mod tests {
             by: UserId(1),
         };
         assert_eq!(
-            notice_text(Lang::Zh, &joined, &names),
+            notice_text(Lang::Zh, &joined, None, &names),
             "小明 邀请 Ann、一位成员 加入了群聊"
         );
         assert_eq!(
-            notice_text(Lang::En, &joined, &names),
+            notice_text(Lang::En, &joined, None, &names),
             "小明 added Ann, a member to the group"
         );
         let created = SystemNotice::GroupCreated {
@@ -544,8 +571,29 @@ mod tests {
             name: "谈笑有鸿儒".into(),
         };
         assert_eq!(
-            notice_text(Lang::Zh, &created, &names),
+            notice_text(Lang::Zh, &created, None, &names),
             "小明 创建了群聊“谈笑有鸿儒”"
+        );
+    }
+
+    #[test]
+    fn the_friend_notice_depends_on_the_reader() {
+        let names = |u: UserId| match u.0 {
+            1 => Some("小明".to_owned()),
+            2 => Some("Ann".to_owned()),
+            _ => None,
+        };
+        let added = SystemNotice::FriendAdded {
+            user: UserId(2),
+            by: UserId(1),
+        };
+        assert_eq!(
+            notice_text(Lang::Zh, &added, Some(UserId(1)), &names),
+            "你已添加了Ann，现在可以开始聊天了。"
+        );
+        assert_eq!(
+            notice_text(Lang::En, &added, Some(UserId(2)), &names),
+            "小明 accepted your friend request. Start chatting."
         );
     }
 

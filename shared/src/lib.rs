@@ -18,5 +18,6 @@ mod ui_time;
 
 pub use ui_time::LocalTime;
 pub mod validate;
+pub mod when;
 
 pub use error::AppError;

@@ -113,16 +113,13 @@ fn write_lang_cookie(_lang: Lang) {
 /// Formats an epoch-millisecond time as `YYYY-MM-DD HH:MM` in UTC offset by the browser's zone
 /// when known (the server renders UTC; the browser re-renders in local time after hydration).
 pub fn format_time(ms: i64) -> String {
-    let offset_min = local_offset_minutes();
-    let secs = ms.div_euclid(1000) + offset_min * 60;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
+    crate::when::full_time(ms, local_offset_minutes())
+}
+
+/// `ms` worded for `style` in `lang` (WeChat's rules, see [`crate::when`]), in the browser's zone
+/// and against its clock once hydrated; on the server in UTC against the server's clock.
+pub fn time_text(ms: i64, style: crate::when::TimeStyle, lang: Lang) -> String {
+    crate::when::time_words(ms, now_ms(), local_offset_minutes(), lang, style)
 }
 
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
@@ -136,18 +133,16 @@ fn local_offset_minutes() -> i64 {
     0
 }
 
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Whether the page has hydrated (false during server rendering and until the wasm runs).

@@ -128,7 +128,7 @@ pub fn AddFriendPage() -> impl IntoView {
     }
 }
 
-fn relation_key(relation: Relation) -> Option<Key> {
+pub(crate) fn relation_key(relation: Relation) -> Option<Key> {
     match relation {
         Relation::Myself => Some(Key::RelationMyself),
         Relation::Friend => Some(Key::RelationFriend),

@@ -15,7 +15,7 @@ use crate::components::status::ErrorAlert;
 use crate::session::use_session;
 
 /// After a successful log-in or sign-up: refresh the session and open the Chats tab.
-fn on_success(action: Action<(String, String), Result<Me, AppError>>) {
+fn on_success<I: Send + Sync + 'static>(action: Action<I, Result<Me, AppError>>) {
     let session = use_session();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -99,7 +99,7 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// `/signup`: username, password twice. Rules are checked in the browser first (same rules as
+/// `/signup`: username, an optional nickname, password twice. Rules are checked in the browser first (same rules as
 /// the server, from `shared::validate`), then by the server.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
@@ -108,8 +108,11 @@ pub fn SignUpPage() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
+    let nickname = RwSignal::new(String::new());
     let local_error = RwSignal::new(None::<String>);
-    let action = Action::new(|(u, p): &(String, String)| sign_up(u.clone(), p.clone()));
+    let action = Action::new(|(u, p, n): &(String, String, Option<String>)| {
+        sign_up(u.clone(), p.clone(), n.clone())
+    });
     on_success(action);
     let server_error = Signal::derive(move || action.value().get().and_then(Result::err));
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -119,14 +122,24 @@ pub fn SignUpPage() -> impl IntoView {
             password.get_untracked(),
             confirm.get_untracked(),
         );
+        let nick = nickname.get_untracked();
+        let nick = nick.trim();
         let checked = validate::username(&u)
-            .and_then(|name| validate::new_password("password", &p, &name).map(|()| name));
+            .and_then(|name| validate::new_password("password", &p, &name).map(|()| name))
+            .and_then(|name| {
+                let nick = if nick.is_empty() {
+                    None
+                } else {
+                    Some(validate::nickname(nick)?)
+                };
+                Ok((name, nick))
+            });
         match checked {
             Err(err) => local_error.set(Some(i18n.error(&err))),
             Ok(_) if p != c => local_error.set(Some(i18n.t(Key::PasswordsDiffer).to_owned())),
-            Ok(name) => {
+            Ok((name, nick)) => {
                 local_error.set(None);
-                action.dispatch((name, p));
+                action.dispatch((name, p, nick));
             }
         }
     };
@@ -144,6 +157,15 @@ pub fn SignUpPage() -> impl IntoView {
                     bind:value=username
                 />
                 <p id="signup-username-hint" class="field-hint">{i18n.tr(Key::UsernameHint)}</p>
+                <label for="signup-nickname">{i18n.tr(Key::Nickname)}</label>
+                <input
+                    id="signup-nickname"
+                    name="nickname"
+                    autocomplete="nickname"
+                    aria-describedby="signup-nickname-hint"
+                    bind:value=nickname
+                />
+                <p id="signup-nickname-hint" class="field-hint">{i18n.tr(Key::NicknameOptional)}</p>
                 <label for="signup-password">{i18n.tr(Key::Password)}</label>
                 <input
                     id="signup-password"

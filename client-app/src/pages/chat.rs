@@ -8,12 +8,15 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::AppError;
 use shared::LocalTime;
+use shared::api::contacts::list_friends;
 use shared::api::groups::get_group;
 use shared::api::messages::{list_messages, mark_read, send_message};
-use shared::i18n::{Key, notice_text};
+use shared::i18n::{Key, Lang, notice_text};
 use shared::ids::{ConversationId, UserId};
 use shared::model::{Message, MessageBody};
+use shared::rights;
 use shared::ui::{use_hydrated, use_i18n};
+use shared::when::TimeStyle;
 
 use crate::components::attach::{AttachPanel, UploadBubble};
 use crate::components::emoji::EmojiPicker;
@@ -35,14 +38,17 @@ struct Pending {
     client_msg_id: String,
     text: String,
     created_at: i64,
-    failed: bool,
+    /// Why the server refused it (or why it never arrived), once it failed.
+    failed: Option<AppError>,
 }
 
 /// One row of the message list.
 #[derive(Debug, Clone, PartialEq)]
 enum Row {
     Time(i64),
-    Stored(Message),
+    /// A stored message, and whether it starts a run of one sender's messages (its sender's
+    /// name is shown in a group).
+    Stored(Message, bool),
     Pending(Pending),
     Upload(Upload),
 }
@@ -51,8 +57,8 @@ impl Row {
     fn key(&self) -> String {
         match self {
             Row::Time(ms) => format!("t{ms}"),
-            Row::Stored(m) => format!("s{}", m.seq),
-            Row::Pending(p) => format!("p{}{}", p.client_msg_id, p.failed),
+            Row::Stored(m, first) => format!("s{}{}", m.seq, u8::from(*first)),
+            Row::Pending(p) => format!("p{}{}", p.client_msg_id, p.failed.is_some()),
             Row::Upload(u) => format!("u{}", u.client_msg_id),
         }
     }
@@ -60,7 +66,7 @@ impl Row {
     fn time(&self) -> Option<i64> {
         match self {
             Row::Time(_) => None,
-            Row::Stored(m) => Some(m.created_at),
+            Row::Stored(m, _) => Some(m.created_at),
             Row::Pending(p) => Some(p.created_at),
             Row::Upload(u) => Some(u.created_at),
         }
@@ -106,23 +112,57 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
             .state
             .with(|s| s.conversations.get(&id).and_then(|c| c.group_id))
     });
+    let standing = GroupStanding(RwSignal::new(None));
+    provide_context(standing);
+    // A direct chat's notices name the friend as the conversation does.
     Effect::new(move |_| {
+        let peer = store.state.with(|s| {
+            s.conversations
+                .get(&id)
+                .filter(|c| c.group_id.is_none())
+                .and_then(|c| c.peer_id.map(|p| (p, c.title.clone())))
+        });
+        if let Some(peer) = peer {
+            names.0.set(vec![peer]);
+        }
+    });
+    Effect::new(move |_| {
+        store.groups_version.track();
         if let Some(group) = group_id.get() {
             leptos::task::spawn_local(async move {
-                if let Ok(info) = get_group(group).await {
-                    faces.0.set(
-                        info.members
-                            .iter()
-                            .map(|m| (m.user_id, m.avatar_url.clone()))
-                            .collect(),
-                    );
-                    names.0.set(
-                        info.members
-                            .into_iter()
-                            .map(|m| (m.user_id, m.nickname))
-                            .collect(),
-                    );
-                }
+                let Ok(info) = get_group(group).await else {
+                    return;
+                };
+                // The reader's remarks for their friends name those members, as elsewhere.
+                let remarks: Vec<(UserId, String)> = list_friends()
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|f| !f.remark.is_empty())
+                    .map(|f| (f.user_id, f.remark))
+                    .collect();
+                let me = store.state.with_untracked(|s| s.me);
+                let mine = info.members.iter().find(|m| Some(m.user_id) == me);
+                standing.0.set(Some(Standing {
+                    muted_all: info.muted_all,
+                    manages: mine.is_some_and(|m| m.role.manages()),
+                    muted_until: mine.and_then(|m| m.muted_until),
+                }));
+                faces.0.set(
+                    info.members
+                        .iter()
+                        .map(|m| (m.user_id, m.avatar_url.clone()))
+                        .collect(),
+                );
+                names.0.set(
+                    info.members
+                        .into_iter()
+                        .map(|m| {
+                            let remark = remarks.iter().find(|(u, _)| *u == m.user_id);
+                            (m.user_id, remark.map_or(m.nickname, |(_, r)| r.clone()))
+                        })
+                        .collect(),
+                );
             });
         }
     });
@@ -192,6 +232,11 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
         })
     };
     let me = Memo::new(move |_| store.state.with(|s| s.me));
+    let is_group = store.state.with_untracked(|s| {
+        s.conversations
+            .get(&id)
+            .is_some_and(|c| c.group_id.is_some())
+    });
     let faces = use_context::<MemberFaces>();
     // The avatar beside someone's bubble: the member's in a group, the friend's otherwise.
     let sender_face = move |sender: Option<UserId>| -> Option<String> {
@@ -234,17 +279,26 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                     .any(|m| m.client_msg_id.as_deref() == Some(u.client_msg_id.as_str()))
             })
             .collect();
+        let mut previous: Option<Option<UserId>> = None;
         let items = stored
             .into_iter()
-            .map(Row::Stored)
+            .map(|m| Row::Stored(m, false))
             .chain(pending_rows.into_iter().map(Row::Pending))
             .chain(upload_rows.into_iter().map(Row::Upload));
-        for row in items {
+        for mut row in items {
             if let Some(t) = row.time() {
                 if last.is_none_or(|l| t - l > GAP_MS) {
                     rows.push(Row::Time(t));
+                    previous = None;
                 }
                 last = Some(t);
+            }
+            if let Row::Stored(m, first) = &mut row {
+                let sender = m.sender_id;
+                *first = previous != Some(sender);
+                previous = Some(sender);
+            } else {
+                previous = None;
             }
             rows.push(row);
         }
@@ -317,6 +371,11 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
     });
 
     let send = Callback::new(move |(client_msg_id, text): (String, String)| {
+        pending.update(|p| {
+            if let Some(x) = p.iter_mut().find(|x| x.client_msg_id == client_msg_id) {
+                x.failed = None;
+            }
+        });
         deliver(store, pending, id, client_msg_id, text);
     });
     let retry_upload = Callback::new(move |upload: Upload| {
@@ -371,15 +430,16 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                         Row::Time(ms) => {
                             view! {
                                 <li class="time-separator">
-                                    <LocalTime ms/>
+                                    <LocalTime ms style=TimeStyle::Chat/>
                                 </li>
                             }
                                 .into_any()
                         }
-                        Row::Stored(m) => {
+                        Row::Stored(m, first) => {
                             let mine = m.sender_id.is_some() && m.sender_id == me.get_untracked();
                             let face = sender_face(m.sender_id);
-                            view! { <Bubble message=m mine initial=peer_initial() face/> }
+                            let named = first && !mine && is_group;
+                            view! { <Bubble message=m mine initial=peer_initial() face named/> }
                                 .into_any()
                         }
                         Row::Pending(p) => view! { <PendingBubble pending=p send/> }.into_any(),
@@ -413,10 +473,10 @@ fn deliver(
                 store.state.try_update(|s| s.add_message(message));
                 pending.try_update(|p| p.retain(|x| x.client_msg_id != client_msg_id));
             }
-            Err(_) => {
+            Err(err) => {
                 pending.try_update(|p| {
                     if let Some(x) = p.iter_mut().find(|x| x.client_msg_id == client_msg_id) {
-                        x.failed = true;
+                        x.failed = Some(err);
                     }
                 });
             }
@@ -432,21 +492,54 @@ struct NoticeNames(RwSignal<Vec<(UserId, String)>>);
 #[derive(Clone, Copy)]
 struct MemberFaces(RwSignal<Vec<(UserId, Option<String>)>>);
 
+/// The reader's standing in the group of this chat (`None`: a direct chat, or not loaded).
+#[derive(Clone, Copy)]
+struct GroupStanding(RwSignal<Option<Standing>>);
+
+/// What decides whether the reader may speak in a group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Standing {
+    muted_all: bool,
+    manages: bool,
+    muted_until: Option<i64>,
+}
+
+/// Why the reader cannot send here now, if they cannot: the key and, for a timed mute, its end.
+fn silenced(can_speak: bool, standing: Option<Standing>, now: i64) -> Option<(Key, Option<i64>)> {
+    if !can_speak {
+        return Some((Key::SpeakRevoked, None));
+    }
+    let standing = standing?;
+    if let Some(until) = standing.muted_until.filter(|u| *u > now) {
+        return Some((Key::MutedUntilTime, Some(until)));
+    }
+    (standing.muted_all && !standing.manages).then_some((Key::EveryoneMuted, None))
+}
+
 /// A stored message: own messages on the right (green), others on the left with an avatar;
 /// server notices centred, worded in the reader's language.
 #[component]
-fn Bubble(message: Message, mine: bool, initial: String, face: Option<String>) -> impl IntoView {
+fn Bubble(
+    message: Message,
+    mine: bool,
+    initial: String,
+    face: Option<String>,
+    /// Show the sender's name above the bubble (the first of a run in a group).
+    named: bool,
+) -> impl IntoView {
     let content = match &message.body {
         MessageBody::Text { text } => view! { <div class="bubble">{text.clone()}</div> }.into_any(),
         MessageBody::System { notice } => {
             let i18n = use_i18n();
             let names = use_context::<NoticeNames>();
+            let store = use_store();
             let notice = notice.clone();
             let worded = move || {
                 let list = names.map(|n| n.0.get()).unwrap_or_default();
                 let lookup =
                     |u: UserId| list.iter().find(|(id, _)| *id == u).map(|(_, n)| n.clone());
-                notice_text(i18n.lang.get(), &notice, &lookup)
+                let me = store.state.with_untracked(|s| s.me);
+                notice_text(i18n.lang.get(), &notice, me, &lookup)
             };
             return view! { <li class="time-separator system-notice" role="note">{worded}</li> }
                 .into_any();
@@ -457,17 +550,36 @@ fn Bubble(message: Message, mine: bool, initial: String, face: Option<String>) -
             view! { <div class="bubble media" data-kind=kind>{inner}</div> }.into_any()
         }
     };
+    let sender = message.sender_id;
+    let names = use_context::<NoticeNames>();
+    let sender_name = move || {
+        names.and_then(|n| {
+            n.0.with(|list| {
+                list.iter()
+                    .find(|(u, _)| Some(*u) == sender)
+                    .map(|(_, name)| name.clone())
+            })
+        })
+    };
+    let profile = sender.map(|u| format!("/contacts/{u}"));
     view! {
         <li class="message" class:mine=mine data-seq=message.seq>
             {(!mine)
                 .then(|| {
                     view! {
-                        <div class="avatar small" aria-hidden="true">
+                        <a
+                            class="avatar small sender-avatar"
+                            href=profile
+                            aria-label=move || sender_name().unwrap_or_default()
+                        >
                             {crate::components::avatar::face(face, initial)}
-                        </div>
+                        </a>
                     }
                 })}
-            {content}
+            <div class="message-main">
+                {named.then(|| view! { <p class="sender-name">{sender_name}</p> })}
+                {content}
+            </div>
         </li>
     }
     .into_any()
@@ -484,24 +596,43 @@ fn PendingBubble(pending: Pending, send: Callback<(String, String)>) -> impl Int
         ..
     } = pending;
     let retry_text = text.clone();
+    let is_failed = failed.is_some();
     view! {
-        <li class="message mine pending" class:failed=failed>
-            {if failed {
-                view! {
-                    <span class="send-state failed" role="alert">
-                        {i18n.tr(Key::SendFailed)}
-                        <button
-                            type="button"
-                            class="link-button"
-                            on:click=move |_| send.run((client_msg_id.clone(), retry_text.clone()))
-                        >
-                            {i18n.tr(Key::Retry)}
-                        </button>
-                    </span>
+        <li class="message mine pending" class:failed=is_failed>
+            {match failed {
+                Some(err) => {
+                    // Retrying helps only when the network or the server's load was in the way.
+                    let retry = err.is_transient().then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="link-button"
+                                on:click=move |_| {
+                                    send.run((client_msg_id.clone(), retry_text.clone()))
+                                }
+                            >
+                                {i18n.tr(Key::Retry)}
+                            </button>
+                        }
+                    });
+                    view! {
+                        <span class="send-state failed" role="alert">
+                            <span class="send-reason">
+                                {move || {
+                                    let lang = i18n.lang.get();
+                                    let colon = if lang == Lang::Zh { "：" } else { ": " };
+                                    format!("{}{colon}{}", lang.t(Key::SendFailed), i18n.error(&err))
+                                }}
+                            </span>
+                            {retry}
+                        </span>
+                    }
+                        .into_any()
                 }
-                    .into_any()
-            } else {
-                view! { <span class="send-state">{i18n.tr(Key::SendingMessage)}</span> }.into_any()
+                None => {
+                    view! { <span class="send-state">{i18n.tr(Key::SendingMessage)}</span> }
+                        .into_any()
+                }
             }}
             <div class="bubble">{text}</div>
         </li>
@@ -525,6 +656,27 @@ fn InputBar(
     let attach_open = RwSignal::new(false);
     let voice_mode = RwSignal::new(false);
     let close_attach = Callback::new(move |()| attach_open.set(false));
+    // A muted member (or a user whose right to speak was revoked) is told before typing.
+    let session = crate::session::use_session();
+    let standing = use_context::<GroupStanding>();
+    let silence = Memo::new(move |_| {
+        let can_speak = session
+            .me
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_none_or(|me| me.has_right(rights::SPEAK));
+        silenced(can_speak, standing.and_then(|s| s.0.get()), now_ms())
+    });
+    let silence_text = move || {
+        silence.get().map(|(key, until)| {
+            let text = i18n.lang.get().t(key);
+            match until {
+                Some(until) => text.replace("{until}", &shared::ui::format_time(until)),
+                None => text.to_owned(),
+            }
+        })
+    };
     let textarea: NodeRef<leptos::html::Textarea> = NodeRef::new();
     let submit = move || {
         let body = text.get_untracked();
@@ -537,7 +689,7 @@ fn InputBar(
                 client_msg_id: client_msg_id.clone(),
                 text: body.clone(),
                 created_at: now_ms(),
-                failed: false,
+                failed: None,
             })
         });
         text.set(String::new());
@@ -574,7 +726,10 @@ fn InputBar(
             <Show when=move || emoji_open.get()>
                 <EmojiPicker on_pick=insert/>
             </Show>
-            <div class="input-row">
+            <p class="input-silenced" role="status" hidden=move || silence.get().is_none()>
+                {silence_text}
+            </p>
+            <div class="input-row" hidden=move || silence.get().is_some()>
                 <button
                     type="button"
                     class="voice-toggle"

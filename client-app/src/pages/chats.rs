@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 use shared::LocalTime;
-use shared::i18n::Key;
-use shared::model::ConversationSummary;
+use shared::i18n::{Key, notice_text};
+use shared::ids::UserId;
+use shared::model::{ConversationSummary, MessageBody};
 use shared::ui::use_i18n;
+use shared::when::TimeStyle;
 
 use crate::components::avatar::face;
 use crate::components::badge::CountBadge;
@@ -53,10 +55,28 @@ fn ConversationRow(
         .unwrap_or_default();
     let i18n = use_i18n();
     let last_body = conversation.last_message.as_ref().map(|m| m.body.clone());
+    let store = crate::store::use_store();
+    // A direct chat's notices name the friend by the conversation's title (a group's members
+    // are not loaded here: its notices show in the chat only).
+    let peer = conversation
+        .peer_id
+        .map(|p| (p, conversation.title.clone()));
     let preview = move || {
+        let lang = i18n.lang.get();
         last_body
             .as_ref()
-            .map(|body| body.preview(i18n.lang.get()))
+            .map(|body| match body {
+                MessageBody::System { notice } if peer.is_some() => {
+                    let me = store.state.with_untracked(|s| s.me);
+                    let name = |u: UserId| {
+                        peer.as_ref()
+                            .filter(|(p, _)| *p == u)
+                            .map(|(_, title)| title.clone())
+                    };
+                    notice_text(lang, notice, me, &name)
+                }
+                other => other.preview(lang),
+            })
             .unwrap_or_default()
     };
     let unread = conversation.unread;
@@ -68,7 +88,7 @@ fn ConversationRow(
                     <div class="conversation-top">
                         <span class="conversation-title">{conversation.title.clone()}</span>
                         <span class="conversation-time">
-                            <LocalTime ms=conversation.updated_at/>
+                            <LocalTime ms=conversation.updated_at style=TimeStyle::List/>
                         </span>
                     </div>
                     <p class="conversation-preview">{preview}</p>

@@ -99,23 +99,28 @@ pub fn index_letter(name: &str) -> char {
     }
 }
 
-/// Friends grouped by index letter, `A`–`Z` then `#`, each group sorted by name.
-pub fn group_friends(mut friends: Vec<Friend>) -> Vec<(char, Vec<Friend>)> {
+/// The key a friend sorts by: the server's (pinyin for Chinese), else the lower-cased name.
+fn sort_key(f: &Friend) -> String {
+    if f.sort_key.is_empty() {
+        f.display_name().to_lowercase()
+    } else {
+        f.sort_key.clone()
+    }
+}
+
+/// Friends grouped by index letter, `A`–`Z` then `#`, each group sorted by its sort key (so
+/// "张三" is under Z).
+pub fn group_friends(friends: Vec<Friend>) -> Vec<(char, Vec<Friend>)> {
     let rank = |c: char| if c == '#' { 'z' as u32 + 1 } else { c as u32 };
-    friends.sort_by(|a, b| {
-        let (la, lb) = (
-            index_letter(a.display_name()),
-            index_letter(b.display_name()),
-        );
-        rank(la).cmp(&rank(lb)).then_with(|| {
-            a.display_name()
-                .to_lowercase()
-                .cmp(&b.display_name().to_lowercase())
-        })
+    let mut keyed: Vec<(String, Friend)> = friends.into_iter().map(|f| (sort_key(&f), f)).collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        rank(index_letter(a))
+            .cmp(&rank(index_letter(b)))
+            .then_with(|| a.cmp(b))
     });
     let mut groups: Vec<(char, Vec<Friend>)> = Vec::new();
-    for f in friends {
-        let letter = index_letter(f.display_name());
+    for (key, f) in keyed {
+        let letter = index_letter(&key);
         match groups.last_mut() {
             Some((l, list)) if *l == letter => list.push(f),
             _ => groups.push((letter, vec![f])),
@@ -173,6 +178,7 @@ mod tests {
             signature: String::new(),
             conversation_id: ConversationId(1),
             since: 0,
+            sort_key: String::new(),
         }
     }
 
@@ -188,5 +194,17 @@ mod tests {
         assert_eq!(letters, vec!['A', 'B', '#']);
         assert_eq!(groups[0].1[0].display_name(), "Alice");
         assert_eq!(groups[0].1[1].display_name(), "ann");
+    }
+
+    #[test]
+    fn chinese_names_group_by_the_servers_pinyin_key() {
+        let mut zhang = friend("张三", "");
+        zhang.sort_key = "zhang san ".into();
+        let mut an = friend("安娜", "");
+        an.sort_key = "an na ".into();
+        let groups = group_friends(vec![zhang, friend("bob", ""), an]);
+        let letters: Vec<char> = groups.iter().map(|(l, _)| *l).collect();
+        assert_eq!(letters, vec!['A', 'B', 'Z']);
+        assert_eq!(groups[2].1[0].display_name(), "张三");
     }
 }

@@ -1,18 +1,23 @@
 //! `/contacts/:user_id`: a friend's profile with "Send message", "Set remark", "Remove friend"
-//! and "Block".
+//! and "Block"; anyone else the user may see (a fellow group member, a pending request) gets
+//! their card with "Add to contacts".
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::AppError;
-use shared::api::contacts::{block_user, list_friends, remove_friend, set_remark};
+use shared::api::contacts::{
+    block_user, get_user, list_friends, remove_friend, send_friend_request, set_remark,
+};
 use shared::i18n::Key;
 use shared::ids::UserId;
-use shared::model::Friend;
+use shared::model::{Friend, Relation, UserCard};
 use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::avatar::face;
+use crate::components::note_form::NoteForm;
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
+use crate::pages::add_friend::relation_key;
 use crate::store::use_store;
 
 /// The friend profile page.
@@ -41,9 +46,10 @@ pub fn FriendPage() -> impl IntoView {
                 let wanted = user_id.get();
                 match friends.await {
                     Ok(list) => {
-                        match list.into_iter().find(|f| Some(f.user_id) == wanted) {
-                            Some(friend) => view! { <Profile friend/> }.into_any(),
-                            None => {
+                        match (list.into_iter().find(|f| Some(f.user_id) == wanted), wanted) {
+                            (Some(friend), _) => view! { <Profile friend/> }.into_any(),
+                            (None, Some(user_id)) => view! { <OtherProfile user_id/> }.into_any(),
+                            (None, None) => {
                                 view! { <EmptyState title=Key::ErrNotFound hint=Key::NoFriendsHint/> }
                                     .into_any()
                             }
@@ -56,6 +62,98 @@ pub fn FriendPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The card of someone who is not a friend, with "Add to contacts" (a request with a note).
+#[component]
+fn OtherProfile(user_id: UserId) -> impl IntoView {
+    let card = Resource::new(move || user_id, get_user);
+    view! {
+        <Transition fallback=|| view! { <LoadingPanel/> }>
+            {move || Suspend::new(async move {
+                match card.await {
+                    Ok(card) => view! { <OtherCard card/> }.into_any(),
+                    Err(err) => {
+                        view! { <ErrorPanel error=err on_retry=move || card.refetch()/> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OtherCard(card: UserCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let hydrated = use_hydrated();
+    let user_id = card.id;
+    let relation = RwSignal::new(card.relation);
+    let open = RwSignal::new(false);
+    let send = Action::new(move |n: &String| send_friend_request(user_id, n.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(request)) = send.value().get() {
+            open.set(false);
+            relation.set(Relation::RequestSent);
+            store.state.update(|s| s.upsert_request(request));
+        }
+    });
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || send.value().get().and_then(Result::err));
+    let initial: String = card
+        .nickname
+        .chars()
+        .next()
+        .map(String::from)
+        .unwrap_or_default();
+    let signature = card.signature.clone();
+    view! {
+        <section class="profile-card" aria-labelledby="user-name">
+            <div class="avatar avatar-large" aria-hidden="true">{face(card.avatar_url.clone(), initial)}</div>
+            <div class="profile-text">
+                <h2 id="user-name">{card.nickname.clone()}</h2>
+                <p class="profile-username">{i18n.tr(Key::UsernameLabel)} {card.username.clone()}</p>
+                <p class="profile-signature">
+                    {move || {
+                        if signature.is_empty() {
+                            i18n.t(Key::NoSignature).to_owned()
+                        } else {
+                            signature.clone()
+                        }
+                    }}
+                </p>
+            </div>
+        </section>
+        <section class="cell-group profile-actions">
+            {move || match relation_key(relation.get()) {
+                Some(key) => view! { <p class="muted relation">{i18n.tr(key)}</p> }.into_any(),
+                None => {
+                    view! {
+                        <button
+                            type="button"
+                            class="button primary block"
+                            aria-expanded=move || open.get().to_string()
+                            disabled=move || !hydrated.get()
+                            on:click=move |_| open.update(|o| *o = !*o)
+                        >
+                            {i18n.tr(Key::AddToContacts)}
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+            <Show when=move || open.get()>
+                <NoteForm
+                    id="profile-note".to_owned()
+                    pending=send.pending()
+                    on_send=Callback::new(move |note| {
+                        send.dispatch(note);
+                    })
+                />
+            </Show>
+            <ErrorAlert error/>
+        </section>
     }
 }
 

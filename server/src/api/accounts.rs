@@ -97,24 +97,35 @@ impl Api {
         caller: &Caller,
         username: &str,
         password: &str,
-    ) -> Result<String, AppError> {
+        nickname: Option<&str>,
+    ) -> Result<(String, String), AppError> {
         let username = validate::username(username)?;
         validate::new_password("password", password, &username)?;
+        // A blank nickname is no nickname: the username stands in for it.
+        let nickname = match nickname.map(str::trim) {
+            None | Some("") => username.clone(),
+            Some(raw) => validate::nickname(raw)?,
+        };
         if !settings::get_bool(&self.state.db, settings::REGISTRATION_OPEN, true).await? {
             return Err(AppError::RegistrationClosed);
         }
         self.state.limits.check_signup(caller.ip)?;
-        Ok(username)
+        Ok((username, nickname))
     }
 
     /// Creates the account with the `user` role.
-    async fn do_sign_up(&self, username: &str, password: String) -> Result<UserId, AppError> {
+    async fn do_sign_up(
+        &self,
+        username: &str,
+        nickname: &str,
+        password: String,
+    ) -> Result<UserId, AppError> {
         let hash = password::hash(password).await?;
         users::create(
             &self.state.db,
             username,
             &hash,
-            username,
+            nickname,
             rights::ROLE_USER,
             now_ms(),
         )
@@ -190,9 +201,12 @@ impl AccountsApi for Api {
         caller: &Caller,
         username: String,
         password: String,
+        nickname: Option<String>,
     ) -> Result<Me, AppError> {
-        let username = self.check_sign_up(caller, &username, &password).await?;
-        let user = self.do_sign_up(&username, password).await?;
+        let (username, nickname) = self
+            .check_sign_up(caller, &username, &password, nickname.as_deref())
+            .await?;
+        let user = self.do_sign_up(&username, &nickname, password).await?;
         self.do_open_session(caller, user).await?;
         tracing::info!(user = %user, %username, "signed up");
         load_me(&self.state, user).await

@@ -5,8 +5,8 @@ use shared::api::Caller;
 use shared::api::contacts::{ContactsApi, SEARCH_LIMIT};
 use shared::error::Invalid;
 use shared::event::ServerEvent;
-use shared::ids::{FriendRequestId, UserId};
-use shared::model::{Friend, FriendRequest, UserCard};
+use shared::ids::{ConversationId, FriendRequestId, UserId};
+use shared::model::{Friend, FriendRequest, Message, Relation, UserCard};
 use shared::{AppError, rights, validate};
 
 use super::Api;
@@ -86,6 +86,22 @@ impl Api {
         Ok(())
     }
 
+    /// After the commit of an acceptance: the "friends now" notice to both friends' devices.
+    fn announce_friendship(
+        &self,
+        accepted: Option<(ConversationId, Option<Message>)>,
+        users: &[UserId],
+    ) {
+        if let Some((conversation, Some(message))) = accepted {
+            self.state
+                .hub
+                .invalidate(Invalidation::Conversation(conversation));
+            self.state
+                .hub
+                .send_to(users, &ServerEvent::Message { message });
+        }
+    }
+
     /// Tells `users` their friend lists changed, after dropping the cached access to their
     /// direct conversations (who may write there depends on the friendship).
     fn notify_contacts(&self, users: &[UserId]) {
@@ -159,9 +175,10 @@ impl ContactsApi for Api {
         let note = validate::text("note", &note, validate::NOTE_MAX, false)?;
         let now = now_ms();
         if let Some(theirs) = self.check_friend_request(me, user_id).await? {
-            repo::accept(&self.state.db, theirs, user_id, me, now).await?;
+            let accepted = repo::befriend(&self.state.db, theirs, user_id, me, now, true).await?;
             self.notify_request(theirs, me, user_id).await?;
             self.notify_contacts(&[me, user_id]);
+            self.announce_friendship(accepted, &[me, user_id]);
             return self.one_request(me, theirs).await;
         }
         let id = repo::create_request(&self.state.db, me, user_id, &note, now)
@@ -196,16 +213,23 @@ impl ContactsApi for Api {
             if repo::blocked_either(db, me, from).await? {
                 return Err(AppError::Blocked);
             }
-            repo::accept(db, request_id, from, me, now).await?.is_some()
+            let accepted = repo::befriend(db, request_id, from, me, now, true).await?;
+            let done = accepted.is_some();
+            if done {
+                self.notify_request(request_id, me, from).await?;
+                self.notify_contacts(&[me, from]);
+                self.announce_friendship(accepted, &[me, from]);
+            }
+            done
         } else {
-            repo::decline(db, request_id, now).await?
+            let done = repo::decline(db, request_id, now).await?;
+            if done {
+                self.notify_request(request_id, me, from).await?;
+            }
+            done
         };
         if !done {
             return Err(AppError::NotFound);
-        }
-        self.notify_request(request_id, me, from).await?;
-        if accept {
-            self.notify_contacts(&[me, from]);
         }
         self.one_request(me, request_id).await
     }
@@ -213,7 +237,7 @@ impl ContactsApi for Api {
     async fn list_friends(&self, caller: &Caller) -> Result<Vec<Friend>, AppError> {
         let me = caller.auth()?.user_id;
         let mut friends = repo::friends(&self.state.db, me).await?;
-        friends.sort_by_cached_key(|f| f.display_name().to_lowercase());
+        friends.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
         Ok(friends)
     }
 
@@ -242,6 +266,22 @@ impl ContactsApi for Api {
         }
         self.notify_contacts(&[me]);
         self.one_friend(me, user_id).await
+    }
+
+    async fn get_user(&self, caller: &Caller, user_id: UserId) -> Result<UserCard, AppError> {
+        let me = caller.auth()?.user_id;
+        let db = &self.state.db;
+        let card = repo::cards(db, me, &[user_id.0])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound)?;
+        if card.relation == Relation::Stranger
+            && !repo::share_a_conversation(db, me, user_id).await?
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(card)
     }
 
     async fn block_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError> {

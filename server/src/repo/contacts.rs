@@ -5,12 +5,14 @@ use std::collections::HashSet;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use shared::ids::{ConversationId, FriendRequestId, UserId};
-use shared::model::{Friend, Relation, RequestStatus, UserCard, avatar_url};
+use shared::model::{
+    Friend, Message, MessageBody, Relation, RequestStatus, SystemNotice, UserCard, avatar_url,
+};
 
 use crate::db::schema::{
     blocks, contacts, conversation_members, conversations, friend_requests, users,
 };
-use crate::db::{Db, DbError};
+use crate::db::{Conn, Db, DbError, Failure};
 use crate::db_run;
 
 /// A friend request as stored.
@@ -283,19 +285,19 @@ pub async fn decline(db: &Db, id: FriendRequestId, now: i64) -> Result<bool, DbE
     })
 }
 
-/// Accepts a pending request in one transaction: marks it (and any pending request the other
-/// way) accepted, finds or creates the pair's direct conversation, makes both members and adds
-/// each to the other's contacts. `None` if the request was not pending.
+/// Accepts a pending request in the caller's unit of work: marks it (and any pending request
+/// the other way) accepted, finds or creates the pair's direct conversation, makes both members
+/// and adds each to the other's contacts. `None` if the request was not pending.
 pub async fn accept(
-    db: &Db,
+    tx: &mut Conn<'_>,
     id: FriendRequestId,
     from: UserId,
     to: UserId,
     now: i64,
 ) -> Result<Option<ConversationId>, DbError> {
     let key = direct_key(from, to);
-    db_run!(db, |conn| {
-        conn.transaction(async |conn| {
+    crate::conn_run!(tx, |conn| {
+        {
             let n = diesel::update(
                 friend_requests::table
                     .filter(friend_requests::id.eq(id.0))
@@ -366,8 +368,68 @@ pub async fn accept(
                     .await?;
             }
             Ok(Some(ConversationId(conversation)))
-        })
-        .await
+        }
+    })
+}
+
+/// Accepts a pending request ([`accept`]) in a transaction of its own and, with `announce`,
+/// writes the "you are friends now" notice into the pair's conversation in the same
+/// transaction (read by both: it is no unread message). `None` if the request was not
+/// pending; else the conversation and the notice.
+pub async fn befriend(
+    db: &Db,
+    id: FriendRequestId,
+    from: UserId,
+    to: UserId,
+    now: i64,
+    announce: bool,
+) -> Result<Option<(ConversationId, Option<Message>)>, Failure> {
+    crate::db_transaction!(db, |tx| {
+        let Some(conversation) = accept(tx, id, from, to, now).await? else {
+            return Ok::<_, Failure>(None);
+        };
+        let notice = if announce {
+            let body = MessageBody::System {
+                notice: SystemNotice::FriendAdded { user: from, by: to },
+            };
+            let notice = crate::repo::messages::insert_system(tx, conversation, &body, now).await?;
+            // Both saw it happen: the notice is not an unread message for either.
+            let seq = notice.seq;
+            crate::conn_run!(tx, |conn| {
+                diesel::update(
+                    conversation_members::table
+                        .filter(conversation_members::conversation_id.eq(conversation.0))
+                        .filter(conversation_members::user_id.eq_any([from.0, to.0]))
+                        .filter(conversation_members::read_seq.lt(seq)),
+                )
+                .set(conversation_members::read_seq.eq(seq))
+                .execute(conn)
+                .await
+            })?;
+            Some(notice)
+        } else {
+            None
+        };
+        Ok(Some((conversation, notice)))
+    })
+}
+
+/// Whether `me` and `other` are members of one conversation (a group chat, or a direct chat
+/// kept from an ended friendship).
+pub async fn share_a_conversation(db: &Db, me: UserId, other: UserId) -> Result<bool, DbError> {
+    db_run!(db, |conn| {
+        let theirs = diesel::alias!(conversation_members as theirs);
+        let mine = theirs
+            .filter(theirs.field(conversation_members::user_id).eq(me.0))
+            .select(theirs.field(conversation_members::conversation_id));
+        let found: Option<i64> = conversation_members::table
+            .filter(conversation_members::user_id.eq(other.0))
+            .filter(conversation_members::conversation_id.eq_any(mine))
+            .select(conversation_members::conversation_id)
+            .first(conn)
+            .await
+            .optional()?;
+        Ok::<_, DbError>(found.is_some())
     })
 }
 
@@ -405,15 +467,23 @@ pub async fn friends(db: &Db, me: UserId) -> Result<Vec<Friend>, DbError> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, username, nickname, remark, signature, conversation, since, avatar)| Friend {
-                user_id: UserId(id),
-                username,
-                nickname,
-                avatar_url: avatar_url(avatar),
-                remark,
-                signature,
-                conversation_id: ConversationId(conversation),
-                since,
+            |(id, username, nickname, remark, signature, conversation, since, avatar)| {
+                let sort_key = crate::sort_key::of(if remark.is_empty() {
+                    &nickname
+                } else {
+                    &remark
+                });
+                Friend {
+                    user_id: UserId(id),
+                    username,
+                    nickname,
+                    avatar_url: avatar_url(avatar),
+                    remark,
+                    signature,
+                    conversation_id: ConversationId(conversation),
+                    since,
+                    sort_key,
+                }
             },
         )
         .collect())

@@ -18,7 +18,42 @@ crate::on_both_backends!(
     change_password_checks_the_old_one_and_ends_other_sessions,
     log_out_invalidates_the_token,
     role_change_takes_effect_on_the_next_request,
+    sign_up_takes_an_optional_nickname,
 );
+
+async fn sign_up_takes_an_optional_nickname(server: TestServer) {
+    let sign_up = |username: &str, nickname: Value| {
+        let c = server.client();
+        let body = json!({"username": username, "password": PASSWORD, "nickname": nickname});
+        async move { c.call::<Me>("sign_up", body).await }
+    };
+    let me = sign_up("xiaoming", json!("  小明 ")).await.unwrap();
+    assert_eq!(me.nickname, "小明", "trimmed");
+    let me = sign_up("blank", json!("   ")).await.unwrap();
+    assert_eq!(me.nickname, "blank", "a blank nickname is the username");
+    let me = sign_up("nothing", Value::Null).await.unwrap();
+    assert_eq!(me.nickname, "nothing");
+    let err = sign_up("toolong", json!("长".repeat(33)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        (422, AppError::invalid("nickname", Invalid::TooLong)),
+        "refused before the account exists"
+    );
+    let taken = server.client();
+    let ok: Me = taken
+        .call(
+            "sign_up",
+            json!({"username": "toolong", "password": PASSWORD}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.nickname, "toolong",
+        "the refused sign-up created nothing"
+    );
+}
 
 async fn sign_up_logs_in_with_the_user_role(server: TestServer) {
     let c = server.client();

@@ -53,6 +53,13 @@ async fn two_nodes_deliver_each_others_messages(backend: Backend) {
             break;
         }
     }
+    // The friends-now notice reaches both of bob's devices first.
+    for ws in [&mut bob_ws, &mut bob_ws_on_a] {
+        match ws.next_event().await {
+            Some(ServerEvent::Message { message }) => assert_eq!(message.sender_id, None),
+            other => panic!("expected the notice on both nodes, got {other:?}"),
+        }
+    }
 
     let sent: Message = alice
         .call(

@@ -13,7 +13,152 @@ crate::on_both_backends!(
     crossed_requests_become_a_friendship,
     remark_remove_and_block,
     adding_friends_needs_the_right,
+    accepting_writes_the_friends_now_notice,
+    profiles_show_only_related_users,
+    friends_sort_by_pinyin,
 );
+
+async fn accepting_writes_the_friends_now_notice(server: TestServer) {
+    use shared::event::ServerEvent;
+    use shared::model::{Message, MessageBody, SystemNotice};
+    let alice = server.signed_up("alice").await;
+    let bob = server.signed_up("bob").await;
+    let (alice_id, bob_id) = (id_of(&alice).await, id_of(&bob).await);
+    let mut alice_ws = alice.ws().await;
+    let sent = request(&alice, bob_id, "hi").await.unwrap();
+    let _: FriendRequest = bob
+        .call(
+            "respond_friend_request",
+            json!({"request_id": sent.id, "accept": true}),
+        )
+        .await
+        .unwrap();
+    let friends: Vec<Friend> = alice.call("list_friends", json!({})).await.unwrap();
+    let conversation = friends[0].conversation_id;
+    let expected = MessageBody::System {
+        notice: SystemNotice::FriendAdded {
+            user: shared::ids::UserId(alice_id),
+            by: shared::ids::UserId(bob_id),
+        },
+    };
+    for reader in [&alice, &bob] {
+        let history: Vec<Message> = reader
+            .call("list_messages", json!({"conversation_id": conversation}))
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 1, "the notice opens the chat");
+        assert_eq!(history[0].seq, 1);
+        assert_eq!(history[0].sender_id, None);
+        assert_eq!(history[0].body, expected);
+    }
+    // The requester's open app receives it as it is committed.
+    loop {
+        match alice_ws.next_event().await {
+            Some(ServerEvent::Message { message }) => {
+                assert_eq!(message.body, expected);
+                assert_eq!(message.conversation_id, conversation);
+                break;
+            }
+            Some(_) => {}
+            None => panic!("the socket closed"),
+        }
+    }
+    // A declined request writes nothing anywhere.
+    let carol = server.signed_up("carol").await;
+    let declined = request(&carol, alice_id, "").await.unwrap();
+    let _: FriendRequest = alice
+        .call(
+            "respond_friend_request",
+            json!({"request_id": declined.id, "accept": false}),
+        )
+        .await
+        .unwrap();
+    let list: Vec<Value> = carol.call("list_conversations", json!({})).await.unwrap();
+    assert!(list.is_empty(), "no conversation for a declined request");
+}
+
+async fn profiles_show_only_related_users(server: TestServer) {
+    let alice = server.signed_up("alice").await;
+    let bob = server.signed_up("bob").await;
+    let carol = server.signed_up("carol").await;
+    let dave = server.signed_up("dave").await;
+    let (bob_id, carol_id, dave_id) = (id_of(&bob).await, id_of(&carol).await, id_of(&dave).await);
+    let get = |c: &Client, id: i64| {
+        let c = c.clone();
+        async move { c.call::<UserCard>("get_user", json!({"user_id": id})).await }
+    };
+    // Strangers are not found, whether or not the id exists.
+    assert_eq!(
+        get(&bob, carol_id).await.unwrap_err(),
+        (404, AppError::NotFound)
+    );
+    assert_eq!(
+        get(&bob, 999_999).await.unwrap_err(),
+        (404, AppError::NotFound)
+    );
+    // Members of one group chat see each other's cards.
+    alice.befriend(&bob).await;
+    alice.befriend(&carol).await;
+    let _: Value = alice
+        .call(
+            "create_group",
+            json!({"name": "g", "member_ids": [bob_id, carol_id]}),
+        )
+        .await
+        .unwrap();
+    let card = get(&bob, carol_id).await.unwrap();
+    assert_eq!(card.username, "carol");
+    assert_eq!(card.relation, Relation::Stranger);
+    assert_eq!(
+        get(&bob, dave_id).await.unwrap_err(),
+        (404, AppError::NotFound)
+    );
+    // A pending request shows the requester to its target.
+    request(&dave, bob_id, "").await.unwrap();
+    assert_eq!(
+        get(&bob, dave_id).await.unwrap().relation,
+        Relation::RequestReceived
+    );
+    assert_eq!(get(&bob, bob_id).await.unwrap().relation, Relation::Myself);
+    let anon = server.client();
+    assert_eq!(
+        get(&anon, bob_id).await.unwrap_err(),
+        (401, AppError::Unauthenticated)
+    );
+}
+
+async fn friends_sort_by_pinyin(server: TestServer) {
+    let me = server.signed_up("myself").await;
+    for (username, nickname) in [
+        ("zhang", "张三"),
+        ("bob", "bob"),
+        ("anna", "安娜"),
+        ("lisi", "李四"),
+    ] {
+        let friend = server.signed_up(username).await;
+        let _: Me = friend
+            .call(
+                "update_profile",
+                json!({"nickname": nickname, "signature": ""}),
+            )
+            .await
+            .unwrap();
+        me.befriend(&friend).await;
+    }
+    let friends: Vec<Friend> = me.call("list_friends", json!({})).await.unwrap();
+    let names: Vec<&str> = friends.iter().map(|f| f.nickname.as_str()).collect();
+    assert_eq!(names, ["安娜", "bob", "李四", "张三"]);
+    assert_eq!(friends[3].sort_key, "zhang san ");
+    // A remark is what the list is sorted by.
+    let zhang = friends[3].user_id;
+    let _: Friend = me
+        .call("set_remark", json!({"user_id": zhang, "remark": "阿张"}))
+        .await
+        .unwrap();
+    let friends: Vec<Friend> = me.call("list_friends", json!({})).await.unwrap();
+    assert_eq!(friends[0].remark, "阿张");
+    assert_eq!(friends[0].sort_key, "a zhang ");
+}
 
 async fn id_of(c: &Client) -> i64 {
     c.me().await.unwrap().id.0

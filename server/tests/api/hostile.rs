@@ -141,7 +141,8 @@ async fn a_resume_is_answered_once_per_conversation_and_rate_limited(server: Tes
         cursors: cursors.clone(),
     })
     .await;
-    for seq in 1..=60 {
+    // The friends-now notice (seq 1), then the 60 messages.
+    for seq in 1..=61 {
         match ws.next_event().await {
             Some(ServerEvent::Message { message }) => assert_eq!(message.seq, seq),
             other => panic!("expected message {seq}, got {other:?}"),
@@ -151,7 +152,7 @@ async fn a_resume_is_answered_once_per_conversation_and_rate_limited(server: Tes
         ws.next_event().await,
         Some(ServerEvent::Resumed {
             conversation_id: ConversationId(conversation),
-            seq: 60
+            seq: 61
         })
     );
     ws.expect_silence(300).await;
@@ -159,7 +160,7 @@ async fn a_resume_is_answered_once_per_conversation_and_rate_limited(server: Tes
     // Four more resumes are answered; the sixth within the minute is refused.
     let up_to_date = vec![Cursor {
         conversation_id: ConversationId(conversation),
-        seq: 60,
+        seq: 61,
     }];
     for _ in 0..4 {
         ws.send(&ClientFrame::Resume {
@@ -168,7 +169,7 @@ async fn a_resume_is_answered_once_per_conversation_and_rate_limited(server: Tes
         .await;
         assert!(matches!(
             ws.next_event().await,
-            Some(ServerEvent::Resumed { seq: 60, .. })
+            Some(ServerEvent::Resumed { seq: 61, .. })
         ));
     }
     ws.send(&ClientFrame::Resume { cursors }).await;
@@ -194,12 +195,13 @@ async fn a_resume_replays_at_most_its_budget_then_asks_for_resync() {
         conversations.push(alice.befriend(&friend).await);
         senders.push(friend.me().await.unwrap().id);
     }
-    // 200 messages in each: 1,200 in all, more than one resume replays.
+    // 200 messages in each (the friends-now notice and 199 more): 1,200 in all, more than one
+    // resume replays.
     let body = MessageBody::Text {
         text: "hello".into(),
     };
     for (conversation, sender) in conversations.iter().zip(&senders) {
-        for i in 0..200 {
+        for i in 0..199 {
             server::repo::messages::insert(
                 &server.db,
                 ConversationId(*conversation),

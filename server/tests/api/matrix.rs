@@ -374,6 +374,7 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         r#"{"user_id": 1, "remark": 1}"#,
         Some(r#"{"user_id": 1}"#),
     ),
+    ("get_user", r#"{"user_id": "1"}"#, Some("{}")),
     ("block_user", r#"{"user_id": true}"#, Some("{}")),
     ("unblock_user", r#"{"user_id": {}}"#, Some("{}")),
     ("list_conversations", "42", None),
@@ -599,6 +600,36 @@ fn contacts(t: &mut Table) {
         "a query",
         |_, _| json!({"query": "o"}),
         &in_all(OK),
+    );
+    t.line(
+        "get_user",
+        "the caller",
+        |f, k| json!({"user_id": f.id(k)}),
+        &in_all(OK),
+    );
+    t.line(
+        "get_user",
+        "a friend",
+        |f, k| json!({"user_id": f.friend(k)}),
+        &in_all(OK),
+    );
+    t.line(
+        "get_user",
+        "a stranger",
+        |f, _| json!({"user_id": f.stranger}),
+        &in_all(NOT_FOUND),
+    );
+    t.line(
+        "get_user",
+        "a member of the owner's groups",
+        |f, _| json!({"user_id": f.victim1}),
+        &[unauth, (IN_GROUP, OK), (NOT_IN_GROUP, NOT_FOUND)],
+    );
+    t.missing(
+        "get_user",
+        "user",
+        |_, id| json!({"user_id": id}),
+        &in_all(NOT_FOUND),
     );
     t.line(
         "search_users",

@@ -226,7 +226,11 @@ async fn each_kind_goes_from_upload_to_the_other_side(server: TestServer) {
             _ => "other",
         })
         .collect();
-    assert_eq!(kinds, ["image", "video", "voice", "file", "location"]);
+    // After the friends-now notice.
+    assert_eq!(
+        kinds,
+        ["other", "image", "video", "voice", "file", "location"]
+    );
 }
 
 async fn only_members_and_the_uploader_may_fetch(server: TestServer) {

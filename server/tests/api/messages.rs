@@ -64,6 +64,9 @@ async fn stored_seqs(c: &Client, conversation: i64) -> Vec<i64> {
     seqs
 }
 
+/// The "friends now" notice opens every friends' chat at seq 1: the first message sent is 2.
+const FIRST: i64 = 2;
+
 fn text(m: &Message) -> &str {
     match &m.body {
         MessageBody::Text { text } => text,
@@ -75,7 +78,7 @@ async fn friends_exchange_messages_in_seq_order(server: TestServer) {
     let (a, b, conv) = friends(&server).await;
     let m1 = send(&a, conv, "a-1", "你好 👋").await.unwrap();
     let m2 = send(&b, conv, "b-1", "hi alice").await.unwrap();
-    assert_eq!((m1.seq, m2.seq), (1, 2));
+    assert_eq!((m1.seq, m2.seq), (FIRST, FIRST + 1));
     assert_eq!(
         m1.sender_id,
         Some(a.me().await.unwrap().id),
@@ -91,7 +94,8 @@ async fn friends_exchange_messages_in_seq_order(server: TestServer) {
         .unwrap();
     assert_eq!(
         history.iter().map(text).collect::<Vec<_>>(),
-        vec!["你好 👋", "hi alice"]
+        vec!["", "你好 👋", "hi alice"],
+        "after the notice"
     );
     // A sender_id in the payload is ignored: there is no such argument to forge.
     let forged = a
@@ -124,7 +128,11 @@ async fn retries_with_the_same_client_id_store_one_message(server: TestServer) {
     assert_eq!(first, second);
     assert_eq!(first, third);
     let next = send(&a, conv, "retry-2", "twice").await.unwrap();
-    assert_eq!(next.seq, 2, "deduplicated sends do not consume seqs");
+    assert_eq!(
+        next.seq,
+        FIRST + 1,
+        "deduplicated sends do not consume seqs"
+    );
     let history: Vec<Message> = b
         .call(
             "list_messages",
@@ -132,10 +140,10 @@ async fn retries_with_the_same_client_id_store_one_message(server: TestServer) {
         )
         .await
         .unwrap();
-    assert_eq!(history.len(), 2);
+    assert_eq!(history.len(), 3, "the notice and two messages");
     // Another sender may use the same client id.
     let theirs = send(&b, conv, "retry-1", "mine").await.unwrap();
-    assert_eq!(theirs.seq, 3);
+    assert_eq!(theirs.seq, FIRST + 2);
 }
 
 async fn history_pages_backwards(server: TestServer) {
@@ -154,24 +162,24 @@ async fn history_pages_backwards(server: TestServer) {
         .unwrap();
     assert_eq!(
         newest.iter().map(|m| m.seq).collect::<Vec<_>>(),
-        (16..=25).collect::<Vec<_>>()
+        (17..=26).collect::<Vec<_>>()
     );
     let older: Vec<Message> = b
         .call(
             "list_messages",
-            json!({"conversation_id": conv, "before_seq": 16, "limit": 10}),
+            json!({"conversation_id": conv, "before_seq": 17, "limit": 10}),
         )
         .await
         .unwrap();
-    assert_eq!(older.first().unwrap().seq, 6);
+    assert_eq!(older.first().unwrap().seq, 7);
     let oldest: Vec<Message> = b
         .call(
             "list_messages",
-            json!({"conversation_id": conv, "before_seq": 6, "limit": 10}),
+            json!({"conversation_id": conv, "before_seq": 7, "limit": 10}),
         )
         .await
         .unwrap();
-    assert_eq!(oldest.len(), 5);
+    assert_eq!(oldest.len(), 6, "five messages and the notice");
     let err = b
         .call::<Vec<Message>>(
             "list_messages",
@@ -189,18 +197,18 @@ async fn unread_counts_follow_read_cursors(server: TestServer) {
     }
     let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0].unread, 3);
+    assert_eq!(list[0].unread, 3, "the notice is read by both");
     assert_eq!(list[0].title, "alice");
-    assert_eq!(list[0].last_seq, 3);
+    assert_eq!(list[0].last_seq, FIRST + 2);
     assert_eq!(list[0].last_message.as_ref().map(text), Some("ping"));
     let mine: Vec<ConversationSummary> = a.call("list_conversations", json!({})).await.unwrap();
     assert_eq!(mine[0].unread, 0, "one's own messages are not unread");
 
-    b.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 2}))
+    b.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 3}))
         .await
         .unwrap();
     let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
-    assert_eq!((list[0].read_seq, list[0].unread), (2, 1));
+    assert_eq!((list[0].read_seq, list[0].unread), (3, 1));
     // Never backwards, and capped at the newest seq.
     b.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 1}))
         .await
@@ -209,7 +217,7 @@ async fn unread_counts_follow_read_cursors(server: TestServer) {
         .await
         .unwrap();
     let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
-    assert_eq!((list[0].read_seq, list[0].unread), (3, 0));
+    assert_eq!((list[0].read_seq, list[0].unread), (4, 0));
     // Pinning and muting are the caller's own.
     b.call::<()>(
         "set_conversation_flags",
@@ -279,7 +287,7 @@ async fn non_members_and_muted_users_are_refused(server: TestServer) {
         )
         .await
         .unwrap();
-    assert_eq!(history.len(), 1);
+    assert_eq!(history.len(), 2, "the notice and the one message");
     let anon = server.client();
     assert_eq!(
         anon.call::<Value>("list_conversations", json!({}))
@@ -303,7 +311,7 @@ async fn concurrent_senders_get_distinct_gapless_seqs(server: TestServer) {
         seqs.push(t.await.unwrap().seq);
     }
     seqs.sort_unstable();
-    assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+    assert_eq!(seqs, (FIRST..FIRST + 20).collect::<Vec<_>>());
 }
 
 /// Many sends in flight at once (so they share commits), each sent twice, into two
@@ -365,7 +373,7 @@ async fn concurrent_repeats_across_conversations_store_each_send_once(server: Te
     for (conv, count) in [(first, 20), (second, 10)] {
         assert_eq!(
             stored_seqs(&a, conv).await,
-            (1..=count).collect::<Vec<_>>(),
+            (1..=count + 1).collect::<Vec<_>>(),
             "conversation {conv}"
         );
     }
@@ -424,7 +432,7 @@ async fn two_senders_reusing_each_others_client_ids_at_once_store_every_send(ser
     }
     assert_eq!(
         stored_seqs(&b, conv).await,
-        (1..=40).collect::<Vec<_>>(),
-        "one message per sender and id"
+        (1..=41).collect::<Vec<_>>(),
+        "the notice, then one message per sender and id"
     );
 }

@@ -93,11 +93,21 @@ async fn friends_hear_requests_and_messages_live(server: TestServer) {
         other => panic!("alice expected the answer, got {other:?}"),
     }
     assert_eq!(a_ws.next_event().await, Some(ServerEvent::ContactsChanged));
+    assert_eq!(
+        message_seq(a_ws.next_event().await),
+        1,
+        "the friends-now notice"
+    );
     assert!(matches!(
         b_ws.next_event().await,
         Some(ServerEvent::FriendRequest { .. })
     ));
     assert_eq!(b_ws.next_event().await, Some(ServerEvent::ContactsChanged));
+    assert_eq!(
+        message_seq(b_ws.next_event().await),
+        1,
+        "the friends-now notice"
+    );
 
     let friends: Vec<Friend> = alice.call("list_friends", json!({})).await.unwrap();
     let conv = friends[0].conversation_id.0;
@@ -109,22 +119,22 @@ async fn friends_hear_requests_and_messages_live(server: TestServer) {
     let reply = send(&bob, conv, "b1", "hi alice").await;
     assert_eq!(
         message_seq(a_ws.next_event().await),
-        1,
+        2,
         "alice's own message, echoed"
     );
     assert_eq!(message_seq(a_ws.next_event().await), reply.seq);
 
     // A reader's cursor reaches their other devices.
     let _: () = bob
-        .call("mark_read", json!({"conversation_id": conv, "seq": 2}))
+        .call("mark_read", json!({"conversation_id": conv, "seq": 3}))
         .await
         .unwrap();
-    assert_eq!(message_seq(b_ws.next_event().await), 2);
+    assert_eq!(message_seq(b_ws.next_event().await), 3);
     assert_eq!(
         b_ws.next_event().await,
         Some(ServerEvent::ReadCursor {
             conversation_id: ConversationId(conv),
-            seq: 2
+            seq: 3
         })
     );
     // Heartbeat.
@@ -161,7 +171,8 @@ async fn every_device_receives_each_message_once(server: TestServer) {
     // A retried send is not delivered twice.
     send(&alice, conv, "m3", "to every device").await;
     for ws in &mut sockets {
-        for seq in 1..=3 {
+        // After the friends-now notice (seq 1, sent before these sockets opened).
+        for seq in 2..=4 {
             assert_eq!(message_seq(ws.next_event().await), seq);
         }
         ws.expect_silence(200).await;
@@ -176,8 +187,9 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(server: TestServer) {
     let mut ws = bob.ws().await;
     send(&alice, conv, "m1", "one").await;
     send(&alice, conv, "m2", "two").await;
-    assert_eq!(message_seq(ws.next_event().await), 1);
+    // Seq 1 is the friends-now notice.
     assert_eq!(message_seq(ws.next_event().await), 2);
+    assert_eq!(message_seq(ws.next_event().await), 3);
     drop(ws);
 
     for i in 3..=7 {
@@ -188,7 +200,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(server: TestServer) {
         cursors: vec![
             Cursor {
                 conversation_id: ConversationId(conv),
-                seq: 2,
+                seq: 3,
             },
             // Someone else's conversation: skipped, nothing leaks.
             Cursor {
@@ -198,20 +210,20 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(server: TestServer) {
         ],
     })
     .await;
-    for seq in 3..=7 {
+    for seq in 4..=8 {
         assert_eq!(message_seq(ws.next_event().await), seq);
     }
     assert_eq!(
         ws.next_event().await,
         Some(ServerEvent::Resumed {
             conversation_id: ConversationId(conv),
-            seq: 7
+            seq: 8
         })
     );
     ws.expect_silence(200).await;
     // Live delivery continues after the resume.
     send(&alice, conv, "m8", "back").await;
-    assert_eq!(message_seq(ws.next_event().await), 8);
+    assert_eq!(message_seq(ws.next_event().await), 9);
 
     // A gap larger than one resume may carry asks for a resync instead.
     drop(ws);
@@ -223,7 +235,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(server: TestServer) {
     ws.send(&ClientFrame::Resume {
         cursors: vec![Cursor {
             conversation_id: ConversationId(conv),
-            seq: 8,
+            seq: 9,
         }],
     })
     .await;

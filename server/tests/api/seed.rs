@@ -31,7 +31,10 @@ async fn demo_data_is_complete_and_idempotent(server: TestServer) {
     assert_eq!(groups.len(), 2);
     assert!(groups.contains(&"谈笑有鸿儒") && groups.contains(&"往来无白丁"));
     let with_admin = list.iter().find(|c| c.title == "管理员").unwrap();
-    assert_eq!(with_admin.last_seq, 2, "seeded once, not twice");
+    assert_eq!(
+        with_admin.last_seq, 3,
+        "the friends-now notice and two messages, seeded once, not twice"
+    );
     let muted = server.client();
     muted
         .log_in("muteuser", server::seed::DEMO_PASSWORD)

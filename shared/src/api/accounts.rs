@@ -21,6 +21,7 @@ pub trait AccountsApi: Send + Sync {
         caller: &Caller,
         username: String,
         password: String,
+        nickname: Option<String>,
     ) -> Result<Me, AppError>;
     /// See [`log_in`].
     async fn log_in(
@@ -54,12 +55,20 @@ pub trait AccountsApi: Send + Sync {
 }
 
 /// Creates an account with the `user` role and logs it in on this device (sets the session
-/// cookie). Errors: `validation` (username or password), `username_taken`,
-/// `registration_closed`.
+/// cookie). `nickname` may be omitted, `null` or blank: the username is the display name until
+/// the user changes it. Errors: `validation` (username, password or nickname),
+/// `username_taken`, `registration_closed`.
 #[server(endpoint = "sign_up", input = Json, output = Json)]
-pub async fn sign_up(username: String, password: String) -> Result<Me, AppError> {
+pub async fn sign_up(
+    username: String,
+    password: String,
+    #[server(default)] nickname: Option<String>,
+) -> Result<Me, AppError> {
     let (ports, caller) = super::request()?;
-    ports.accounts.sign_up(&caller, username, password).await
+    ports
+        .accounts
+        .sign_up(&caller, username, password, nickname)
+        .await
 }
 
 /// Logs in on this device: a new session, its cookie set. Errors: `invalid_credentials`,

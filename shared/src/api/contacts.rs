@@ -48,6 +48,8 @@ pub trait ContactsApi: Send + Sync {
         user_id: UserId,
         remark: String,
     ) -> Result<Friend, AppError>;
+    /// See [`get_user`].
+    async fn get_user(&self, caller: &Caller, user_id: UserId) -> Result<UserCard, AppError>;
     /// See [`block_user`].
     async fn block_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError>;
     /// See [`unblock_user`].
@@ -116,6 +118,15 @@ pub async fn remove_friend(user_id: UserId) -> Result<(), AppError> {
 pub async fn set_remark(user_id: UserId, remark: String) -> Result<Friend, AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.set_remark(&caller, user_id, remark).await
+}
+
+/// One user's card, as a profile page shows it: the caller themself, friends, anyone with a
+/// pending request either way or blocked by the caller, and anyone who shares a group chat with
+/// the caller. Errors: `not_found` for everyone else (whether or not the id exists).
+#[server(endpoint = "get_user", input = Json, output = Json)]
+pub async fn get_user(user_id: UserId) -> Result<UserCard, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.contacts.get_user(&caller, user_id).await
 }
 
 /// Blocks a user: any friendship ends, pending requests between the two are declined, and

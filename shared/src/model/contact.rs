@@ -60,6 +60,10 @@ pub struct Friend {
     pub conversation_id: ConversationId,
     /// Since when.
     pub since: i64,
+    /// The display name spelled for sorting and indexing: Chinese characters as their pinyin,
+    /// everything lower-case (the list is ordered by it, and grouped by its first letter).
+    #[serde(default)]
+    pub sort_key: String,
 }
 
 impl Friend {

@@ -130,6 +130,13 @@ pub enum SystemNotice {
         /// By whom (the owner).
         by: UserId,
     },
+    /// A friend request was accepted: the first line of the friends' chat.
+    FriendAdded {
+        /// Who sent the request.
+        user: UserId,
+        /// Who accepted it.
+        by: UserId,
+    },
     /// The owner handed the group to another member.
     OwnerChanged {
         /// The new owner.

@@ -169,8 +169,11 @@ fn end_to_end(paths: &Paths) -> Result<()> {
         &log,
     );
     let outcome = seeded.and_then(|()| {
+        // Every test signs its users up from this one address.
         let mut server = Background::start(
-            server::isolated_command(paths, &data, addr).arg("serve"),
+            server::isolated_command(paths, &data, addr)
+                .arg("serve")
+                .env("PARLEY_SIGNUP_BURST", "500"),
             addr,
             &log,
         )?;
