@@ -28,6 +28,8 @@ test.describe('chat screen (English)', () => {
       // The newest page fills more than the screen; scrolling to the top loads the one before,
       // and the reader stays where they were (no jump back to the top).
       await expect(page.getByRole('button', { name: 'Load older messages' })).toBeAttached();
+      // Scrolling reaches the app only once it has hydrated (the emoji button is enabled then).
+      await expect(page.getByRole('button', { name: 'Emoji' })).toBeEnabled();
       await page.mouse.move(200, 400);
       await page.mouse.wheel(0, -100000);
       await expect(history.getByText('message 5', { exact: true })).toBeAttached();
