@@ -35,7 +35,7 @@ test('a group shows who is speaking; a face opens the profile to add them', asyn
     await befriend(owner.api, reader.api);
     await befriend(owner.api, carol.api);
     const group = await owner.api.call('create_group', {
-      name: `Choir ${suffix}`,
+      name: `Book club ${suffix}`,
       member_ids: [reader.api.id, carol.api.id],
     });
     const send = (who: typeof owner, text: string) =>
@@ -58,18 +58,21 @@ test('a group shows who is speaking; a face opens the profile to add them', asyn
     // Today's messages carry the clock only.
     await expect(history.locator('.time-separator time').first()).toHaveText(/^\d\d:\d\d$/);
 
+    // Her face shows her initial, not the group's.
+    const carolFace = history.getByRole('link', { name: carol.nickname }).first();
+    await expect(carolFace).toHaveText('C');
     // Carol is not the reader's friend: her face opens her card with "Add to contacts".
-    await history.getByRole('link', { name: carol.nickname }).first().click();
+    await carolFace.click();
     await expect(page).toHaveURL(atPath(`/contacts/${carol.api.id}`));
     await expect(page.getByRole('heading', { name: carol.nickname })).toBeVisible();
     await page.getByRole('button', { name: 'Add to contacts' }).click();
-    await page.getByLabel('Note').fill('from the choir');
+    await page.getByLabel('Note').fill('from the book club');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(page.getByText('Request sent')).toBeVisible();
     const requests = await carol.api.call('list_friend_requests', {});
     expect(requests.map((r: { from: { id: number }; note: string }) => [r.from.id, r.note])).toContainEqual([
       reader.api.id,
-      'from the choir',
+      'from the book club',
     ]);
   } finally {
     await page.context().close();

@@ -572,7 +572,15 @@ fn Bubble(
                             href=profile
                             aria-label=move || sender_name().unwrap_or_default()
                         >
-                            {crate::components::avatar::face(face, initial)}
+                            {move || {
+                                // The sender's own initial once their name is known (in a
+                                // group, not the group's).
+                                let initial = sender_name()
+                                    .map(|n| crate::components::avatar::initial_of(&n))
+                                    .filter(|i| !i.is_empty())
+                                    .unwrap_or_else(|| initial.clone());
+                                crate::components::avatar::face(face.clone(), initial)
+                            }}
                         </a>
                     }
                 })}
