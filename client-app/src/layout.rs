@@ -34,6 +34,16 @@ pub fn AppShell() -> impl IntoView {
         },
     );
     let seeded = RwSignal::new(false);
+    // This device's drafts, once hydrated (the server renders none).
+    Effect::new(move |loaded: Option<bool>| {
+        if loaded == Some(true) || !seeded.get() {
+            return loaded.unwrap_or(false);
+        }
+        if let Some(me) = store.state.with_untracked(|s| s.me) {
+            store.drafts.set(crate::drafts::load(me));
+        }
+        true
+    });
     // Connect once the store holds the lists, so `resume` carries their cursors.
     Effect::new(move |connected: Option<bool>| {
         if connected == Some(true) || !seeded.get() {

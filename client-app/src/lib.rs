@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod components;
+pub mod drafts;
 pub mod layout;
 pub mod pages;
 pub mod realtime;

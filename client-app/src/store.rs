@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shared::api::contacts::list_friend_requests;
 use shared::api::groups::list_pending_group_requests;
 use shared::api::messages::list_conversations;
+use shared::ids::ConversationId;
 use shared::model::{ConversationSummary, FriendRequest, GroupRequest};
 use shared::state::ChatState;
 
@@ -19,6 +20,8 @@ pub struct Store {
     pub groups_version: RwSignal<u32>,
     /// Pending requests to join the groups the user owns or administers.
     pub group_requests: RwSignal<Vec<GroupRequest>>,
+    /// Unsent text per conversation, kept on this device (see [`crate::drafts`]).
+    pub drafts: RwSignal<crate::drafts::Drafts>,
 }
 
 impl Store {
@@ -29,7 +32,29 @@ impl Store {
             friends_version: RwSignal::new(0),
             groups_version: RwSignal::new(0),
             group_requests: RwSignal::new(Vec::new()),
+            drafts: RwSignal::new(crate::drafts::Drafts::new()),
         }
+    }
+
+    /// Keeps `text` as the draft of `conversation` on this device (blank removes it).
+    pub fn set_draft(self, conversation: ConversationId, text: &str) {
+        let unchanged = self.drafts.with_untracked(|d| {
+            d.get(&conversation)
+                .map_or(text.trim().is_empty(), |t| t == text)
+        });
+        if unchanged {
+            return;
+        }
+        self.drafts
+            .update(|d| *d = crate::drafts::with_draft(std::mem::take(d), conversation, text));
+        if let Some(me) = self.state.with_untracked(|s| s.me) {
+            self.drafts.with_untracked(|d| crate::drafts::save(me, d));
+        }
+    }
+
+    /// The draft of `conversation`, if there is one.
+    pub fn draft(self, conversation: ConversationId) -> Option<String> {
+        self.drafts.with(|d| d.get(&conversation).cloned())
     }
 
     /// Fills the store with lists fetched while rendering (keeps what is already loaded).

@@ -178,3 +178,36 @@ test('sign-up asks for a nickname; a new friend’s chat opens with a notice; co
     await zhang.api.dispose();
   }
 });
+
+test('a draft stays with its conversation and shows in the list until sent', async ({ browser, baseURL }) => {
+  const suffix = randomSuffix().slice(0, 6);
+  const me = await named(baseURL, `Dana ${suffix}`);
+  const friend = await named(baseURL, `Finn ${suffix}`);
+  const page = await phone(browser, baseURL);
+  try {
+    const conversation = await befriend(me.api, friend.api);
+    await logIn(page, me.username, me.password);
+    await page.goto(`/chat/${conversation}`);
+    await expect(page.getByRole('button', { name: 'Emoji' })).toBeEnabled();
+    await page.getByLabel('Message', { exact: true }).fill('half a thought');
+    await page.getByRole('link', { name: 'Back' }).click();
+    const row = page.getByRole('listitem').filter({ hasText: friend.nickname });
+    await expect(row.locator('.conversation-preview')).toHaveText('[Draft] half a thought');
+    // Kept on this device across a reload, and back in the box when the chat opens.
+    await page.reload();
+    await expect(row.locator('.conversation-preview')).toHaveText('[Draft] half a thought');
+    await row.getByRole('link').first().click();
+    await expect(page.getByLabel('Message', { exact: true })).toHaveValue('half a thought');
+    // Also when the chat is the first page loaded.
+    await page.goto(`/chat/${conversation}`);
+    await expect(page.getByRole('button', { name: 'Emoji' })).toBeEnabled();
+    await expect(page.getByLabel('Message', { exact: true })).toHaveValue('half a thought');
+    await page.getByLabel('Message', { exact: true }).press('Enter');
+    await expect(page.getByRole('list', { name: 'Messages' }).getByText('half a thought')).toBeVisible();
+    await page.getByRole('link', { name: 'Back' }).click();
+    await expect(row.locator('.conversation-preview')).toHaveText('half a thought');
+  } finally {
+    await page.context().close();
+    await Promise.all([me.api.dispose(), friend.api.dispose()]);
+  }
+});

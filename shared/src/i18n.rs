@@ -142,6 +142,7 @@ catalogue! {
     Loading => "加载中…", "Loading…";
     Retry => "重试", "Retry";
     Yesterday => "昨天", "Yesterday";
+    Draft => "[草稿]", "[Draft]";
     Monday => "星期一", "Mon";
     Tuesday => "星期二", "Tue";
     Wednesday => "星期三", "Wed";

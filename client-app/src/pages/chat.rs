@@ -686,6 +686,18 @@ fn InputBar(
         })
     };
     let textarea: NodeRef<leptos::html::Textarea> = NodeRef::new();
+    // The box starts from this conversation's draft and keeps it as it changes.
+    Effect::new(move |_| {
+        if let Some(draft) = store.drafts.with_untracked(|d| d.get(&id).cloned()) {
+            text.set(draft);
+        }
+    });
+    Effect::new(move |first: Option<()>| {
+        let current = text.get();
+        if first.is_some() {
+            store.set_draft(id, &current);
+        }
+    });
     let submit = move || {
         let body = text.get_untracked();
         if body.trim().is_empty() {

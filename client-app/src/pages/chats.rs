@@ -80,6 +80,17 @@ fn ConversationRow(
             .unwrap_or_default()
     };
     let unread = conversation.unread;
+    let id = conversation.id;
+    let draft = move || store.draft(id).filter(|d| !d.trim().is_empty());
+    let line = move || match draft() {
+        Some(text) => view! {
+            <span class="draft-label">{i18n.tr(Key::Draft)}</span>
+            " "
+            {text}
+        }
+        .into_any(),
+        None => preview().into_any(),
+    };
     view! {
         <li class="conversation" class:pinned=conversation.pinned>
             <a class="conversation-link" href=format!("/chat/{}", conversation.id)>
@@ -91,7 +102,7 @@ fn ConversationRow(
                             <LocalTime ms=conversation.updated_at style=TimeStyle::List/>
                         </span>
                     </div>
-                    <p class="conversation-preview">{preview}</p>
+                    <p class="conversation-preview">{line}</p>
                 </div>
                 <CountBadge count=Signal::stored(unread) label=Key::Unread/>
             </a>
