@@ -22,8 +22,12 @@ impl I18n {
     }
 
     /// A reactive closure yielding the text of `key`, for use in views.
+    ///
+    /// Read after the page's reactive owner is gone (the document title is written out after a
+    /// redirect has ended the render), it falls back to the default language instead of
+    /// panicking inside the request.
     pub fn tr(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-        move || self.lang.get().t(key)
+        move || self.lang.try_get().unwrap_or_default().t(key)
     }
 
     /// A translated sentence for an API error.
