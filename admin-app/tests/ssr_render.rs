@@ -104,6 +104,9 @@ impl ContactsApi for NotUsedByAdmin {
     async fn get_user(&self, _: &Caller, _: UserId) -> Result<UserCard, AppError> {
         Err(AppError::Internal)
     }
+    async fn list_blocked(&self, _: &Caller) -> Result<Vec<UserCard>, AppError> {
+        Err(AppError::Internal)
+    }
     async fn block_user(&self, _: &Caller, _: UserId) -> Result<(), AppError> {
         Err(AppError::Internal)
     }

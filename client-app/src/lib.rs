@@ -25,6 +25,7 @@ use crate::layout::AppShell;
 use crate::pages::{
     add_friend::AddFriendPage,
     auth::{LoginPage, SignUpPage},
+    blocked::BlockedPage,
     chat::ChatPage,
     chats::ChatsPage,
     contacts::ContactsPage,
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("group/:id/invite") view=GroupInvitePage/>
                     <Route path=path!("discover") view=DiscoverPage/>
                     <Route path=path!("me") view=MePage/>
+                    <Route path=path!("me/blocked") view=BlockedPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -211,3 +211,24 @@ test('a draft stays with its conversation and shows in the list until sent', asy
     await Promise.all([me.api.dispose(), friend.api.dispose()]);
   }
 });
+
+test('the Me page lists blocked users with Unblock', async ({ browser, baseURL }) => {
+  const suffix = randomSuffix().slice(0, 6);
+  const me = await named(baseURL, `Bea ${suffix}`);
+  const pest = await named(baseURL, `Pete ${suffix}`);
+  const page = await phone(browser, baseURL);
+  try {
+    await me.api.call('block_user', { user_id: pest.api.id });
+    await logIn(page, me.username, me.password);
+    await page.getByRole('navigation', { name: 'Tabs' }).getByRole('link', { name: 'Me' }).click();
+    await page.getByRole('link', { name: 'Blocked users' }).click();
+    const list = page.getByRole('list', { name: 'Blocked users' });
+    await expect(list.getByText(pest.nickname)).toBeVisible();
+    await list.getByRole('button', { name: `Unblock ${pest.nickname}` }).click();
+    await expect(page.getByText('No one is blocked')).toBeVisible();
+    expect(await me.api.call('list_blocked', {})).toEqual([]);
+  } finally {
+    await page.context().close();
+    await Promise.all([me.api.dispose(), pest.api.dispose()]);
+  }
+});

@@ -289,6 +289,10 @@ catalogue! {
     RemoveFriend => "删除好友", "Remove friend";
     ConfirmRemoveFriend => "确定删除该好友？聊天记录会保留。", "Remove this friend? The chat history is kept.";
     BlockUser => "加入黑名单", "Block";
+    BlockedUsers => "黑名单", "Blocked users";
+    Unblock => "移出黑名单", "Unblock";
+    NoBlockedUsers => "黑名单为空", "No one is blocked";
+    NoBlockedUsersHint => "在好友资料页可以把人加入黑名单。", "You can block someone from their profile.";
     ConfirmBlockUser => "确定屏蔽该用户？屏蔽后将解除好友关系。", "Block this user? This also ends the friendship.";
     Confirm => "确定", "Confirm";
     UsernameLabel => "用户名：", "Username: ";

@@ -1,4 +1,4 @@
-//! The Me tab: profile, password, devices, language, log-out.
+//! The Me tab: profile, password, devices, blocked users, language, log-out.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -40,6 +40,11 @@ pub fn MePage() -> impl IntoView {
             })}
         </Transition>
         <SessionsSection/>
+        <nav class="cell-group">
+            <a class="cell" href="/me/blocked">
+                <span>{i18n.tr(Key::BlockedUsers)}</span>
+            </a>
+        </nav>
         <section class="cell-group">
             <div class="cell">
                 <span>{i18n.tr(Key::Language)}</span>

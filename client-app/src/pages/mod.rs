@@ -2,6 +2,7 @@
 
 pub mod add_friend;
 pub mod auth;
+pub mod blocked;
 pub mod chat;
 pub mod chats;
 pub mod contacts;

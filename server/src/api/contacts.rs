@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use shared::api::Caller;
-use shared::api::contacts::{ContactsApi, SEARCH_LIMIT};
+use shared::api::contacts::{BLOCKED_LIMIT, ContactsApi, SEARCH_LIMIT};
 use shared::error::Invalid;
 use shared::event::ServerEvent;
 use shared::ids::{ConversationId, FriendRequestId, UserId};
@@ -289,6 +289,17 @@ impl ContactsApi for Api {
         repo::block(&self.state.db, me, user_id, now_ms()).await?;
         self.notify_contacts(&[me, user_id]);
         Ok(())
+    }
+
+    async fn list_blocked(&self, caller: &Caller) -> Result<Vec<UserCard>, AppError> {
+        let me = caller.auth()?.user_id;
+        let db = &self.state.db;
+        let limit = i64::try_from(BLOCKED_LIMIT).unwrap_or(i64::MAX);
+        let ids = repo::blocked_by(db, me, limit).await?;
+        let mut cards = repo::cards(db, me, &ids).await?;
+        // In the order of `ids`: most recently blocked first.
+        cards.sort_by_key(|c| ids.iter().position(|id| *id == c.id.0));
+        Ok(cards)
     }
 
     async fn unblock_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError> {

@@ -433,6 +433,21 @@ pub async fn share_a_conversation(db: &Db, me: UserId, other: UserId) -> Result<
     })
 }
 
+/// The users `me` has blocked, most recently blocked first, at most `limit`.
+pub async fn blocked_by(db: &Db, me: UserId, limit: i64) -> Result<Vec<i64>, DbError> {
+    db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            blocks::table
+                .filter(blocks::owner_id.eq(me.0))
+                .order((blocks::created_at.desc(), blocks::blocked_id.desc()))
+                .select(blocks::blocked_id)
+                .limit(limit)
+                .load(conn)
+                .await?,
+        )
+    })
+}
+
 /// The friends of `me` (unordered).
 pub async fn friends(db: &Db, me: UserId) -> Result<Vec<Friend>, DbError> {
     type Row = (

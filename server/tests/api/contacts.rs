@@ -16,7 +16,44 @@ crate::on_both_backends!(
     accepting_writes_the_friends_now_notice,
     profiles_show_only_related_users,
     friends_sort_by_pinyin,
+    blocked_users_are_listed_newest_first,
 );
+
+async fn blocked_users_are_listed_newest_first(server: TestServer) {
+    let me = server.signed_up("myself").await;
+    let bob = server.signed_up("bob").await;
+    let carol = server.signed_up("carol").await;
+    let (bob_id, carol_id) = (id_of(&bob).await, id_of(&carol).await);
+    me.befriend(&bob).await;
+    for id in [bob_id, carol_id] {
+        let _: () = me.call("block_user", json!({"user_id": id})).await.unwrap();
+        // Distinct block times.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let list: Vec<UserCard> = me.call("list_blocked", json!({})).await.unwrap();
+    let names: Vec<&str> = list.iter().map(|c| c.username.as_str()).collect();
+    assert_eq!(names, ["carol", "bob"], "most recently blocked first");
+    assert!(list.iter().all(|c| c.relation == Relation::Blocked));
+    let theirs: Vec<UserCard> = bob.call("list_blocked", json!({})).await.unwrap();
+    assert!(theirs.is_empty(), "only the caller's own blocks");
+    let _: () = me
+        .call("unblock_user", json!({"user_id": carol_id}))
+        .await
+        .unwrap();
+    let list: Vec<UserCard> = me.call("list_blocked", json!({})).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].username, "bob");
+    let friends: Vec<Friend> = me.call("list_friends", json!({})).await.unwrap();
+    assert!(friends.is_empty(), "blocking ended the friendship");
+    assert_eq!(
+        server
+            .client()
+            .call::<Value>("list_blocked", json!({}))
+            .await
+            .unwrap_err(),
+        (401, AppError::Unauthenticated)
+    );
+}
 
 async fn accepting_writes_the_friends_now_notice(server: TestServer) {
     use shared::event::ServerEvent;

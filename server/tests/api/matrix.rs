@@ -375,6 +375,7 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some(r#"{"user_id": 1}"#),
     ),
     ("get_user", r#"{"user_id": "1"}"#, Some("{}")),
+    ("list_blocked", "42", None),
     ("block_user", r#"{"user_id": true}"#, Some("{}")),
     ("unblock_user", r#"{"user_id": {}}"#, Some("{}")),
     ("list_conversations", "42", None),
@@ -592,7 +593,7 @@ fn accounts_and_admin(t: &mut Table) {
 fn contacts(t: &mut Table) {
     let unauth = (LOGGED_OUT, UNAUTHENTICATED);
     let in_all = |e: Expect| -> [Cell; 2] { [unauth, (LOGGED_IN, e)] };
-    for endpoint in ["list_friends", "list_friend_requests"] {
+    for endpoint in ["list_friends", "list_friend_requests", "list_blocked"] {
         t.line(endpoint, "none", |_, _| json!({}), &in_all(OK));
     }
     t.line(

@@ -50,6 +50,8 @@ pub trait ContactsApi: Send + Sync {
     ) -> Result<Friend, AppError>;
     /// See [`get_user`].
     async fn get_user(&self, caller: &Caller, user_id: UserId) -> Result<UserCard, AppError>;
+    /// See [`list_blocked`].
+    async fn list_blocked(&self, caller: &Caller) -> Result<Vec<UserCard>, AppError>;
     /// See [`block_user`].
     async fn block_user(&self, caller: &Caller, user_id: UserId) -> Result<(), AppError>;
     /// See [`unblock_user`].
@@ -136,6 +138,16 @@ pub async fn block_user(user_id: UserId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.block_user(&caller, user_id).await
 }
+
+/// The users the caller has blocked, most recently blocked first (at most [`BLOCKED_LIMIT`]).
+#[server(endpoint = "list_blocked", input = Json, output = Json)]
+pub async fn list_blocked() -> Result<Vec<UserCard>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.contacts.list_blocked(&caller).await
+}
+
+/// The most blocked users [`list_blocked`] returns.
+pub const BLOCKED_LIMIT: usize = 1000;
 
 /// Lifts a block.
 #[server(endpoint = "unblock_user", input = Json, output = Json)]
