@@ -20,7 +20,8 @@ use shared::api::media::MediaApi;
 use shared::api::messages::MessagesApi;
 use shared::api::{Caller, Ports};
 use shared::ids::{
-    ConversationId, FriendRequestId, GroupId, GroupRequestId, RightId, RoleId, SessionId, UserId,
+    ConversationId, FriendRequestId, GroupId, GroupRequestId, MessageId, RightId, RoleId,
+    SessionId, UserId,
 };
 use shared::model::{
     AdminUser, ConversationSummary, Friend, FriendRequest, GroupCard, GroupInfo, GroupRequest, Me,
@@ -237,6 +238,43 @@ impl MessagesApi for NotUsedByAdmin {
         _: ConversationId,
         _: String,
         _: MessageBody,
+        _: Option<MessageId>,
+    ) -> Result<Message, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_messages_around(
+        &self,
+        _: &Caller,
+        _: ConversationId,
+        _: i64,
+        _: Option<u32>,
+    ) -> Result<Vec<Message>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn recall_message(&self, _: &Caller, _: MessageId) -> Result<Message, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn edit_message(&self, _: &Caller, _: MessageId, _: String) -> Result<Message, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn delete_message_for_me(&self, _: &Caller, _: MessageId) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn forward_messages(
+        &self,
+        _: &Caller,
+        _: Vec<MessageId>,
+        _: Vec<ConversationId>,
+        _: bool,
+    ) -> Result<Vec<Message>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn react_message(
+        &self,
+        _: &Caller,
+        _: MessageId,
+        _: String,
+        _: bool,
     ) -> Result<Message, AppError> {
         Err(AppError::Internal)
     }

@@ -132,6 +132,10 @@ pub struct ConfigArgs {
     /// when a whole office signs up from behind one NAT address).
     #[arg(long, env = "PARLEY_SIGNUP_BURST", default_value_t = 30)]
     pub signup_burst: u32,
+    /// Seconds after sending during which a sender may recall a message (group owners and
+    /// admins may recall members' messages at any time).
+    #[arg(long, env = "PARLEY_RECALL_WINDOW_SECS", default_value_t = shared::model::RECALL_WINDOW_DEFAULT_SECS)]
+    pub recall_window_secs: u64,
     /// Largest upload, in MiB.
     #[arg(long, env = "PARLEY_MAX_UPLOAD_MIB", default_value_t = 100)]
     pub max_upload_mib: u64,
@@ -196,6 +200,8 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// Upload limits and where media is kept.
     pub media: MediaConfig,
+    /// How long after sending a sender may recall a message.
+    pub recall_window: std::time::Duration,
 }
 
 /// Where uploads are kept and how large they may be.
@@ -301,6 +307,9 @@ impl ConfigArgs {
         if self.signup_burst == 0 {
             return Err("PARLEY_SIGNUP_BURST must be at least 1".into());
         }
+        if self.recall_window_secs > 7 * 24 * 3600 {
+            return Err("PARLEY_RECALL_WINDOW_SECS must be at most 604800 (a week)".into());
+        }
         if self.max_upload_mib == 0 || self.max_image_mib == 0 {
             return Err("PARLEY_MAX_UPLOAD_MIB and PARLEY_MAX_IMAGE_MIB must be at least 1".into());
         }
@@ -339,6 +348,7 @@ impl ConfigArgs {
                 max_websockets_per_user: self.max_websockets_per_user,
                 ..ConnectionLimits::default()
             },
+            recall_window: std::time::Duration::from_secs(self.recall_window_secs),
             media: MediaConfig {
                 max_upload: self.max_upload_mib * MIB,
                 max_image: self.max_image_mib.min(self.max_upload_mib) * MIB,

@@ -111,6 +111,9 @@ pub enum AppError {
     /// The client took too long to send its request.
     #[error("request timed out")]
     Timeout,
+    /// The time allowed for this action has passed (recalling or editing a message).
+    #[error("too late")]
+    TooLate,
     /// Registration of new accounts is closed on this server.
     #[error("registration is closed")]
     RegistrationClosed,
@@ -187,6 +190,7 @@ impl AppError {
             Self::TooLarge => "too_large",
             Self::Timeout => "timeout",
             Self::RegistrationClosed => "registration_closed",
+            Self::TooLate => "too_late",
             Self::BadRequest { .. } => "bad_request",
             Self::Network { .. } => "network",
             Self::Internal => "internal",
@@ -205,7 +209,7 @@ impl AppError {
             Self::UsernameTaken | Self::AlreadyFriends | Self::RequestPending => 409,
             Self::CannotAddSelf => 422,
             Self::Blocked | Self::Muted { .. } => 403,
-            Self::AlreadyMember => 409,
+            Self::AlreadyMember | Self::TooLate => 409,
             Self::WrongPassword | Self::Validation { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Unavailable { .. } => 503,

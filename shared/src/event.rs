@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ConversationId, GroupId, UserId};
+use crate::ids::{ConversationId, GroupId, MessageId, UserId};
 use crate::model::{FriendRequest, Message};
 
 /// Most cursors one `resume` frame may carry.
@@ -51,6 +51,19 @@ pub enum ServerEvent {
     Message {
         /// The message.
         message: Message,
+    },
+    /// A stored message changed: edited, recalled, or its reactions changed. Sent to every
+    /// member; the message replaces the one with the same seq.
+    MessageChanged {
+        /// The message as it is now.
+        message: Message,
+    },
+    /// The user deleted a message for themselves (on any device): hide it.
+    MessageHidden {
+        /// Its conversation.
+        conversation_id: ConversationId,
+        /// The message.
+        message_id: MessageId,
     },
     /// The resume sent every message newer than the given cursor.
     Resumed {

@@ -227,6 +227,7 @@ catalogue! {
     PreviewVoice => "[语音]", "[Voice]";
     PreviewFile => "[文件]", "[File]";
     PreviewLocation => "[位置]", "[Location]";
+    PreviewChatHistory => "[聊天记录]", "[Chat history]";
     FieldWrongKind => "类型不对", "is of the wrong kind";
     FieldUnknown => "不存在或不属于你", "does not exist or is not yours";
     FieldTooManyPixels => "图片尺寸过大", "is an image too large to open";
@@ -234,6 +235,7 @@ catalogue! {
     FieldFile => "文件", "The file";
     ErrTimeout => "请求超时，请重试", "The request timed out, please retry";
     ErrRegistrationClosed => "当前不开放注册", "Registration is closed";
+    ErrTooLate => "已超过可操作的时间", "It is too late to do that to this message";
     ErrBadRequest => "请求格式错误", "Malformed request";
     ErrNetwork => "网络错误，请检查连接", "Network error, check your connection";
     ErrInternal => "服务器出错了，请稍后再试", "Server error, please try again later";
@@ -254,6 +256,36 @@ catalogue! {
     FieldWeak => "太容易被猜到", "is too easy to guess";
     FieldOutOfRange => "超出范围", "is out of range";
     // chat screen
+    MessageActions => "消息操作", "Message actions";
+    ActionReply => "引用", "Reply";
+    ActionCopy => "复制", "Copy";
+    ActionRecall => "撤回", "Recall";
+    ActionEdit => "编辑", "Edit";
+    ActionDelete => "删除", "Delete";
+    ActionForward => "转发", "Forward";
+    ActionMultiSelect => "多选", "Select";
+    Copied => "已复制", "Copied";
+    Edited => "已编辑", "Edited";
+    EditingMessage => "编辑消息", "Editing message";
+    ReplyingTo => "回复 {user}", "Replying to {user}";
+    CancelReply => "取消引用", "Cancel reply";
+    RecalledByYou => "你撤回了一条消息", "You recalled a message";
+    RecalledBySomeone => "“{user}”撤回了一条消息", "{user} recalled a message";
+    ReEdit => "重新编辑", "Re-edit";
+    QuoteRecalled => "引用内容已撤回", "The quoted message was recalled";
+    ConfirmRecall => "确定撤回这条消息？", "Recall this message for everyone?";
+    ConfirmDeleteForMe => "删除后将不会出现在你的消息记录中", "Delete this message from your devices? Others still see it.";
+    ChatHistoryOf => "{title}的聊天记录", "Chat history: {title}";
+    ChatHistoryAnd => "和", " and ";
+    ChatHistoryCard => "聊天记录", "Chat history";
+    ForwardTo => "转发给", "Forward to";
+    ForwardOneByOne => "逐条转发", "Forward one by one";
+    ForwardMerged => "合并转发", "Forward as chat history";
+    ForwardDone => "已转发", "Forwarded";
+    SelectedCount => "已选择 {n} 条", "{n} selected";
+    ReactWith => "回应 {emoji}", "React with {emoji}";
+    ReactedBy => "{users} 回应了 {emoji}", "{users} reacted {emoji}";
+    OriginalUnavailable => "原消息已不可见", "The original message is no longer available";
     Back => "返回", "Back";
     MessageInput => "消息", "Message";
     Send => "发送", "Send";
@@ -355,6 +387,32 @@ catalogue! {
     NoticeFriendAccepted => "{by} 通过了你的朋友验证请求，现在可以开始聊天了。", "{by} accepted your friend request. Start chatting.";
     NoticeSomeone => "一位成员", "a member";
     NoticeListSeparator => "、", ", ";
+}
+
+/// Words a recalled message in `lang` for the reader `me`: "You recalled a message", or
+/// "X recalled a message" with `name` resolving X (a member it cannot resolve is "a member").
+pub fn recall_text(
+    lang: Lang,
+    by: UserId,
+    me: Option<UserId>,
+    name: &dyn Fn(UserId) -> Option<String>,
+) -> String {
+    if Some(by) == me {
+        return lang.t(Key::RecalledByYou).to_owned();
+    }
+    let who = name(by).unwrap_or_else(|| lang.t(Key::NoticeSomeone).to_owned());
+    lang.t(Key::RecalledBySomeone).replace("{user}", &who)
+}
+
+/// The title of a merged forward's card: "X's chat history" for a group named X, "A and B's
+/// chat history" for two people.
+pub fn chat_history_title(lang: Lang, title: &str, people: &[String]) -> String {
+    let whose = if title.is_empty() {
+        people.join(lang.t(Key::ChatHistoryAnd))
+    } else {
+        title.to_owned()
+    };
+    lang.t(Key::ChatHistoryOf).replace("{title}", &whose)
 }
 
 /// Words a notice in `lang` for the reader `me`; `name` resolves user ids to display names
@@ -526,6 +584,7 @@ pub fn error_text(lang: Lang, err: &AppError) -> String {
         AppError::TooLarge => Key::ErrTooLarge,
         AppError::Timeout => Key::ErrTimeout,
         AppError::RegistrationClosed => Key::ErrRegistrationClosed,
+        AppError::TooLate => Key::ErrTooLate,
         AppError::BadRequest { .. } => Key::ErrBadRequest,
         AppError::Network { .. } => Key::ErrNetwork,
         AppError::Internal => Key::ErrInternal,

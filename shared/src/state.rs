@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::event::{Cursor, ServerEvent};
-use crate::ids::{ConversationId, UserId};
+use crate::ids::{ConversationId, MessageId, UserId};
 use crate::model::{ConversationSummary, FriendRequest, Message, RequestStatus};
 
 /// Everything the client knows about the user's chats.
@@ -68,7 +68,7 @@ impl ChatState {
                 }
                 summary.last_seq = message.seq;
                 summary.updated_at = summary.updated_at.max(message.created_at);
-                summary.last_message = Some(message.clone());
+                summary.last_message = Some(message.clone().preview_only());
             }
         }
     }
@@ -78,12 +78,20 @@ impl ChatState {
         self.requests = list;
     }
 
-    /// Adds a page of history from `list_messages` (duplicates are ignored).
+    /// Adds a page of history from `list_messages` (or `list_messages_around`). The page is the
+    /// newest word on the seqs it spans: a loaded message it carries is replaced (edited,
+    /// recalled or reacted to meanwhile), and one it leaves out within its span was deleted
+    /// for the user on another device.
     pub fn add_history(&mut self, conversation_id: ConversationId, page: Vec<Message>) {
         self.stale_history.remove(&conversation_id);
         let loaded = self.messages.entry(conversation_id).or_default();
+        if let (Some(first), Some(last)) = (page.first(), page.last()) {
+            let (from, to) = (first.seq, last.seq);
+            let kept: BTreeSet<i64> = page.iter().map(|m| m.seq).collect();
+            loaded.retain(|seq, _| *seq < from || *seq > to || kept.contains(seq));
+        }
         for m in page {
-            loaded.entry(m.seq).or_insert(m);
+            loaded.insert(m.seq, m);
         }
     }
 
@@ -110,7 +118,34 @@ impl ChatState {
         if seq > summary.last_seq {
             summary.last_seq = seq;
             summary.updated_at = summary.updated_at.max(message.created_at);
-            summary.last_message = Some(message);
+            summary.last_message = Some(message.preview_only());
+        }
+    }
+
+    /// Puts a changed message (edited, recalled, reacted to) in place of the loaded one with the
+    /// same seq, and in the conversation's summary when it is the last message. A message not
+    /// loaded is left to the next fetch.
+    pub fn replace_message(&mut self, message: Message) {
+        let cid = message.conversation_id;
+        if let Some(loaded) = self.messages.get_mut(&cid)
+            && let Some(slot) = loaded.get_mut(&message.seq)
+        {
+            *slot = message.clone();
+        }
+        if let Some(summary) = self.conversations.get_mut(&cid)
+            && summary
+                .last_message
+                .as_ref()
+                .is_some_and(|m| m.id == message.id)
+        {
+            summary.last_message = Some(message.preview_only());
+        }
+    }
+
+    /// Removes a message the user deleted for themselves from the loaded history.
+    pub fn hide_message(&mut self, conversation_id: ConversationId, message_id: MessageId) {
+        if let Some(loaded) = self.messages.get_mut(&conversation_id) {
+            loaded.retain(|_, m| m.id != message_id);
         }
     }
 
@@ -214,6 +249,11 @@ pub fn apply_event(state: &mut ChatState, event: ServerEvent) {
     match event {
         ServerEvent::Ready { user_id } => state.me = Some(user_id),
         ServerEvent::Message { message } => state.add_message(message),
+        ServerEvent::MessageChanged { message } => state.replace_message(message),
+        ServerEvent::MessageHidden {
+            conversation_id,
+            message_id,
+        } => state.hide_message(conversation_id, message_id),
         ServerEvent::ReadCursor {
             conversation_id,
             seq,
@@ -270,6 +310,9 @@ mod tests {
                 text: format!("m{seq}"),
             },
             created_at: 1_000 * seq,
+            quote: None,
+            edited_at: None,
+            reactions: Vec::new(),
         }
     }
 
@@ -519,5 +562,24 @@ mod tests {
         let order: Vec<ConversationId> =
             state.sorted_conversations().iter().map(|c| c.id).collect();
         assert_eq!(order, vec![D, C, ConversationId(12)]);
+    }
+
+    #[test]
+    fn a_fetched_page_replaces_what_it_spans() {
+        let mut state = ChatState::fresh(Some(ME), vec![summary(C, None, 0, 0)], Vec::new());
+        state.add_history(C, (1..=4).map(|seq| msg(C, seq, BOB)).collect());
+        // Fetched again: 2 was edited, 3 deleted for me on another device.
+        let mut edited = msg(C, 2, BOB);
+        edited.body = MessageBody::Text {
+            text: "changed".into(),
+        };
+        edited.edited_at = Some(5);
+        state.add_history(C, vec![msg(C, 1, BOB), edited.clone(), msg(C, 4, BOB)]);
+        let seqs: Vec<i64> = state.history(C).iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, [1, 2, 4]);
+        assert_eq!(state.history(C)[1], edited);
+        // A page elsewhere leaves the rest alone.
+        state.add_history(C, vec![msg(C, 9, BOB)]);
+        assert_eq!(state.history(C).len(), 4);
     }
 }

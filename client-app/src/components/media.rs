@@ -34,7 +34,10 @@ pub fn media_view(body: &MessageBody) -> Option<AnyView> {
         MessageBody::Location { title, lat, lng } => {
             view! { <LocationCard title lat lng/> }.into_any()
         }
-        MessageBody::Text { .. } | MessageBody::System { .. } => return None,
+        MessageBody::Text { .. }
+        | MessageBody::System { .. }
+        | MessageBody::Recalled { .. }
+        | MessageBody::Forwarded { .. } => return None,
     })
 }
 

@@ -10,17 +10,21 @@ use shared::AppError;
 use shared::LocalTime;
 use shared::api::contacts::list_friends;
 use shared::api::groups::get_group;
-use shared::api::messages::{list_messages, mark_read, send_message};
-use shared::i18n::{Key, Lang, notice_text};
-use shared::ids::{ConversationId, UserId};
-use shared::model::{Message, MessageBody};
+use shared::api::messages::{
+    edit_message, list_messages, list_messages_around, mark_read, send_message,
+};
+use shared::i18n::{Key, Lang, notice_text, recall_text};
+use shared::ids::{ConversationId, MessageId, UserId};
+use shared::model::{Message, MessageBody, Quote};
 use shared::rights;
 use shared::ui::{use_hydrated, use_i18n};
 use shared::when::TimeStyle;
 
 use crate::components::attach::{AttachPanel, UploadBubble};
 use crate::components::emoji::EmojiPicker;
+use crate::components::forward::{ChatHistoryCard, ChatHistoryView, ForwardSheet, SelectionBar};
 use crate::components::icons::{KeyboardIcon, MicIcon};
+use crate::components::message_menu::{ChatActions, MessageMenu, actionable, toggle_reaction};
 use crate::components::status::{ErrorPanel, LoadingPanel};
 use crate::components::viewer::{Viewer, ViewerOpen};
 use crate::components::voice::HoldToTalk;
@@ -37,6 +41,8 @@ const GAP_MS: i64 = 5 * 60 * 1000;
 struct Pending {
     client_msg_id: String,
     text: String,
+    /// The message it replies to.
+    reply_to: Option<MessageId>,
     created_at: i64,
     /// Why the server refused it (or why it never arrived), once it failed.
     failed: Option<AppError>,
@@ -57,7 +63,7 @@ impl Row {
     fn key(&self) -> String {
         match self {
             Row::Time(ms) => format!("t{ms}"),
-            Row::Stored(m, first) => format!("s{}{}", m.seq, u8::from(*first)),
+            Row::Stored(m, first) => format!("s{}{}{}", m.seq, u8::from(*first), revision(m)),
             Row::Pending(p) => format!("p{}{}", p.client_msg_id, p.failed.is_some()),
             Row::Upload(u) => format!("u{}", u.client_msg_id),
         }
@@ -71,6 +77,27 @@ impl Row {
             Row::Upload(u) => Some(u.created_at),
         }
     }
+}
+
+/// What distinguishes a message's versions (edited, recalled, reacted to), so that a changed
+/// message is drawn again.
+fn revision(m: &Message) -> String {
+    let kind = match m.body {
+        MessageBody::Recalled { .. } => "r",
+        _ => "",
+    };
+    let reactions: usize = m
+        .reactions
+        .iter()
+        .map(|r| r.users.len() * 31 + r.emoji.len())
+        .sum();
+    let who: i64 = m
+        .reactions
+        .iter()
+        .flat_map(|r| r.users.iter())
+        .map(|u| u.0)
+        .sum();
+    format!("{kind}{}-{reactions}-{who}", m.edited_at.unwrap_or(0))
 }
 
 /// The chat screen for the conversation in the URL.
@@ -370,13 +397,39 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
         }
     });
 
-    let send = Callback::new(move |(client_msg_id, text): (String, String)| {
-        pending.update(|p| {
-            if let Some(x) = p.iter_mut().find(|x| x.client_msg_id == client_msg_id) {
-                x.failed = None;
+    let send = Callback::new(
+        move |(client_msg_id, text, reply_to): (String, String, Option<MessageId>)| {
+            pending.update(|p| {
+                if let Some(x) = p.iter_mut().find(|x| x.client_msg_id == client_msg_id) {
+                    x.failed = None;
+                }
+            });
+            deliver(store, pending, id, client_msg_id, text, reply_to);
+        },
+    );
+    let standing = use_context::<GroupStanding>();
+    let manages =
+        Signal::derive(move || standing.and_then(|s| s.0.get()).is_some_and(|s| s.manages));
+    let actions = ChatActions::new(id, manages, is_group);
+    provide_context(actions);
+    // Tapping a quote shows the original: at once when it is loaded, otherwise after loading
+    // the history around it.
+    let jump = Callback::new(move |seq: i64| {
+        if history.with_untracked(|h| h.iter().any(|m| m.seq == seq)) {
+            show_message(seq);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match list_messages_around(id, seq, Some(PAGE)).await {
+                Ok(page) => {
+                    store.state.try_update(|s| s.add_history(id, page));
+                    request_animation_frame(move || show_message(seq));
+                }
+                Err(e) => {
+                    actions.error.try_set(Some(e));
+                }
             }
         });
-        deliver(store, pending, id, client_msg_id, text);
     });
     let retry_upload = Callback::new(move |upload: Upload| {
         crate::upload::run(store, uploads, id, upload);
@@ -439,7 +492,9 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                             let mine = m.sender_id.is_some() && m.sender_id == me.get_untracked();
                             let face = sender_face(m.sender_id);
                             let named = first && !mine && is_group;
-                            view! { <Bubble message=m mine initial=peer_initial() face named/> }
+                            view! {
+                                <Bubble message=m mine initial=peer_initial() face named jump/>
+                            }
                                 .into_any()
                         }
                         Row::Pending(p) => view! { <PendingBubble pending=p send/> }.into_any(),
@@ -453,7 +508,43 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                 </For>
             </ol>
         </div>
-        <InputBar id store pending uploads send/>
+        <div class="chat-feedback">
+            {move || {
+                actions
+                    .error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error action-error" role="alert">
+                                {i18n.error(&e)}
+                                <button
+                                    type="button"
+                                    class="link-button"
+                                    aria-label=i18n.tr(Key::Close)
+                                    on:click=move |_| actions.error.set(None)
+                                >
+                                    "×"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                actions
+                    .toast
+                    .get()
+                    .map(|k| view! { <p class="toast" role="status">{i18n.tr(k)}</p> })
+            }}
+        </div>
+        <Show
+            when=move || actions.selected.with(Option::is_none)
+            fallback=|| view! { <SelectionBar/> }
+        >
+            <InputBar id store pending uploads send/>
+        </Show>
+        <MessageMenu store me/>
+        <ForwardSheet store/>
+        <ChatHistoryView/>
         <Viewer open=viewer photos/>
     }
 }
@@ -465,10 +556,11 @@ fn deliver(
     id: ConversationId,
     client_msg_id: String,
     text: String,
+    reply_to: Option<MessageId>,
 ) {
     leptos::task::spawn_local(async move {
         let body = MessageBody::Text { text };
-        match send_message(id, client_msg_id.clone(), body).await {
+        match send_message(id, client_msg_id.clone(), body, reply_to).await {
             Ok(message) => {
                 store.state.try_update(|s| s.add_message(message));
                 pending.try_update(|p| p.retain(|x| x.client_msg_id != client_msg_id));
@@ -517,7 +609,8 @@ fn silenced(can_speak: bool, standing: Option<Standing>, now: i64) -> Option<(Ke
 }
 
 /// A stored message: own messages on the right (green), others on the left with an avatar;
-/// server notices centred, worded in the reader's language.
+/// server notices and recalls centred, worded in the reader's language. A long press (or the
+/// context menu) opens the message's actions; in multi-select mode a tap selects it.
 #[component]
 fn Bubble(
     message: Message,
@@ -526,13 +619,39 @@ fn Bubble(
     face: Option<String>,
     /// Show the sender's name above the bubble (the first of a run in a group).
     named: bool,
+    /// Shows the message with this seq (a quote's original).
+    jump: Callback<i64>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let actions = expect_context::<ChatActions>();
+    let names = use_context::<NoticeNames>();
+    let session = crate::session::use_session();
+    // A member's display name: the reader's own nickname for themselves.
+    let name_of = move |u: UserId| -> Option<String> {
+        let me = store.state.with_untracked(|s| s.me);
+        if Some(u) == me {
+            return session
+                .me
+                .get_untracked()
+                .and_then(Result::ok)
+                .flatten()
+                .map(|m| m.nickname);
+        }
+        names.and_then(|n| {
+            n.0.with(|list| list.iter().find(|(id, _)| *id == u).map(|(_, n)| n.clone()))
+        })
+    };
+    let id = message.id;
     let content = match &message.body {
-        MessageBody::Text { text } => view! { <div class="bubble">{text.clone()}</div> }.into_any(),
+        MessageBody::Text { text } => {
+            let quote = message.quote.clone().map(|q| {
+                view! { <QuoteBlock quote=*q jump name_of=Callback::new(name_of)/> }
+            });
+            view! { <div class="bubble">{quote}<span class="bubble-text">{text.clone()}</span></div> }
+                .into_any()
+        }
         MessageBody::System { notice } => {
-            let i18n = use_i18n();
-            let names = use_context::<NoticeNames>();
-            let store = use_store();
             let notice = notice.clone();
             let worded = move || {
                 let list = names.map(|n| n.0.get()).unwrap_or_default();
@@ -544,6 +663,50 @@ fn Bubble(
             return view! { <li class="time-separator system-notice" role="note">{worded}</li> }
                 .into_any();
         }
+        MessageBody::Recalled { by } => {
+            let by = *by;
+            let worded = move || {
+                if let Some(n) = names {
+                    n.0.track();
+                }
+                let me = store.state.with_untracked(|s| s.me);
+                recall_text(i18n.lang.get(), by, me, &name_of)
+            };
+            let text = move || {
+                actions
+                    .recalled_texts
+                    .with(|r| r.iter().find(|(m, _)| *m == id).map(|(_, t)| t.clone()))
+                    .filter(|_| mine)
+            };
+            let re_edit = move || {
+                text().map(|t| {
+                    view! {
+                        " "
+                        <button
+                            type="button"
+                            class="link-button re-edit"
+                            on:click=move |_| {
+                                actions.compose.set(Some(t.clone()));
+                                crate::components::message_menu::focus_input();
+                            }
+                        >
+                            {i18n.tr(Key::ReEdit)}
+                        </button>
+                    }
+                })
+            };
+            return view! {
+                <li class="time-separator system-notice recalled" role="note" data-seq=message.seq>
+                    {worded}
+                    {re_edit}
+                </li>
+            }
+            .into_any();
+        }
+        MessageBody::Forwarded { .. } => {
+            let body = message.body.clone();
+            view! { <div class="bubble card"><ChatHistoryCard body/></div> }.into_any()
+        }
         body => {
             let kind = body.media().map_or("location", |m| m.kind.as_str());
             let inner = crate::components::media::media_view(body);
@@ -551,7 +714,6 @@ fn Bubble(
         }
     };
     let sender = message.sender_id;
-    let names = use_context::<NoticeNames>();
     let sender_name = move || {
         names.and_then(|n| {
             n.0.with(|list| {
@@ -562,8 +724,54 @@ fn Bubble(
         })
     };
     let profile = sender.map(|u| format!("/contacts/{u}"));
+    let edited = message
+        .edited_at
+        .map(|_| view! { <span class="edited-label">{i18n.tr(Key::Edited)}</span> });
+    let reactions = (!message.reactions.is_empty()).then(|| {
+        let list = message.reactions.clone();
+        view! { <ReactionRow id reactions=list name_of=Callback::new(name_of)/> }
+    });
+    let selectable = actionable(&message);
+    let for_menu = message.clone();
+    let open_menu = move || {
+        if actions.selected.with_untracked(Option::is_none) && selectable {
+            actions.menu.set(Some(for_menu.clone()));
+        }
+    };
+    let open_menu_ctx = open_menu.clone();
+    let press = LongPress::new();
+    let selecting = move || actions.selected.with(Option::is_some) && selectable;
+    let is_selected = move || {
+        actions
+            .selected
+            .with(|s| s.as_ref().is_some_and(|l| l.contains(&id)))
+    };
     view! {
-        <li class="message" class:mine=mine data-seq=message.seq>
+        <li
+            class="message"
+            class:mine=mine
+            class:selected=is_selected
+            data-seq=message.seq
+            on:click=move |ev| {
+                if selecting() {
+                    ev.prevent_default();
+                    actions.toggle_selected(id);
+                }
+            }
+        >
+            {move || {
+                selecting()
+                    .then(|| {
+                        view! {
+                            <input
+                                type="checkbox"
+                                class="select-box"
+                                aria-label=i18n.tr(Key::ActionMultiSelect)
+                                prop:checked=is_selected
+                            />
+                        }
+                    })
+            }}
             {(!mine)
                 .then(|| {
                     view! {
@@ -586,21 +794,171 @@ fn Bubble(
                 })}
             <div class="message-main">
                 {named.then(|| view! { <p class="sender-name">{sender_name}</p> })}
-                {content}
+                <div
+                    class="bubble-wrap"
+                    on:contextmenu=move |ev| {
+                        ev.prevent_default();
+                        open_menu_ctx();
+                    }
+                    on:pointerdown=move |ev| press.start(&ev, open_menu.clone())
+                    on:pointerup=move |_| press.cancel()
+                    on:pointercancel=move |_| press.cancel()
+                    on:pointerleave=move |_| press.cancel()
+                >
+                    {content}
+                </div>
+                {edited}
+                {reactions}
             </div>
         </li>
     }
     .into_any()
 }
 
+/// The quoted message above a reply's text; tapping it shows the original.
+#[component]
+fn QuoteBlock(
+    quote: Quote,
+    jump: Callback<i64>,
+    name_of: Callback<UserId, Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let seq = quote.seq;
+    let line = move || {
+        let lang = i18n.lang.get();
+        let who = quote
+            .sender_id
+            .and_then(|u| name_of.run(u))
+            .unwrap_or_else(|| lang.t(Key::NoticeSomeone).to_owned());
+        let what = match &quote.body {
+            MessageBody::Text { text } => text.clone(),
+            MessageBody::Recalled { .. } => lang.t(Key::QuoteRecalled).to_owned(),
+            other => other.preview(lang),
+        };
+        format!("{who}: {what}")
+    };
+    view! {
+        <button
+            type="button"
+            class="quote"
+            on:click=move |ev| {
+                ev.stop_propagation();
+                jump.run(seq);
+            }
+        >
+            {line}
+        </button>
+    }
+}
+
+/// The reactions under a bubble: each emoji with who reacted (names for up to three, else the
+/// count); tapping one adds or removes the reader's own.
+#[component]
+fn ReactionRow(
+    id: MessageId,
+    reactions: Vec<shared::model::Reaction>,
+    name_of: Callback<UserId, Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let actions = expect_context::<ChatActions>();
+    let me = store.state.with_untracked(|s| s.me);
+    view! {
+        <div class="reactions">
+            {reactions
+                .into_iter()
+                .map(|r| {
+                    let mine = me.is_some_and(|u| r.users.contains(&u));
+                    let emoji = r.emoji.clone();
+                    let users = r.users.clone();
+                    let names = move || {
+                        let lang = i18n.lang.get();
+                        users
+                            .iter()
+                            .map(|u| {
+                                name_of
+                                    .run(*u)
+                                    .unwrap_or_else(|| lang.t(Key::NoticeSomeone).to_owned())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(lang.t(Key::NoticeListSeparator))
+                    };
+                    let count = r.users.len();
+                    let shown = {
+                        let names = names.clone();
+                        move || if count <= 3 { names() } else { count.to_string() }
+                    };
+                    let label = {
+                        let emoji = r.emoji.clone();
+                        move || {
+                            i18n.lang
+                                .get()
+                                .t(Key::ReactedBy)
+                                .replace("{users}", &names())
+                                .replace("{emoji}", &emoji)
+                        }
+                    };
+                    view! {
+                        <button
+                            type="button"
+                            class="reaction"
+                            class:mine=mine
+                            aria-pressed=mine.to_string()
+                            aria-label=label.clone()
+                            title=label
+                            on:click=move |ev| {
+                                ev.stop_propagation();
+                                toggle_reaction(store, actions, id, emoji.clone(), !mine);
+                            }
+                        >
+                            <span class="reaction-emoji">{r.emoji.clone()}</span>
+                            <span class="reaction-who">{shown}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// A long press on a touch screen (half a second without lifting), which opens a message's
+/// menu where the browser sends no `contextmenu`.
+#[derive(Clone, Copy)]
+struct LongPress(StoredValue<Option<leptos::prelude::TimeoutHandle>>);
+
+impl LongPress {
+    fn new() -> Self {
+        LongPress(StoredValue::new(None))
+    }
+
+    fn start(self, ev: &leptos::ev::PointerEvent, then: impl Fn() + 'static) {
+        self.cancel();
+        if ev.pointer_type() == "mouse" {
+            return;
+        }
+        let handle = set_timeout_with_handle(then, std::time::Duration::from_millis(500)).ok();
+        self.0.set_value(handle);
+    }
+
+    fn cancel(self) {
+        if let Some(handle) = self.0.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    }
+}
+
 /// A message not stored yet: "sending", or "not sent" with a retry button.
 #[component]
-fn PendingBubble(pending: Pending, send: Callback<(String, String)>) -> impl IntoView {
+fn PendingBubble(
+    pending: Pending,
+    send: Callback<(String, String, Option<MessageId>)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let Pending {
         client_msg_id,
         text,
         failed,
+        reply_to,
         ..
     } = pending;
     let retry_text = text.clone();
@@ -616,7 +974,7 @@ fn PendingBubble(pending: Pending, send: Callback<(String, String)>) -> impl Int
                                 type="button"
                                 class="link-button"
                                 on:click=move |_| {
-                                    send.run((client_msg_id.clone(), retry_text.clone()))
+                                    send.run((client_msg_id.clone(), retry_text.clone(), reply_to))
                                 }
                             >
                                 {i18n.tr(Key::Retry)}
@@ -655,7 +1013,7 @@ fn InputBar(
     store: Store,
     pending: RwSignal<Vec<Pending>>,
     uploads: RwSignal<Vec<Upload>>,
-    send: Callback<(String, String)>,
+    send: Callback<(String, String, Option<MessageId>)>,
 ) -> AnyView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
@@ -698,23 +1056,98 @@ fn InputBar(
             store.set_draft(id, &current);
         }
     });
+    let actions = expect_context::<ChatActions>();
+    // Editing puts the message's text in the box; re-editing a recalled text too.
+    Effect::new(move |_| {
+        if let Some(m) = actions.editing.get()
+            && let MessageBody::Text { text: t } = &m.body
+        {
+            text.set(t.clone());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(t) = actions.compose.get() {
+            text.set(t);
+            actions.compose.set(None);
+        }
+    });
     let submit = move || {
         let body = text.get_untracked();
         if body.trim().is_empty() {
             return;
         }
+        if let Some(editing) = actions.editing.get_untracked() {
+            let message_id = editing.id;
+            leptos::task::spawn_local(async move {
+                match edit_message(message_id, body).await {
+                    Ok(m) => {
+                        store.state.try_update(|s| s.replace_message(m));
+                        actions.editing.try_set(None);
+                        text.try_set(String::new());
+                    }
+                    Err(e) => {
+                        actions.error.try_set(Some(e));
+                    }
+                }
+            });
+            return;
+        }
+        let reply_to = actions.reply_to.get_untracked().map(|m| m.id);
+        actions.reply_to.set(None);
         let client_msg_id = new_client_msg_id();
         pending.update(|p| {
             p.push(Pending {
                 client_msg_id: client_msg_id.clone(),
                 text: body.clone(),
+                reply_to,
                 created_at: now_ms(),
                 failed: None,
             })
         });
         text.set(String::new());
         emoji_open.set(false);
-        send.run((client_msg_id, body));
+        send.run((client_msg_id, body, reply_to));
+    };
+    let names = use_context::<NoticeNames>();
+    let session = crate::session::use_session();
+    // "Replying to X: …" or "Editing message", with a button that drops it.
+    let context_bar = move || {
+        let lang = i18n.lang.get();
+        if actions.editing.with(Option::is_some) {
+            return Some((lang.t(Key::EditingMessage).to_owned(), true));
+        }
+        let m = actions.reply_to.get()?;
+        let me = store.state.with_untracked(|s| s.me);
+        let who = m
+            .sender_id
+            .and_then(|u| {
+                if Some(u) == me {
+                    session
+                        .me
+                        .get_untracked()
+                        .and_then(Result::ok)
+                        .flatten()
+                        .map(|m| m.nickname)
+                } else {
+                    names.and_then(|n| {
+                        n.0.with_untracked(|l| {
+                            l.iter().find(|(id, _)| *id == u).map(|(_, n)| n.clone())
+                        })
+                    })
+                }
+            })
+            .unwrap_or_else(|| lang.t(Key::NoticeSomeone).to_owned());
+        let what = match &m.body {
+            MessageBody::Text { text } => text.chars().take(40).collect(),
+            other => other.preview(lang),
+        };
+        Some((
+            format!(
+                "{}: {what}",
+                lang.t(Key::ReplyingTo).replace("{user}", &who)
+            ),
+            false,
+        ))
     };
     let insert = move |emoji: &'static str| {
         let current = text.get_untracked();
@@ -749,6 +1182,30 @@ fn InputBar(
             <p class="input-silenced" role="status" hidden=move || silence.get().is_none()>
                 {silence_text}
             </p>
+            {move || {
+                context_bar()
+                    .map(|(line, editing)| {
+                        view! {
+                            <div class="input-context" class:editing=editing>
+                                <span class="input-context-text">{line}</span>
+                                <button
+                                    type="button"
+                                    class="link-button"
+                                    aria-label=i18n.tr(if editing { Key::Cancel } else { Key::CancelReply })
+                                    on:click=move |_| {
+                                        if actions.editing.get_untracked().is_some() {
+                                            text.set(String::new());
+                                        }
+                                        actions.editing.set(None);
+                                        actions.reply_to.set(None);
+                                    }
+                                >
+                                    "×"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
             <div class="input-row" hidden=move || silence.get().is_some()>
                 <button
                     type="button"
@@ -810,7 +1267,14 @@ fn InputBar(
                                 class="button primary small"
                                 disabled=move || !hydrated.get()
                             >
-                                {i18n.tr(Key::Send)}
+                                {move || {
+                                    let key = if actions.editing.with(Option::is_some) {
+                                        Key::Save
+                                    } else {
+                                        Key::Send
+                                    };
+                                    i18n.lang.get().t(key)
+                                }}
                             </button>
                         }
                     }
@@ -876,6 +1340,31 @@ pub(crate) fn new_client_msg_id() -> String {
 pub(crate) fn new_client_msg_id() -> String {
     String::from("server")
 }
+
+/// Scrolls the message with `seq` into the middle of the screen and highlights it briefly.
+#[cfg(feature = "hydrate")]
+fn show_message(seq: i64) {
+    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!(".message-list [data-seq=\"{seq}\"]"))
+            .ok()
+            .flatten()
+    }) else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    el.scroll_into_view_with_scroll_into_view_options(&options);
+    let _ = el.class_list().add_1("flash");
+    set_timeout(
+        move || {
+            let _ = el.class_list().remove_1("flash");
+        },
+        std::time::Duration::from_millis(1500),
+    );
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn show_message(_seq: i64) {}
 
 #[cfg(feature = "hydrate")]
 fn scroll_to_bottom() {

@@ -75,6 +75,15 @@ fn ConversationRow(
                     };
                     notice_text(lang, notice, me, &name)
                 }
+                MessageBody::Recalled { by } => {
+                    let me = store.state.with_untracked(|s| s.me);
+                    let name = |u: UserId| {
+                        peer.as_ref()
+                            .filter(|(p, _)| *p == u)
+                            .map(|(_, title)| title.clone())
+                    };
+                    shared::i18n::recall_text(lang, *by, me, &name)
+                }
                 other => other.preview(lang),
             })
             .unwrap_or_default()

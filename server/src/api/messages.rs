@@ -9,14 +9,14 @@ use shared::api::Caller;
 use shared::api::messages::MessagesApi;
 use shared::error::Invalid;
 use shared::event::ServerEvent;
-use shared::ids::{ConversationId, UserId};
+use shared::ids::{ConversationId, MessageId, UserId};
 use shared::model::{ConversationKind, ConversationSummary, Message, MessageBody};
 use shared::{AppError, rights, validate};
 
 use super::Api;
 use crate::auth::limits::Action;
 use crate::repo::message_batch::NewMessage;
-use crate::repo::messages::{self as repo, ConversationAccess, Stored};
+use crate::repo::messages::{self as repo, ConversationAccess, Stored, StoredBody};
 use crate::time::now_ms;
 
 /// Default history page size.
@@ -57,12 +57,25 @@ impl Api {
             MessageBody::Text { text } => MessageBody::Text {
                 text: validate::text("text", &text, validate::TEXT_MAX, true)?,
             },
-            // Only the server writes notices.
-            MessageBody::System { .. } => {
+            // Only the server writes notices, recalls and merged forwards.
+            MessageBody::System { .. }
+            | MessageBody::Recalled { .. }
+            | MessageBody::Forwarded { .. } => {
                 return Err(AppError::invalid("body", Invalid::OutOfRange));
             }
             other => self.check_media_body(me, other).await?,
         };
+        self.check_may_post(me, conversation).await?;
+        Ok((me, body))
+    }
+
+    /// Whether `me` may post to `conversation` now: a member, still friends in a direct chat,
+    /// not muted (alone or with everyone) in a group that is not dissolved.
+    pub(crate) async fn check_may_post(
+        &self,
+        me: UserId,
+        conversation: ConversationId,
+    ) -> Result<Arc<ConversationAccess>, AppError> {
         let access = self.access_conversation(me, conversation).await?;
         let Some(member) = access.member(me) else {
             return Err(AppError::Forbidden);
@@ -79,7 +92,7 @@ impl Api {
                 }
             }
         }
-        Ok((me, body))
+        Ok(access)
     }
 }
 
@@ -160,12 +173,22 @@ impl MessagesApi for Api {
         conversation_id: ConversationId,
         client_msg_id: String,
         body: MessageBody,
+        reply_to: Option<MessageId>,
     ) -> Result<Message, AppError> {
         let (me, body) = self
             .check_send(caller, conversation_id, &client_msg_id, body)
             .await?;
-        let body_json = serde_json::to_string(&body).map_err(|_| AppError::Internal)?;
-        let media_id = body.media_id().map(str::to_owned);
+        let quote = match reply_to {
+            Some(id) => Some(self.check_reply(conversation_id, &body, id).await?),
+            None => None,
+        };
+        let media_ids = body.all_media_ids();
+        let body_json = StoredBody {
+            body,
+            reply_to: reply_to.map(|id| id.0),
+            edited_at: None,
+        }
+        .to_json()?;
         let stored = self
             .state
             .writer
@@ -174,14 +197,22 @@ impl MessagesApi for Api {
                 sender: me,
                 client_msg_id: client_msg_id.clone(),
                 body_json,
-                media_id,
+                media_ids,
+                quote: quote.map(Box::new),
                 now: now_ms(),
             })
             .await?;
         match stored {
             // The writer has delivered it to the members, after the commit.
             Stored::New(message) => Ok(message),
-            Stored::Duplicate(message) if message.conversation_id == conversation_id => Ok(message),
+            Stored::Duplicate(message) if message.conversation_id == conversation_id => {
+                // Answered as readers see it (with its quote and reactions).
+                Ok(
+                    crate::repo::message_actions::find(&self.state.db, message.id)
+                        .await?
+                        .unwrap_or(message),
+                )
+            }
             // The same client id reused for another conversation is a client bug.
             Stored::Duplicate(_) => Err(AppError::invalid("client_msg_id", Invalid::OutOfRange)),
         }
@@ -202,11 +233,84 @@ impl MessagesApi for Api {
         self.access_conversation(me, conversation_id).await?;
         Ok(repo::history(
             &self.state.db,
+            me,
             conversation_id,
             before_seq,
             i64::from(limit),
         )
         .await?)
+    }
+
+    async fn list_messages_around(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        seq: i64,
+        limit: Option<u32>,
+    ) -> Result<Vec<Message>, AppError> {
+        let me = caller.auth()?.user_id;
+        let limit = limit.unwrap_or(DEFAULT_PAGE);
+        if limit == 0 || limit > validate::PAGE_MAX {
+            return Err(AppError::invalid("limit", Invalid::OutOfRange));
+        }
+        if seq < 1 {
+            return Err(AppError::invalid("seq", Invalid::OutOfRange));
+        }
+        self.access_conversation(me, conversation_id).await?;
+        Ok(crate::repo::message_actions::around(
+            &self.state.db,
+            me,
+            conversation_id,
+            seq,
+            i64::from(limit),
+        )
+        .await?)
+    }
+
+    async fn recall_message(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+    ) -> Result<Message, AppError> {
+        self.do_recall(caller, message_id).await
+    }
+
+    async fn edit_message(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+        text: String,
+    ) -> Result<Message, AppError> {
+        self.do_edit(caller, message_id, text).await
+    }
+
+    async fn delete_message_for_me(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+    ) -> Result<(), AppError> {
+        self.do_hide(caller, message_id).await
+    }
+
+    async fn forward_messages(
+        &self,
+        caller: &Caller,
+        message_ids: Vec<MessageId>,
+        conversation_ids: Vec<ConversationId>,
+        merged: bool,
+    ) -> Result<Vec<Message>, AppError> {
+        self.do_forward(caller, message_ids, conversation_ids, merged)
+            .await
+    }
+
+    async fn react_message(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+        emoji: String,
+        on: bool,
+    ) -> Result<Message, AppError> {
+        self.do_react(caller, message_id, emoji, on).await
     }
 
     async fn set_conversation_flags(

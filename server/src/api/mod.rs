@@ -9,6 +9,7 @@ pub mod admin;
 pub mod contacts;
 pub mod groups;
 pub mod media;
+pub mod message_actions;
 pub mod messages;
 
 use std::sync::Arc;

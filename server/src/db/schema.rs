@@ -186,6 +186,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    message_reactions (message_id, user_id, emoji) {
+        message_id -> BigInt,
+        user_id -> BigInt,
+        emoji -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    hidden_messages (user_id, message_id) {
+        user_id -> BigInt,
+        message_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(media_refs -> media (media_id));
 diesel::joinable!(media_refs -> conversations (conversation_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -216,4 +233,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_requests,
     media,
     media_refs,
+    message_reactions,
+    hidden_messages,
 );

@@ -333,7 +333,7 @@ async fn resume(link: &Link, sink: &mut Sink, cursors: &[Cursor]) -> Result<(), 
         // At most `missing` messages are read, a page at a time.
         while sent < missing {
             let want = RESUME_PAGE.min(missing - sent);
-            let page = match messages::after(db, conversation, seq, want).await {
+            let page = match messages::after(db, link.user, conversation, seq, want).await {
                 Ok(page) => page,
                 Err(e) => {
                     tracing::error!(error = %e, "resume: history lookup failed");

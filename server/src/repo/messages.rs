@@ -1,20 +1,23 @@
 //! Conversations, membership, messages and read cursors.
 
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
 use shared::ids::{ConversationId, MessageId, UserId};
 use shared::model::{GroupRole, Message, MessageBody};
 
 use crate::db::schema::{
-    chat_groups, contacts, conversation_members, conversations, media_refs, messages, users,
+    chat_groups, contacts, conversation_members, conversations, hidden_messages, media_refs,
+    messages, users,
 };
 use crate::db::{Conn, Db, DbError};
 use crate::db_run;
 
 /// A message row: `(id, conversation_id, seq, sender_id, client_msg_id, body, created_at)`.
-pub(super) type MessageRow = (i64, i64, i64, Option<i64>, Option<String>, String, i64);
+pub(crate) type MessageRow = (i64, i64, i64, Option<i64>, Option<String>, String, i64);
 
-pub(super) const MESSAGE_COLUMNS: (
+pub(crate) const MESSAGE_COLUMNS: (
     messages::id,
     messages::conversation_id,
     messages::seq,
@@ -32,24 +35,70 @@ pub(super) const MESSAGE_COLUMNS: (
     messages::created_at,
 );
 
-/// Decodes a stored row; a body that no longer parses is logged and skipped by callers.
-fn to_message(row: MessageRow) -> Option<Message> {
-    let (id, conversation, seq, sender, client_msg_id, body, created_at) = row;
-    match serde_json::from_str::<MessageBody>(&body) {
-        Ok(body) => Some(Message {
-            id: MessageId(id),
-            conversation_id: ConversationId(conversation),
-            seq,
-            sender_id: sender.map(UserId),
-            client_msg_id,
+/// What the `body` column holds: the message body and, beside its fields, what the message
+/// row has no column for (the quoted message, the last edit). Rows written before replies
+/// existed parse as bodies without them.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StoredBody {
+    /// The body.
+    #[serde(flatten)]
+    pub body: MessageBody,
+    /// The id of the message this one replies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<i64>,
+    /// When the text was last edited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<i64>,
+}
+
+impl StoredBody {
+    /// A body as sent (not a reply, never edited).
+    pub fn plain(body: MessageBody) -> Self {
+        StoredBody {
             body,
-            created_at,
-        }),
+            reply_to: None,
+            edited_at: None,
+        }
+    }
+
+    /// The JSON stored in the `body` column.
+    pub fn to_json(&self) -> Result<String, DbError> {
+        serde_json::to_string(self).map_err(|e| DbError::Pool(e.to_string()))
+    }
+}
+
+/// A decoded row and the id of the message it replies to (its quote is resolved separately).
+pub(super) type Decoded = (Message, Option<i64>);
+
+/// Decodes a stored row; a body that no longer parses is logged and skipped by callers.
+pub(super) fn decode(row: MessageRow) -> Option<Decoded> {
+    let (id, conversation, seq, sender, client_msg_id, body, created_at) = row;
+    match serde_json::from_str::<StoredBody>(&body) {
+        Ok(stored) => Some((
+            Message {
+                id: MessageId(id),
+                conversation_id: ConversationId(conversation),
+                seq,
+                sender_id: sender.map(UserId),
+                client_msg_id,
+                body: stored.body,
+                created_at,
+                quote: None,
+                edited_at: stored.edited_at,
+                reactions: Vec::new(),
+            },
+            stored.reply_to,
+        )),
         Err(e) => {
             tracing::error!(message = id, error = %e, "stored message body does not parse");
             None
         }
     }
+}
+
+/// Decodes a stored row without resolving its quote or reactions.
+fn to_message(row: MessageRow) -> Option<Message> {
+    decode(row).map(|(m, _)| m)
 }
 
 /// One member's standing in a conversation.
@@ -241,7 +290,7 @@ pub(super) async fn insert_one(
         m.sender,
         &m.client_msg_id,
         &m.body_json,
-        m.media_id.as_deref(),
+        &m.media_ids,
         m.now,
     )
     .await
@@ -259,15 +308,15 @@ pub async fn insert(
     body: &MessageBody,
     now: i64,
 ) -> Result<Stored, DbError> {
-    let body_json = serde_json::to_string(body).map_err(|e| DbError::Pool(e.to_string()))?;
-    let media_id = body.media_id();
+    let body_json = StoredBody::plain(body.clone()).to_json()?;
+    let media_ids = body.all_media_ids();
     insert_json(
         db,
         conversation,
         sender,
         client_msg_id,
         &body_json,
-        media_id,
+        &media_ids,
         now,
     )
     .await
@@ -280,7 +329,7 @@ async fn insert_json(
     sender: UserId,
     client_msg_id: &str,
     body_json: &str,
-    media_id: Option<&str>,
+    media_ids: &[String],
     now: i64,
 ) -> Result<Stored, DbError> {
     let result: Result<MessageRow, TxError> = db_run!(db, |conn| {
@@ -316,7 +365,7 @@ async fn insert_json(
                     .returning(MESSAGE_COLUMNS)
                     .get_result(conn)
                     .await?;
-                if let Some(media_id) = media_id {
+                for media_id in media_ids {
                     diesel::insert_into(media_refs::table)
                         .values((
                             media_refs::media_id.eq(media_id),
@@ -354,7 +403,7 @@ pub async fn insert_system(
     body: &MessageBody,
     now: i64,
 ) -> Result<Message, DbError> {
-    let body_json = serde_json::to_string(body).map_err(|e| DbError::Pool(e.to_string()))?;
+    let body_json = StoredBody::plain(body.clone()).to_json()?;
     let row: MessageRow = crate::conn_run!(conn, |conn| {
         {
             let seq: i64 = diesel::update(conversations::table.find(conversation.0))
@@ -381,9 +430,11 @@ pub async fn insert_system(
     to_message(row).ok_or_else(|| DbError::Pool("undecodable message".into()))
 }
 
-/// Up to `limit` messages before `before_seq` (or the newest), oldest first.
+/// Up to `limit` messages before `before_seq` (or the newest), oldest first, as `viewer` sees
+/// them (without those they deleted for themselves; quotes and reactions resolved).
 pub async fn history(
     db: &Db,
+    viewer: UserId,
     conversation: ConversationId,
     before_seq: Option<i64>,
     limit: i64,
@@ -391,6 +442,11 @@ pub async fn history(
     let mut rows: Vec<MessageRow> = db_run!(db, |conn| {
         let mut q = messages::table
             .filter(messages::conversation_id.eq(conversation.0))
+            .filter(not(exists(
+                hidden_messages::table
+                    .filter(hidden_messages::user_id.eq(viewer.0))
+                    .filter(hidden_messages::message_id.eq(messages::id)),
+            )))
             .into_boxed();
         if let Some(before) = before_seq {
             q = q.filter(messages::seq.lt(before));
@@ -404,12 +460,13 @@ pub async fn history(
         )
     })?;
     rows.reverse();
-    Ok(rows.into_iter().filter_map(to_message).collect())
+    super::message_actions::decorate(db, rows.into_iter().filter_map(decode).collect()).await
 }
 
-/// The messages after `seq`, oldest first, at most `limit`.
+/// The messages after `seq`, oldest first, at most `limit`, as `viewer` sees them.
 pub async fn after(
     db: &Db,
+    viewer: UserId,
     conversation: ConversationId,
     seq: i64,
     limit: usize,
@@ -420,6 +477,11 @@ pub async fn after(
             messages::table
                 .filter(messages::conversation_id.eq(conversation.0))
                 .filter(messages::seq.gt(seq))
+                .filter(not(exists(
+                    hidden_messages::table
+                        .filter(hidden_messages::user_id.eq(viewer.0))
+                        .filter(hidden_messages::message_id.eq(messages::id)),
+                )))
                 .select(MESSAGE_COLUMNS)
                 .order(messages::seq.asc())
                 .limit(limit)
@@ -427,7 +489,7 @@ pub async fn after(
                 .await?,
         )
     })?;
-    Ok(rows.into_iter().filter_map(to_message).collect())
+    super::message_actions::decorate(db, rows.into_iter().filter_map(decode).collect()).await
 }
 
 /// The members of a conversation.

@@ -4,6 +4,7 @@
 pub mod contacts;
 pub mod groups;
 pub mod media;
+pub mod message_actions;
 pub mod message_batch;
 pub mod messages;
 pub mod rbac;

@@ -138,6 +138,7 @@ impl TestServer {
             limits: test_limits(),
             connections: ConnectionLimits::default(),
             media: MediaConfig::local(),
+            recall_window: std::time::Duration::from_secs(120),
         };
         adjust(&mut config);
         let (base, state, stop) = launch(config).await;
@@ -221,6 +222,7 @@ impl TestServer {
             limits: test_limits(),
             connections: ConnectionLimits::default(),
             media: MediaConfig::local(),
+            recall_window: std::time::Duration::from_secs(120),
         };
         let database = match &first.pg {
             Some((admin, name)) => DatabaseUrl::Postgres(with_database(admin, name)),

@@ -16,6 +16,7 @@ mod matrix;
 mod media;
 mod media_files;
 mod media_limits;
+mod message_actions;
 mod messages;
 mod pages;
 mod realtime;

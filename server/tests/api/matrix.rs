@@ -390,6 +390,32 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some(r#"{"before_seq": null}"#),
     ),
     (
+        "list_messages_around",
+        r#"{"conversation_id": 1, "seq": "3"}"#,
+        Some(r#"{"conversation_id": 1}"#),
+    ),
+    ("recall_message", r#"{"message_id": "1"}"#, Some("{}")),
+    (
+        "edit_message",
+        r#"{"message_id": 1, "text": 5}"#,
+        Some(r#"{"message_id": 1}"#),
+    ),
+    (
+        "delete_message_for_me",
+        r#"{"message_id": [1]}"#,
+        Some("{}"),
+    ),
+    (
+        "forward_messages",
+        r#"{"message_ids": 1, "conversation_ids": [1]}"#,
+        Some(r#"{"message_ids": [1]}"#),
+    ),
+    (
+        "react_message",
+        r#"{"message_id": 1, "emoji": "👍", "on": "yes"}"#,
+        Some(r#"{"message_id": 1, "emoji": "👍"}"#),
+    ),
+    (
         "set_conversation_flags",
         r#"{"conversation_id": 1, "pinned": 1, "muted": false}"#,
         Some(r#"{"conversation_id": 1, "pinned": true}"#),
@@ -913,6 +939,12 @@ fn messages(t: &mut Table) {
             move |f, _| json!({"conversation_id": conversation(f), "seq": 0}),
             &with(NULL),
         );
+        t.line(
+            "list_messages_around",
+            label,
+            move |f, _| json!({"conversation_id": conversation(f), "seq": 1}),
+            &with(OK),
+        );
     }
     let everywhere_forbidden: &[Cell] = &[unauth, (LOGGED_IN, FORBIDDEN)];
     t.missing(
@@ -975,6 +1007,206 @@ fn messages(t: &mut Table) {
         "seq -1",
         |f, _| json!({"conversation_id": f.g.conversation, "seq": -1}),
         &[unauth, (LOGGED_IN, Expect::Invalid("seq"))],
+    );
+    message_actions(t);
+}
+
+/// Replies, reactions, edits, forwards, "delete for me" and recalls, each on a message the
+/// caller may or may not see; the recalls come last (they empty the messages).
+fn message_actions(t: &mut Table) {
+    let unauth = (LOGGED_OUT, UNAUTHENTICATED);
+    let everywhere_forbidden: &[Cell] = &[unauth, (LOGGED_IN, FORBIDDEN)];
+    t.missing(
+        "list_messages_around",
+        "conversation",
+        |_, id| json!({"conversation_id": id, "seq": 1}),
+        everywhere_forbidden,
+    );
+    t.line(
+        "list_messages_around",
+        "seq 0",
+        |f, _| json!({"conversation_id": f.g.conversation, "seq": 0}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("seq"))],
+    );
+    t.line(
+        "list_messages_around",
+        "limit 101",
+        |f, _| json!({"conversation_id": f.g.conversation, "seq": 1, "limit": 101}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("limit"))],
+    );
+    t.line(
+        "send_message",
+        "a reply to the owner's message in the group",
+        |f, k| json!({"conversation_id": f.g.conversation, "client_msg_id": format!("r-{k}"), "body": text("re"), "reply_to": f.g_message}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Admin], FORBIDDEN),
+            (&[Member, GroupAdmin, Owner], OK),
+        ],
+    );
+    t.line(
+        "send_message",
+        "a reply quoting another conversation's message",
+        |f, k| json!({"conversation_id": f.g.conversation, "client_msg_id": format!("rx-{k}"), "body": text("re"), "reply_to": f.g_out_message}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Admin], FORBIDDEN),
+            (&[Member, GroupAdmin, Owner], Expect::Invalid("reply_to")),
+        ],
+    );
+    // Reactions, edits and forwards need the `speak` right, then a visible message.
+    let speakers_in_group: &[Cell] = &[
+        unauth,
+        (&[Mute], FORBIDDEN),
+        (NOT_IN_GROUP, NOT_FOUND),
+        (&[Member, GroupAdmin, Owner], OK),
+    ];
+    let speakers_missing: &[Cell] = &[unauth, (&[Mute], FORBIDDEN), (ORDINARY, NOT_FOUND)];
+    t.line(
+        "react_message",
+        "the owner's message in the group",
+        |f, _| json!({"message_id": f.g_message, "emoji": "👍", "on": true}),
+        speakers_in_group,
+    );
+    t.line(
+        "react_message",
+        "an emoji not offered",
+        |f, _| json!({"message_id": f.g_message, "emoji": "x", "on": true}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (ORDINARY, Expect::Invalid("emoji")),
+        ],
+    );
+    t.missing(
+        "react_message",
+        "message",
+        |_, id| json!({"message_id": id, "emoji": "👍", "on": true}),
+        speakers_missing,
+    );
+    t.line(
+        "edit_message",
+        "the owner's message in the group",
+        |f, _| json!({"message_id": f.g_message, "text": "edited"}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (NOT_IN_GROUP, NOT_FOUND),
+            (&[Member, GroupAdmin], FORBIDDEN),
+            (&[Owner], OK),
+        ],
+    );
+    t.line(
+        "edit_message",
+        "the caller's own message in the group",
+        |f, k| json!({"message_id": f.own_message(k), "text": "edited"}),
+        speakers_in_group,
+    );
+    t.line(
+        "edit_message",
+        "an empty text",
+        |f, k| json!({"message_id": f.own_message(k), "text": " "}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (ORDINARY, Expect::Invalid("text")),
+        ],
+    );
+    t.missing(
+        "edit_message",
+        "message",
+        |_, id| json!({"message_id": id, "text": "x"}),
+        speakers_missing,
+    );
+    t.line(
+        "forward_messages",
+        "the owner's message into the group",
+        |f, _| json!({"message_ids": [f.g_message], "conversation_ids": [f.g.conversation]}),
+        speakers_in_group,
+    );
+    t.line(
+        "forward_messages",
+        "the owner's message into the group, merged",
+        |f, _| json!({"message_ids": [f.g_message], "conversation_ids": [f.g.conversation], "merged": true}),
+        speakers_in_group,
+    );
+    t.line(
+        "forward_messages",
+        "the owner's message into the non-member's group",
+        |f, _| json!({"message_ids": [f.g_message], "conversation_ids": [f.g_out.conversation]}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (NOT_IN_GROUP, NOT_FOUND),
+            (&[Member, GroupAdmin, Owner], FORBIDDEN),
+        ],
+    );
+    t.line(
+        "forward_messages",
+        "no messages",
+        |f, _| json!({"message_ids": [], "conversation_ids": [f.g.conversation]}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (ORDINARY, Expect::Invalid("message_ids")),
+        ],
+    );
+    t.line(
+        "forward_messages",
+        "ten conversations",
+        |f, _| json!({"message_ids": [f.g_message], "conversation_ids": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (ORDINARY, Expect::Invalid("conversation_ids")),
+        ],
+    );
+    t.missing(
+        "forward_messages",
+        "message",
+        |f, id| json!({"message_ids": [id], "conversation_ids": [f.g.conversation]}),
+        speakers_missing,
+    );
+    t.line(
+        "delete_message_for_me",
+        "the non-member's message in their group",
+        |f, _| json!({"message_id": f.g_out_message}),
+        &[unauth, (&[NonMember], NULL), (NOT_NON_MEMBER, NOT_FOUND)],
+    );
+    t.missing(
+        "delete_message_for_me",
+        "message",
+        |_, id| json!({"message_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    // Recalls: anyone's own message in time; the owner also anyone else's.
+    t.line(
+        "recall_message",
+        "the caller's own message in the group",
+        |f, k| json!({"message_id": f.own_message(k)}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (NOT_IN_GROUP, NOT_FOUND),
+            (&[Member, GroupAdmin, Owner], OK),
+        ],
+    );
+    t.line(
+        "recall_message",
+        "the owner's message in the group",
+        |f, _| json!({"message_id": f.g_message}),
+        &[
+            unauth,
+            (&[Mute, Member, GroupAdmin], FORBIDDEN),
+            (NOT_IN_GROUP, NOT_FOUND),
+            (&[Owner], OK),
+        ],
+    );
+    t.missing(
+        "recall_message",
+        "message",
+        |_, id| json!({"message_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
     );
 }
 
@@ -1640,6 +1872,12 @@ struct Fixture {
     g_out: Group,
     /// The direct conversation of the owner and the group admin.
     direct: i64,
+    /// The owner's message in the group.
+    g_message: i64,
+    /// The non-member's message in their own group.
+    g_out_message: i64,
+    /// A message of the member, the group admin and the owner in the group.
+    own_messages: BTreeMap<Kind, i64>,
     /// Pending requests to join the group, and the non-member's group.
     join_request: i64,
     join_request2: i64,
@@ -1667,6 +1905,11 @@ impl Fixture {
             .get(&k)
             .copied()
             .unwrap_or(self.stranger_session)
+    }
+
+    /// The caller's own message in the group, or the owner's for callers without one.
+    fn own_message(&self, k: Kind) -> i64 {
+        self.own_messages.get(&k).copied().unwrap_or(self.g_message)
     }
 
     fn client(&self, k: Kind) -> &reqwest::Client {
@@ -1875,18 +2118,32 @@ async fn fixture(server: &TestServer) -> Fixture {
         )
         .await,
     );
+    let mut setup_messages = Vec::new();
     for (device, conversation) in [
         (owner, g.conversation),
         (owner, direct),
         (&devices[&NonMember], g_out.conversation),
     ] {
-        ok(
+        let sent = ok(
             base,
             device,
             "send_message",
             json!({"conversation_id": conversation, "client_msg_id": format!("setup-{conversation}"), "body": text("setup")}),
         )
         .await;
+        setup_messages.push(sent["id"].as_i64().unwrap());
+    }
+    // Each kind's own message in the group (those who may speak there).
+    let mut own_messages = BTreeMap::new();
+    for k in [Member, GroupAdmin, Owner] {
+        let sent = ok(
+            base,
+            &devices[&k],
+            "send_message",
+            json!({"conversation_id": g.conversation, "client_msg_id": format!("own-{k}"), "body": text("mine")}),
+        )
+        .await;
+        own_messages.insert(k, sent["id"].as_i64().unwrap());
     }
 
     // Requests waiting for an answer.
@@ -1984,6 +2241,9 @@ async fn fixture(server: &TestServer) -> Fixture {
         join_request,
         join_request2,
         join_request_out,
+        g_message: setup_messages[0],
+        g_out_message: setup_messages[2],
+        own_messages,
     }
 }
 

@@ -9,7 +9,10 @@ use shared::state::{ChatState, apply_event};
 
 use crate::harness::{Client, PASSWORD, TestServer};
 
-crate::on_both_backends!(initial_state_plus_events_equals_fresh_state);
+crate::on_both_backends!(
+    initial_state_plus_events_equals_fresh_state,
+    loaded_history_plus_message_events_equals_fresh_history,
+);
 
 async fn snapshot(c: &Client) -> ChatState {
     let me = c.me().await.unwrap().id;
@@ -126,4 +129,86 @@ async fn initial_state_plus_events_equals_fresh_state(server: TestServer) {
     assert_eq!(ids(&state), ids(&fresh));
     let direct_summary = &fresh.conversations[&shared::ids::ConversationId(direct)];
     assert_eq!((direct_summary.read_seq, direct_summary.unread), (3, 2));
+}
+
+/// Edits, recalls, reactions, replies and "delete for me" seen live by a device that has a
+/// conversation's history loaded leave it equal to the history fetched afresh.
+async fn loaded_history_plus_message_events_equals_fresh_history(server: TestServer) {
+    let bob = server.signed_up("bob").await;
+    let alice = server.signed_up("alice").await;
+    let direct = befriend(&alice, &bob).await;
+    for id in ["m1", "m2", "m3", "m4"] {
+        say(&alice, direct, id).await;
+    }
+    let conversation = shared::ids::ConversationId(direct);
+    let page = |c: Client| async move {
+        c.call::<Vec<Message>>(
+            "list_messages",
+            json!({"conversation_id": direct, "before_seq": null, "limit": 100}),
+        )
+        .await
+        .unwrap()
+    };
+    let mut ws = bob.ws().await;
+    let mut state = snapshot(&bob).await;
+    state.add_history(conversation, page(bob.clone()).await);
+    let ids: Vec<_> = state.history(conversation).iter().map(|m| m.id).collect();
+    // seq 1 is the friends-now notice; m1..m4 follow.
+    let (m1, m2, m3, m4) = (ids[1], ids[2], ids[3], ids[4]);
+
+    let _: Message = alice
+        .call(
+            "edit_message",
+            json!({"message_id": m1, "text": "m1 edited"}),
+        )
+        .await
+        .unwrap();
+    let _: Message = alice
+        .call("recall_message", json!({"message_id": m2}))
+        .await
+        .unwrap();
+    let _: Message = alice
+        .call(
+            "react_message",
+            json!({"message_id": m3, "emoji": "🎉", "on": true}),
+        )
+        .await
+        .unwrap();
+    let _: Message = bob
+        .call(
+            "react_message",
+            json!({"message_id": m3, "emoji": "🎉", "on": true}),
+        )
+        .await
+        .unwrap();
+    let _: Message = alice
+        .call(
+            "send_message",
+            json!({"conversation_id": direct, "client_msg_id": "re", "body": {"type": "text", "text": "re"}, "reply_to": m1}),
+        )
+        .await
+        .unwrap();
+    let bob_laptop = server.client();
+    bob_laptop.log_in("bob", PASSWORD).await.unwrap();
+    bob_laptop
+        .call::<()>("delete_message_for_me", json!({"message_id": m4}))
+        .await
+        .unwrap();
+
+    let mut events = 0;
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_millis(400), ws.next_event()).await {
+            Ok(Some(event)) => {
+                events += 1;
+                apply_event(&mut state, event);
+            }
+            Ok(None) => panic!("socket closed"),
+            Err(_) => break,
+        }
+    }
+    assert!(events >= 6, "every change arrived ({events})");
+    let fresh = page(bob.clone()).await;
+    assert_eq!(state.history(conversation), fresh);
+    let fresh_list = snapshot(&bob).await;
+    assert_eq!(state.conversations, fresh_list.conversations);
 }

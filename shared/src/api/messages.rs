@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::codec::Json;
 
 use crate::error::AppError;
-use crate::ids::ConversationId;
+use crate::ids::{ConversationId, MessageId};
 use crate::model::{ConversationSummary, Message, MessageBody};
 
 #[cfg(feature = "ssr")]
@@ -27,6 +27,7 @@ pub trait MessagesApi: Send + Sync {
         conversation_id: ConversationId,
         client_msg_id: String,
         body: MessageBody,
+        reply_to: Option<MessageId>,
     ) -> Result<Message, AppError>;
     /// See [`list_messages`].
     async fn list_messages(
@@ -36,6 +37,49 @@ pub trait MessagesApi: Send + Sync {
         before_seq: Option<i64>,
         limit: Option<u32>,
     ) -> Result<Vec<Message>, AppError>;
+    /// See [`list_messages_around`].
+    async fn list_messages_around(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        seq: i64,
+        limit: Option<u32>,
+    ) -> Result<Vec<Message>, AppError>;
+    /// See [`recall_message`].
+    async fn recall_message(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+    ) -> Result<Message, AppError>;
+    /// See [`edit_message`].
+    async fn edit_message(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+        text: String,
+    ) -> Result<Message, AppError>;
+    /// See [`delete_message_for_me`].
+    async fn delete_message_for_me(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+    ) -> Result<(), AppError>;
+    /// See [`forward_messages`].
+    async fn forward_messages(
+        &self,
+        caller: &Caller,
+        message_ids: Vec<MessageId>,
+        conversation_ids: Vec<ConversationId>,
+        merged: bool,
+    ) -> Result<Vec<Message>, AppError>;
+    /// See [`react_message`].
+    async fn react_message(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+        emoji: String,
+        on: bool,
+    ) -> Result<Message, AppError>;
     /// See [`set_conversation_flags`].
     async fn set_conversation_flags(
         &self,
@@ -63,17 +107,97 @@ pub async fn list_conversations() -> Result<Vec<ConversationSummary>, AppError> 
 
 /// Sends a message. The sender is the caller; `client_msg_id` (1–64 visible ASCII characters,
 /// unique per sender) makes a retry return the stored message instead of a duplicate.
-/// Errors: `forbidden` (not a member, no `speak` right, or the friendship ended), `validation`.
+/// `reply_to` (optional) quotes a message of the same conversation; only a text may reply.
+/// Errors: `forbidden` (not a member, no `speak` right, or the friendship ended), `validation`
+/// (`reply_to` names no message of this conversation), `muted`.
 #[server(endpoint = "send_message", input = Json, output = Json)]
 pub async fn send_message(
     conversation_id: ConversationId,
     client_msg_id: String,
     body: MessageBody,
+    #[server(default)] reply_to: Option<MessageId>,
 ) -> Result<Message, AppError> {
     let (ports, caller) = super::request()?;
     ports
         .messages
-        .send_message(&caller, conversation_id, client_msg_id, body)
+        .send_message(&caller, conversation_id, client_msg_id, body, reply_to)
+        .await
+}
+
+/// The history around one message, oldest first: up to `limit` (default 50, at most 100)
+/// messages centred on `seq` (where a reply's quote jumps to). Errors: `forbidden`.
+#[server(endpoint = "list_messages_around", input = Json, output = Json)]
+pub async fn list_messages_around(
+    conversation_id: ConversationId,
+    seq: i64,
+    limit: Option<u32>,
+) -> Result<Vec<Message>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .messages
+        .list_messages_around(&caller, conversation_id, seq, limit)
+        .await
+}
+
+/// Recalls a message for everyone: its sender within the recall window (2 minutes by
+/// default), a group's owner or admins any member's message at any time. The content is
+/// removed from the database and its media is no longer fetchable through this conversation;
+/// every member receives `message_changed` with a `recalled` body. Errors: `not_found`,
+/// `forbidden`, `too_late`.
+#[server(endpoint = "recall_message", input = Json, output = Json)]
+pub async fn recall_message(message_id: MessageId) -> Result<Message, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.messages.recall_message(&caller, message_id).await
+}
+
+/// Replaces the text of the caller's own text message, within 24 hours of sending; the message
+/// shows "Edited". Errors: `not_found`, `forbidden`, `too_late`, `validation`.
+#[server(endpoint = "edit_message", input = Json, output = Json)]
+pub async fn edit_message(message_id: MessageId, text: String) -> Result<Message, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.messages.edit_message(&caller, message_id, text).await
+}
+
+/// Hides a message from the caller's history on all their devices (others still see it).
+/// Errors: `not_found`.
+#[server(endpoint = "delete_message_for_me", input = Json, output = Json)]
+pub async fn delete_message_for_me(message_id: MessageId) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .messages
+        .delete_message_for_me(&caller, message_id)
+        .await
+}
+
+/// Forwards messages the caller can see to up to 9 conversations, one by one (at most 30) or
+/// `merged` (at most 100) into a single "chat history" message. Media is shared, not copied.
+/// Returns the new messages. Errors: `not_found` (a message the caller cannot see),
+/// `forbidden`/`muted` (a conversation the caller may not post to), `validation`, `too_large`.
+#[server(endpoint = "forward_messages", input = Json, output = Json)]
+pub async fn forward_messages(
+    message_ids: Vec<MessageId>,
+    conversation_ids: Vec<ConversationId>,
+    #[server(default)] merged: bool,
+) -> Result<Vec<Message>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .messages
+        .forward_messages(&caller, message_ids, conversation_ids, merged)
+        .await
+}
+
+/// Adds (`on`) or removes the caller's reaction `emoji` (one of `REACTIONS`) to a message;
+/// every member receives `message_changed`. Errors: `not_found`, `validation`.
+#[server(endpoint = "react_message", input = Json, output = Json)]
+pub async fn react_message(
+    message_id: MessageId,
+    emoji: String,
+    on: bool,
+) -> Result<Message, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .messages
+        .react_message(&caller, message_id, emoji, on)
         .await
 }
 

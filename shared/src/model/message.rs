@@ -58,6 +58,22 @@ pub enum MessageBody {
         /// Longitude, −180 … 180.
         lng: f64,
     },
+    /// A message its sender (or a group's owner or admin) recalled: its content is gone.
+    Recalled {
+        /// Who recalled it (the sender, or the owner or admin who removed it).
+        by: UserId,
+    },
+    /// Several messages forwarded as one "chat history" card (WeChat's merged forward).
+    Forwarded {
+        /// The group's name when the chat was a group's (empty otherwise); the apps word the
+        /// card's title around it.
+        title: String,
+        /// For a direct chat, the two people's names, the forwarder's first.
+        #[serde(default)]
+        people: Vec<String>,
+        /// The messages, oldest first, at most [`FORWARD_MERGED_MAX`].
+        items: Vec<ForwardedItem>,
+    },
     /// A notice written by the server (sender `None`): someone joined, left, was muted …
     System {
         /// What happened.
@@ -151,6 +167,58 @@ pub enum SystemNotice {
     },
 }
 
+/// One message inside a merged forward, as it was when forwarded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForwardedItem {
+    /// Who sent it.
+    pub sender_id: Option<UserId>,
+    /// Their name as the forwarder saw it.
+    pub sender_name: String,
+    /// What it said.
+    pub body: MessageBody,
+    /// When it was first sent.
+    pub created_at: i64,
+}
+
+/// The message a reply quotes, as the reply shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The quoted message.
+    pub message_id: MessageId,
+    /// Its seq (where "jump to the original" goes).
+    pub seq: i64,
+    /// Who sent it.
+    pub sender_id: Option<UserId>,
+    /// A snippet of it: text cut to [`QUOTE_TEXT_MAX`] characters, a forward's title without
+    /// its items, `recalled` once the original was recalled.
+    pub body: MessageBody,
+}
+
+/// One emoji's reactions to a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reaction {
+    /// The emoji, one of [`REACTIONS`].
+    pub emoji: String,
+    /// Who reacted with it, in the order they did.
+    pub users: Vec<UserId>,
+}
+
+/// The emoji a message can be reacted to with.
+pub const REACTIONS: &[&str] = &["👍", "❤️", "😂", "😮", "😢", "🙏", "🎉", "👎"];
+/// Characters of a quoted text a reply carries.
+pub const QUOTE_TEXT_MAX: usize = 100;
+/// Most messages one merged forward carries.
+pub const FORWARD_MERGED_MAX: usize = 100;
+/// Most messages forwarded one by one in one call.
+pub const FORWARD_SEPARATE_MAX: usize = 30;
+/// Most conversations one forward goes to.
+pub const FORWARD_TARGETS_MAX: usize = 9;
+/// How long after sending its sender may recall a message unless the server is configured
+/// otherwise (`PARLEY_RECALL_WINDOW_SECS`), in seconds.
+pub const RECALL_WINDOW_DEFAULT_SECS: u64 = 120;
+/// How long after sending its sender may edit a text message, in milliseconds.
+pub const EDIT_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// Longest voice note, in milliseconds.
 pub const VOICE_MAX_MS: u32 = 60_000;
 /// Longest location title, in characters.
@@ -178,8 +246,56 @@ impl MessageBody {
             MessageBody::Location { title, .. } => {
                 format!("{} {}", lang.t(Key::PreviewLocation), short(title))
             }
-            // Clients render notices in their own language.
-            MessageBody::System { .. } => String::new(),
+            MessageBody::Forwarded { title, people, .. } => {
+                let whose = if title.is_empty() {
+                    people.join(lang.t(Key::ChatHistoryAnd))
+                } else {
+                    title.clone()
+                };
+                format!("{} {}", lang.t(Key::PreviewChatHistory), short(&whose))
+            }
+            // Clients word notices and recalls in their own language, with names.
+            MessageBody::System { .. } | MessageBody::Recalled { .. } => String::new(),
+        }
+    }
+
+    /// The short form a reply quotes: text cut to [`QUOTE_TEXT_MAX`] characters, a merged
+    /// forward without its items.
+    pub fn snippet(&self) -> MessageBody {
+        match self {
+            MessageBody::Text { text } => MessageBody::Text {
+                text: text.chars().take(QUOTE_TEXT_MAX).collect(),
+            },
+            MessageBody::Forwarded { title, people, .. } => MessageBody::Forwarded {
+                title: title.clone(),
+                people: people.clone(),
+                items: Vec::new(),
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// Every media id this body refers to, those inside a merged forward included.
+    pub fn all_media_ids(&self) -> Vec<String> {
+        let mut ids = Vec::new();
+        self.collect_media_ids(&mut ids);
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    fn collect_media_ids(&self, out: &mut Vec<String>) {
+        match self {
+            MessageBody::Forwarded { items, .. } => {
+                for item in items {
+                    item.body.collect_media_ids(out);
+                }
+            }
+            other => {
+                if let Some(id) = other.media_id() {
+                    out.push(id.to_owned());
+                }
+            }
         }
     }
 
@@ -223,6 +339,42 @@ pub struct Message {
     pub body: MessageBody,
     /// When the server stored it.
     pub created_at: i64,
+    /// The message this one replies to, as a snippet (resolved when read: a recalled original
+    /// shows as recalled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Box<Quote>>,
+    /// When its sender last edited it (text only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<i64>,
+    /// Reactions, one entry per emoji.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
+}
+
+impl Message {
+    /// The message as a conversation list shows it: without its quote and reactions.
+    pub fn preview_only(mut self) -> Self {
+        self.quote = None;
+        self.reactions = Vec::new();
+        self
+    }
+
+    /// Whether `user` may still recall this message as its sender, `window_ms` after sending.
+    pub fn recallable_by_sender(&self, user: UserId, now: i64, window_ms: i64) -> bool {
+        self.sender_id == Some(user)
+            && now - self.created_at <= window_ms
+            && !matches!(
+                self.body,
+                MessageBody::Recalled { .. } | MessageBody::System { .. }
+            )
+    }
+
+    /// Whether `user` may still edit this message: their own text, within [`EDIT_WINDOW_MS`].
+    pub fn editable_by(&self, user: UserId, now: i64) -> bool {
+        self.sender_id == Some(user)
+            && now - self.created_at <= EDIT_WINDOW_MS
+            && matches!(self.body, MessageBody::Text { .. })
+    }
 }
 
 /// The kind of a conversation.
@@ -252,7 +404,8 @@ pub struct ConversationSummary {
     /// For a group chat, the group.
     #[serde(default)]
     pub group_id: Option<GroupId>,
-    /// The last message, if any.
+    /// The last message, if any (without its quote and reactions: see
+    /// [`Message::preview_only`]).
     pub last_message: Option<Message>,
     /// The newest seq in the conversation.
     pub last_seq: i64,

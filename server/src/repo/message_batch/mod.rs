@@ -42,9 +42,12 @@ pub struct NewMessage {
     pub client_msg_id: String,
     /// The body as stored (JSON).
     pub body_json: String,
-    /// The upload the body carries, recorded in `media_refs` with the message (so that the
-    /// conversation's members may fetch it).
-    pub media_id: Option<String>,
+    /// The uploads the body carries, recorded in `media_refs` with the message (so that the
+    /// conversation's members may fetch them).
+    pub media_ids: Vec<String>,
+    /// The quote of the message this one replies to, attached to the stored message and its
+    /// event.
+    pub quote: Option<Box<shared::model::Quote>>,
     /// Server time of the send.
     pub now: i64,
 }
@@ -143,7 +146,10 @@ async fn run(db: Db, realtime: Arc<Realtime>, mut rx: mpsc::Receiver<(NewMessage
             Err(e) => Err(e),
         };
         match written {
-            Ok(results) => {
+            Ok(mut results) => {
+                for (result, item) in results.iter_mut().zip(items.iter()) {
+                    attach_quote(result, item);
+                }
                 // The senders first (they wait), then the members, in seq order.
                 let new: Vec<Stored> = results
                     .iter()
@@ -161,7 +167,10 @@ async fn run(db: Db, realtime: Arc<Realtime>, mut rx: mpsc::Receiver<(NewMessage
             // store each send on its own so that only the faulty one sees the error.
             Err(_) => {
                 for (message, reply) in items.iter().zip(replies) {
-                    let result = insert_one(&db, message).await;
+                    let mut result = insert_one(&db, message).await;
+                    if let Ok(stored) = &mut result {
+                        attach_quote(stored, message);
+                    }
                     if let Ok(stored) = &result {
                         deliver(&db, &realtime, stored).await;
                     }
@@ -169,6 +178,14 @@ async fn run(db: Db, realtime: Arc<Realtime>, mut rx: mpsc::Receiver<(NewMessage
                 }
             }
         }
+    }
+}
+
+/// Puts the quote a new message carries on its stored form (a repeated send's stored message
+/// is answered as it was stored).
+fn attach_quote(stored: &mut Stored, item: &NewMessage) {
+    if let Stored::New(message) = stored {
+        message.quote = item.quote.clone();
     }
 }
 

@@ -144,7 +144,7 @@ pub(super) async fn store(
         .filter_map(|(m, seq)| by_position.remove(&(m.conversation.0, *seq)))
         .collect();
     for (m, _) in &new {
-        if let Some(media_id) = &m.media_id {
+        for media_id in &m.media_ids {
             diesel::insert_into(media_refs::table)
                 .values((
                     media_refs::media_id.eq(media_id),

@@ -94,7 +94,7 @@ pub(super) fn store(
             ))
             .returning(MESSAGE_COLUMNS)
             .get_result(conn)?;
-        if let Some(media_id) = &m.media_id {
+        for media_id in &m.media_ids {
             diesel::insert_into(media_refs::table)
                 .values((
                     media_refs::media_id.eq(media_id),
@@ -135,7 +135,8 @@ mod tests {
             sender: shared::ids::UserId(sender),
             client_msg_id: client_msg_id.into(),
             body_json: r#"{"type":"text","text":"hi"}"#.into(),
-            media_id: None,
+            media_ids: Vec::new(),
+            quote: None,
             now: 1,
         }
     }

@@ -1,0 +1,2 @@
+DROP TABLE hidden_messages;
+DROP TABLE message_reactions;
