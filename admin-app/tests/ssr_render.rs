@@ -25,7 +25,8 @@ use shared::ids::{
 };
 use shared::model::{
     AdminUser, ConversationSummary, Friend, FriendRequest, GroupCard, GroupInfo, GroupRequest, Me,
-    Message, MessageBody, Page, RightInfo, RoleInfo, SessionInfo, UserCard,
+    Mention, Message, MessageBody, MessageReaders, Page, ReadReceipts, RightInfo, RoleInfo,
+    SessionInfo, UserCard,
 };
 
 struct FakeAccounts {
@@ -239,7 +240,25 @@ impl MessagesApi for NotUsedByAdmin {
         _: String,
         _: MessageBody,
         _: Option<MessageId>,
+        _: Vec<Mention>,
     ) -> Result<Message, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn get_read_receipts(
+        &self,
+        _: &Caller,
+        _: ConversationId,
+    ) -> Result<ReadReceipts, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_message_readers(
+        &self,
+        _: &Caller,
+        _: MessageId,
+    ) -> Result<MessageReaders, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_typing(&self, _: &Caller, _: ConversationId) -> Result<(), AppError> {
         Err(AppError::Internal)
     }
     async fn list_messages_around(

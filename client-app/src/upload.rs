@@ -130,7 +130,7 @@ mod browser {
                 },
             };
             let body = body_for(upload.kind, &media);
-            match send_message(id, upload.client_msg_id.clone(), body, None).await {
+            match send_message(id, upload.client_msg_id.clone(), body, None, Vec::new()).await {
                 Ok(message) => {
                     store.state.try_update(|s| s.add_message(message));
                     forget(&upload.client_msg_id);

@@ -8,6 +8,12 @@ async function phone(browser: Browser, baseURL: string | undefined): Promise<Pag
   return context.newPage();
 }
 
+/** Opens a chat and waits until it has hydrated (taps and typing before that are lost). */
+async function openChat(page: Page, conversation: number) {
+  await page.goto(`/chat/${conversation}`);
+  await expect(page.getByRole('button', { name: 'More', exact: true })).toBeEnabled();
+}
+
 /** Opens the actions of the message showing `text` (a long press; the context menu here). */
 async function openMenu(page: Page, text: string) {
   const bubble = page.getByRole('list', { name: 'Messages' }).locator('.bubble-wrap').filter({ hasText: text }).last();
@@ -40,7 +46,7 @@ test('reply with a quote and jump, react, edit, recall and forward between two p
   const pageB = await phone(browser, baseURL);
   try {
     await logIn(pageB, b.username, b.password);
-    await pageB.goto(`/chat/${conv}`);
+    await openChat(pageB, conv);
     const historyB = pageB.getByRole('list', { name: 'Messages' });
     // The reply shows its quote; tapping it loads the history around the original.
     const quote = historyB.locator('.quote').filter({ hasText: `original ${tag}` });
@@ -52,7 +58,7 @@ test('reply with a quote and jump, react, edit, recall and forward between two p
     await expect(originalBubble).toBeInViewport();
 
     await logIn(pageA, a.username, a.password);
-    await pageA.goto(`/chat/${conv}`);
+    await openChat(pageA, conv);
     const historyA = pageA.getByRole('list', { name: 'Messages' });
     await expect(historyA.getByText(`filler 54 ${tag}`)).toBeVisible();
 
@@ -112,7 +118,7 @@ test('reply with a quote and jump, react, edit, recall and forward between two p
     await expect(pageA.getByText('2 selected')).toHaveCount(0);
 
     // In the chat with C: the single copy and the card, which opens the two messages.
-    await pageA.goto(`/chat/${toC}`);
+    await openChat(pageA, toC);
     const historyC = pageA.getByRole('list', { name: 'Messages' });
     await expect(historyC.getByText(`filler 53 ${tag}`)).toBeVisible();
     const card = historyC.getByRole('button', { name: new RegExp(`Chat history: ${a.username} and ${b.username}`) });

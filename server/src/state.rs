@@ -28,6 +28,8 @@ pub struct Parts {
     pub hub: Arc<crate::realtime::Realtime>,
     /// Uploads: receiving, processing, storing and serving them.
     pub media: crate::media::Media,
+    /// Throttles for typing notices and read-receipt hints.
+    pub hints: Arc<crate::realtime::hints::Hints>,
     /// Stores sent messages with group commit.
     pub writer: crate::repo::message_batch::MessageWriter,
     /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as
@@ -79,6 +81,7 @@ impl AppState {
         Self(Arc::new(Parts {
             writer: crate::repo::message_batch::MessageWriter::start(db.clone(), hub.clone()),
             db,
+            hints: Arc::default(),
             limits: Arc::new(Limits::new(config.limits)),
             media: crate::media::Media::new(store, &config.media, config.connections.read_timeout),
             hub,

@@ -65,6 +65,20 @@ pub enum ServerEvent {
         /// The message.
         message_id: MessageId,
     },
+    /// Someone is typing in a direct conversation of the user (sent at most every few seconds
+    /// while they type; show "typing…" for a few seconds).
+    Typing {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// Who is typing.
+        user_id: UserId,
+    },
+    /// Members read the user's messages in a conversation: refetch `get_read_receipts` if the
+    /// chat is open. Coalesced: at most one every two seconds per conversation.
+    ReadReceipts {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
     /// The resume sent every message newer than the given cursor.
     Resumed {
         /// The conversation.

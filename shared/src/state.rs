@@ -26,6 +26,12 @@ pub struct ChatState {
     pub needs_refetch: bool,
     /// Conversations whose history must be fetched again (a resync named them).
     pub stale_history: BTreeSet<ConversationId>,
+    /// Per conversation, how many `typing` events arrived (the chat shows "typing…" for a few
+    /// seconds after each).
+    pub typing: BTreeMap<ConversationId, u64>,
+    /// Per conversation, how many `read_receipts` hints arrived (an open chat refetches its
+    /// receipts on each).
+    pub receipts: BTreeMap<ConversationId, u64>,
     /// Per conversation, the last seq the fetched summary's unread count already covers.
     counted_up_to: BTreeMap<ConversationId, i64>,
 }
@@ -65,6 +71,9 @@ impl ChatState {
                 let mine = message.sender_id.is_some() && message.sender_id == me;
                 if message.seq > summary.read_seq && !mine {
                     summary.unread += 1;
+                    if me.is_some_and(|u| message.mentions_user(u)) {
+                        summary.mentioned = true;
+                    }
                 }
                 summary.last_seq = message.seq;
                 summary.updated_at = summary.updated_at.max(message.created_at);
@@ -114,6 +123,9 @@ impl ChatState {
         let mine = message.sender_id.is_some() && message.sender_id == self.me;
         if seq > counted && seq > summary.read_seq && !mine {
             summary.unread += 1;
+            if self.me.is_some_and(|u| message.mentions_user(u)) {
+                summary.mentioned = true;
+            }
         }
         if seq > summary.last_seq {
             summary.last_seq = seq;
@@ -162,6 +174,7 @@ impl ChatState {
         summary.read_seq = seq;
         if seq >= summary.last_seq {
             summary.unread = 0;
+            summary.mentioned = false;
             return;
         }
         // Messages after the cursor that are loaded and not ours; the rest were counted before.
@@ -284,6 +297,12 @@ pub fn apply_event(state: &mut ChatState, event: ServerEvent) {
         // A group's members, name or notice changed: its title and list entry come from the
         // server again.
         ServerEvent::GroupChanged { .. } => state.needs_refetch = true,
+        ServerEvent::Typing {
+            conversation_id, ..
+        } => *state.typing.entry(conversation_id).or_default() += 1,
+        ServerEvent::ReadReceipts { conversation_id } => {
+            *state.receipts.entry(conversation_id).or_default() += 1;
+        }
         ServerEvent::Resumed { .. } | ServerEvent::Pong { .. } | ServerEvent::Error { .. } => {}
     }
 }
@@ -313,6 +332,7 @@ mod tests {
             quote: None,
             edited_at: None,
             reactions: Vec::new(),
+            mentions: Vec::new(),
         }
     }
 
@@ -336,6 +356,7 @@ mod tests {
             unread,
             pinned: false,
             muted: false,
+            mentioned: false,
         }
     }
 

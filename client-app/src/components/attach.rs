@@ -140,7 +140,9 @@ fn LocationSheet(
         };
         let client_msg_id = crate::pages::chat::new_client_msg_id();
         leptos::task::spawn_local(async move {
-            match shared::api::messages::send_message(id, client_msg_id, body, None).await {
+            match shared::api::messages::send_message(id, client_msg_id, body, None, Vec::new())
+                .await
+            {
                 Ok(message) => {
                     store.state.try_update(|s| s.add_message(message));
                     place.try_set(None);

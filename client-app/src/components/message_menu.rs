@@ -28,6 +28,8 @@ pub struct ChatActions {
     pub forwarding: RwSignal<Option<(Vec<MessageId>, bool)>>,
     /// The merged forward being read.
     pub history: RwSignal<Option<MessageBody>>,
+    /// The message whose readers are listed.
+    pub readers: RwSignal<Option<MessageId>>,
     /// Texts of the reader's own recalled messages, for "Re-edit" (this page only).
     pub recalled_texts: RwSignal<Vec<(MessageId, String)>>,
     /// Text to put into the input bar (re-edit).
@@ -53,6 +55,7 @@ impl ChatActions {
             selected: RwSignal::new(None),
             forwarding: RwSignal::new(None),
             history: RwSignal::new(None),
+            readers: RwSignal::new(None),
             recalled_texts: RwSignal::new(Vec::new()),
             compose: RwSignal::new(None),
             error: RwSignal::new(None),

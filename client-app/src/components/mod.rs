@@ -13,6 +13,7 @@ pub mod lang_toggle;
 pub mod media;
 pub mod message_menu;
 pub mod note_form;
+pub mod receipts;
 pub mod status;
 pub mod viewer;
 pub mod voice;

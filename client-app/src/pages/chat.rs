@@ -11,11 +11,11 @@ use shared::LocalTime;
 use shared::api::contacts::list_friends;
 use shared::api::groups::get_group;
 use shared::api::messages::{
-    edit_message, list_messages, list_messages_around, mark_read, send_message,
+    edit_message, get_read_receipts, list_messages, list_messages_around, mark_read, send_message,
 };
 use shared::i18n::{Key, Lang, notice_text, recall_text};
 use shared::ids::{ConversationId, MessageId, UserId};
-use shared::model::{Message, MessageBody, Quote};
+use shared::model::{Mention, Message, MessageBody, Quote};
 use shared::rights;
 use shared::ui::{use_hydrated, use_i18n};
 use shared::when::TimeStyle;
@@ -25,6 +25,7 @@ use crate::components::emoji::EmojiPicker;
 use crate::components::forward::{ChatHistoryCard, ChatHistoryView, ForwardSheet, SelectionBar};
 use crate::components::icons::{KeyboardIcon, MicIcon};
 use crate::components::message_menu::{ChatActions, MessageMenu, actionable, toggle_reaction};
+use crate::components::receipts::{ReadersSheet, ReceiptLabel, Receipts};
 use crate::components::status::{ErrorPanel, LoadingPanel};
 use crate::components::viewer::{Viewer, ViewerOpen};
 use crate::components::voice::HoldToTalk;
@@ -43,6 +44,8 @@ struct Pending {
     text: String,
     /// The message it replies to.
     reply_to: Option<MessageId>,
+    /// Its `@mentions`.
+    mentions: Vec<Mention>,
     created_at: i64,
     /// Why the server refused it (or why it never arrived), once it failed.
     failed: Option<AppError>,
@@ -54,7 +57,7 @@ enum Row {
     Time(i64),
     /// A stored message, and whether it starts a run of one sender's messages (its sender's
     /// name is shown in a group).
-    Stored(Message, bool),
+    Stored(Box<Message>, bool),
     Pending(Pending),
     Upload(Upload),
 }
@@ -193,6 +196,44 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
             });
         }
     });
+    // "typing…" for five seconds after each notice, or until the friend's message arrives.
+    let typing = RwSignal::new(false);
+    let typing_turn = StoredValue::new(0u64);
+    let typing_seen = Memo::new(move |_| {
+        store
+            .state
+            .with(|s| s.typing.get(&id).copied().unwrap_or(0))
+    });
+    Effect::new(move |previous: Option<u64>| {
+        let seen = typing_seen.get();
+        if previous.is_some_and(|p| seen > p) {
+            typing.set(true);
+            typing_turn.update_value(|t| *t += 1);
+            let turn = typing_turn.get_value();
+            set_timeout(
+                move || {
+                    if typing_turn.try_get_value() == Some(turn) {
+                        typing.try_set(false);
+                    }
+                },
+                std::time::Duration::from_secs(5),
+            );
+        }
+        seen
+    });
+    Effect::new(move |previous: Option<i64>| {
+        let (seq, sender) = store.state.with(|s| {
+            s.messages
+                .get(&id)
+                .and_then(|l| l.values().next_back())
+                .map_or((0, None), |m| (m.seq, m.sender_id))
+        });
+        let me = store.state.with_untracked(|s| s.me);
+        if previous.is_some_and(|p| seq > p) && sender.is_some() && sender != me {
+            typing.set(false);
+        }
+        seq
+    });
     let has_older = RwSignal::new(false);
     let seeded = StoredValue::new(false);
     view! {
@@ -201,7 +242,12 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
                 <A href="/" attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
                     "‹"
                 </A>
-                <h1>{move || title.get()}</h1>
+                <div class="chat-title">
+                    <h1>{move || title.get()}</h1>
+                    <Show when=move || typing.get()>
+                        <p class="chat-subtitle" role="status">{i18n.tr(Key::Typing)}</p>
+                    </Show>
+                </div>
                 {move || {
                     group_id
                         .get()
@@ -309,7 +355,7 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
         let mut previous: Option<Option<UserId>> = None;
         let items = stored
             .into_iter()
-            .map(|m| Row::Stored(m, false))
+            .map(|m| Row::Stored(Box::new(m), false))
             .chain(pending_rows.into_iter().map(Row::Pending))
             .chain(upload_rows.into_iter().map(Row::Upload));
         for mut row in items {
@@ -351,7 +397,7 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
         (seq, pending.with(Vec::len) + uploads.with(Vec::len))
     });
     Effect::new(move |_| {
-        newest.track();
+        newest.get();
         scroll_to_bottom();
     });
     // A resync named this conversation: fetch its newest page again.
@@ -397,21 +443,39 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
         }
     });
 
-    let send = Callback::new(
-        move |(client_msg_id, text, reply_to): (String, String, Option<MessageId>)| {
-            pending.update(|p| {
-                if let Some(x) = p.iter_mut().find(|x| x.client_msg_id == client_msg_id) {
-                    x.failed = None;
-                }
-            });
-            deliver(store, pending, id, client_msg_id, text, reply_to);
-        },
-    );
+    let send = Callback::new(move |outgoing: Pending| {
+        pending.update(|p| {
+            if let Some(x) = p
+                .iter_mut()
+                .find(|x| x.client_msg_id == outgoing.client_msg_id)
+            {
+                x.failed = None;
+            }
+        });
+        deliver(store, pending, id, outgoing);
+    });
     let standing = use_context::<GroupStanding>();
     let manages =
         Signal::derive(move || standing.and_then(|s| s.0.get()).is_some_and(|s| s.manages));
     let actions = ChatActions::new(id, manages, is_group);
     provide_context(actions);
+    // The other members' read cursors, fetched on opening and again on each hint.
+    let receipts = Receipts(RwSignal::new(None));
+    provide_context(receipts);
+    let receipt_hints = Memo::new(move |_| {
+        store
+            .state
+            .with(|s| s.receipts.get(&id).copied().unwrap_or(0))
+    });
+    Effect::new(move |_| {
+        // Read, not just tracked: a memo computes (and follows its sources) only when read.
+        receipt_hints.get();
+        leptos::task::spawn_local(async move {
+            if let Ok(r) = get_read_receipts(id).await {
+                receipts.0.try_set(Some(r.cursors));
+            }
+        });
+    });
     // Tapping a quote shows the original: at once when it is loaded, otherwise after loading
     // the history around it.
     let jump = Callback::new(move |seq: i64| {
@@ -493,7 +557,7 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                             let face = sender_face(m.sender_id);
                             let named = first && !mine && is_group;
                             view! {
-                                <Bubble message=m mine initial=peer_initial() face named jump/>
+                                <Bubble message=*m mine initial=peer_initial() face named jump/>
                             }
                                 .into_any()
                         }
@@ -543,6 +607,9 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
             <InputBar id store pending uploads send/>
         </Show>
         <MessageMenu store me/>
+        <ReadersSheet names=Signal::derive(move || {
+            use_context::<NoticeNames>().map(|n| n.0.get()).unwrap_or_default()
+        })/>
         <ForwardSheet store/>
         <ChatHistoryView/>
         <Viewer open=viewer photos/>
@@ -550,17 +617,17 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
 }
 
 /// Sends (or re-sends) a pending message and resolves it into the store.
-fn deliver(
-    store: Store,
-    pending: RwSignal<Vec<Pending>>,
-    id: ConversationId,
-    client_msg_id: String,
-    text: String,
-    reply_to: Option<MessageId>,
-) {
+fn deliver(store: Store, pending: RwSignal<Vec<Pending>>, id: ConversationId, outgoing: Pending) {
+    let Pending {
+        client_msg_id,
+        text,
+        reply_to,
+        mentions,
+        ..
+    } = outgoing;
     leptos::task::spawn_local(async move {
         let body = MessageBody::Text { text };
-        match send_message(id, client_msg_id.clone(), body, reply_to).await {
+        match send_message(id, client_msg_id.clone(), body, reply_to, mentions).await {
             Ok(message) => {
                 store.state.try_update(|s| s.add_message(message));
                 pending.try_update(|p| p.retain(|x| x.client_msg_id != client_msg_id));
@@ -648,7 +715,18 @@ fn Bubble(
             let quote = message.quote.clone().map(|q| {
                 view! { <QuoteBlock quote=*q jump name_of=Callback::new(name_of)/> }
             });
-            view! { <div class="bubble">{quote}<span class="bubble-text">{text.clone()}</span></div> }
+            let me = store.state.with_untracked(|s| s.me);
+            let pieces = crate::mentions::segments(text, &message.mentions)
+                .into_iter()
+                .map(|(piece, mention)| match mention {
+                    None => piece.into_any(),
+                    Some(who) => {
+                        let mine = who.is_none() || who == me;
+                        view! { <span class="mention" class:me=mine>{piece}</span> }.into_any()
+                    }
+                })
+                .collect_view();
+            view! { <div class="bubble">{quote}<span class="bubble-text">{pieces}</span></div> }
                 .into_any()
         }
         MessageBody::System { notice } => {
@@ -809,6 +887,7 @@ fn Bubble(
                 </div>
                 {edited}
                 {reactions}
+                {(mine && selectable).then(|| view! { <ReceiptLabel id seq=message.seq/> })}
             </div>
         </li>
     }
@@ -949,19 +1028,13 @@ impl LongPress {
 
 /// A message not stored yet: "sending", or "not sent" with a retry button.
 #[component]
-fn PendingBubble(
-    pending: Pending,
-    send: Callback<(String, String, Option<MessageId>)>,
-) -> impl IntoView {
+fn PendingBubble(pending: Pending, send: Callback<Pending>) -> impl IntoView {
     let i18n = use_i18n();
-    let Pending {
-        client_msg_id,
-        text,
-        failed,
-        reply_to,
-        ..
-    } = pending;
-    let retry_text = text.clone();
+    let retry = Pending {
+        failed: None,
+        ..pending.clone()
+    };
+    let Pending { text, failed, .. } = pending;
     let is_failed = failed.is_some();
     view! {
         <li class="message mine pending" class:failed=is_failed>
@@ -974,7 +1047,7 @@ fn PendingBubble(
                                 type="button"
                                 class="link-button"
                                 on:click=move |_| {
-                                    send.run((client_msg_id.clone(), retry_text.clone(), reply_to))
+                                    send.run(retry.clone())
                                 }
                             >
                                 {i18n.tr(Key::Retry)}
@@ -1013,11 +1086,15 @@ fn InputBar(
     store: Store,
     pending: RwSignal<Vec<Pending>>,
     uploads: RwSignal<Vec<Upload>>,
-    send: Callback<(String, String, Option<MessageId>)>,
+    send: Callback<Pending>,
 ) -> AnyView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let text = RwSignal::new(String::new());
+    // The members picked with `@` for the text being written.
+    let picks: RwSignal<Vec<(Option<UserId>, String)>> = RwSignal::new(Vec::new());
+    let mention_open = RwSignal::new(false);
+    let last_typing = StoredValue::new(0i64);
     let emoji_open = RwSignal::new(false);
     let attach_open = RwSignal::new(false);
     let voice_mode = RwSignal::new(false);
@@ -1094,19 +1171,20 @@ fn InputBar(
         }
         let reply_to = actions.reply_to.get_untracked().map(|m| m.id);
         actions.reply_to.set(None);
-        let client_msg_id = new_client_msg_id();
-        pending.update(|p| {
-            p.push(Pending {
-                client_msg_id: client_msg_id.clone(),
-                text: body.clone(),
-                reply_to,
-                created_at: now_ms(),
-                failed: None,
-            })
-        });
+        let mentions = crate::mentions::ranges(&body, &picks.get_untracked());
+        picks.set(Vec::new());
+        let outgoing = Pending {
+            client_msg_id: new_client_msg_id(),
+            text: body,
+            reply_to,
+            mentions,
+            created_at: now_ms(),
+            failed: None,
+        };
+        pending.update(|p| p.push(outgoing.clone()));
         text.set(String::new());
         emoji_open.set(false);
-        send.run((client_msg_id, body, reply_to));
+        send.run(outgoing);
     };
     let names = use_context::<NoticeNames>();
     let session = crate::session::use_session();
@@ -1149,7 +1227,7 @@ fn InputBar(
             false,
         ))
     };
-    let insert = move |emoji: &'static str| {
+    let insert_text = move |s: &str| {
         let current = text.get_untracked();
         let (start, end) = textarea
             .get_untracked()
@@ -1160,7 +1238,7 @@ fn InputBar(
                 )
             })
             .unwrap_or((None, None));
-        let (next, caret) = insert_at(&current, start, end, emoji);
+        let (next, caret) = insert_at(&current, start, end, s);
         text.set(next.clone());
         if let Some(t) = textarea.get_untracked() {
             t.set_value(&next);
@@ -1168,6 +1246,7 @@ fn InputBar(
             let _ = t.set_selection_range(caret, caret);
         }
     };
+    let insert = move |emoji: &'static str| insert_text(emoji);
     view! {
         <form
             class="input-bar"
@@ -1178,6 +1257,21 @@ fn InputBar(
         >
             <Show when=move || emoji_open.get()>
                 <EmojiPicker on_pick=insert/>
+            </Show>
+            <Show when=move || mention_open.get()>
+                <crate::mentions::MentionPicker
+                    me=store.state.with_untracked(|s| s.me)
+                    members=Signal::derive(move || names.map(|n| n.0.get()).unwrap_or_default())
+                    manages=actions.manages
+                    on_pick=Callback::new(move |(user, name): (Option<UserId>, String)| {
+                        mention_open.set(false);
+                        let display = format!("@{name}");
+                        // The `@` is typed already: the name and a space follow it.
+                        insert_text(&format!("{name} "));
+                        picks.update(|p| p.push((user, display)));
+                    })
+                    on_close=Callback::new(move |()| mention_open.set(false))
+                />
             </Show>
             <p class="input-silenced" role="status" hidden=move || silence.get().is_none()>
                 {silence_text}
@@ -1249,7 +1343,23 @@ fn InputBar(
                     rows="1"
                     aria-label=i18n.tr(Key::MessageInput)
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        let typed_at = text.with_untracked(|old| value.len() == old.len() + 1);
+                        // A fresh `@` in a group opens the member picker.
+                        if actions.is_group && typed_at && caret_after_at(textarea) {
+                            mention_open.set(true);
+                        }
+                        text.set(value);
+                        // The other side of a direct chat sees "typing…" (a notice every
+                        // three seconds at most).
+                        if !actions.is_group && now_ms() - last_typing.get_value() > 3000 {
+                            last_typing.set_value(now_ms());
+                            leptos::task::spawn_local(async move {
+                                let _ = shared::api::messages::set_typing(id).await;
+                            });
+                        }
+                    }
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                             ev.prevent_default();
@@ -1300,6 +1410,22 @@ fn InputBar(
         </form>
     }
     .into_any()
+}
+
+/// Whether the character just before the message box's caret is an `@` (just typed).
+#[cfg(feature = "hydrate")]
+fn caret_after_at(textarea: NodeRef<leptos::html::Textarea>) -> bool {
+    let Some(t) = textarea.get_untracked() else {
+        return false;
+    };
+    let caret = t.selection_start().ok().flatten().unwrap_or(0) as usize;
+    let units: Vec<u16> = t.value().encode_utf16().collect();
+    caret > 0 && units.get(caret - 1) == Some(&u16::from(b'@'))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn caret_after_at(_textarea: NodeRef<leptos::html::Textarea>) -> bool {
+    false
 }
 
 /// Inserts `s` into `text` replacing the selection given in UTF-16 units (the browser's), or at

@@ -91,6 +91,16 @@ fn ConversationRow(
     let unread = conversation.unread;
     let id = conversation.id;
     let draft = move || store.draft(id).filter(|d| !d.trim().is_empty());
+    // "[@me]" while an unread message mentions the reader.
+    let mentioned = conversation.mentioned && conversation.unread > 0;
+    let mention = move || {
+        mentioned.then(|| {
+            view! {
+                <span class="mention-label">{i18n.tr(Key::MentionedMe)}</span>
+                " "
+            }
+        })
+    };
     let line = move || match draft() {
         Some(text) => view! {
             <span class="draft-label">{i18n.tr(Key::Draft)}</span>
@@ -111,7 +121,7 @@ fn ConversationRow(
                             <LocalTime ms=conversation.updated_at style=TimeStyle::List/>
                         </span>
                     </div>
-                    <p class="conversation-preview">{line}</p>
+                    <p class="conversation-preview">{mention}{line}</p>
                 </div>
                 <CountBadge count=Signal::stored(unread) label=Key::Unread/>
             </a>

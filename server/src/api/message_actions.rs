@@ -164,12 +164,15 @@ impl Api {
                 // Recalled in the meantime.
                 return Err(Failure::Refused(AppError::TooLate));
             }
+            // The new text's ranges are unknown: its mentions go.
             let body = StoredBody {
                 body: MessageBody::Text { text: text.clone() },
                 reply_to,
                 edited_at: Some(now_ms()),
+                mentions: Vec::new(),
             };
             repo::set_body(tx, id, &body).await?;
+            repo::drop_mentions(tx, id).await?;
             Ok::<_, Failure>(())
         })?;
         self.announce_change(id, &access).await
@@ -310,6 +313,7 @@ impl Api {
                     client_msg_id: forward_client_id(),
                     body_json,
                     media_ids: body.all_media_ids(),
+                    mentions: Vec::new(),
                     quote: None,
                     now,
                 });

@@ -10,7 +10,10 @@ use shared::api::messages::MessagesApi;
 use shared::error::Invalid;
 use shared::event::ServerEvent;
 use shared::ids::{ConversationId, MessageId, UserId};
-use shared::model::{ConversationKind, ConversationSummary, Message, MessageBody};
+use shared::model::{
+    ConversationKind, ConversationSummary, MENTIONS_MAX, Mention, Message, MessageBody,
+    MessageReaders, ReadReceipts,
+};
 use shared::{AppError, rights, validate};
 
 use super::Api;
@@ -49,7 +52,7 @@ impl Api {
         conversation: ConversationId,
         client_msg_id: &str,
         body: MessageBody,
-    ) -> Result<(UserId, MessageBody), AppError> {
+    ) -> Result<(UserId, MessageBody, Arc<ConversationAccess>), AppError> {
         let me = caller.require(rights::SPEAK)?.user_id;
         self.state.limits.check_user(me, Action::Send)?;
         validate::client_msg_id(client_msg_id)?;
@@ -65,8 +68,8 @@ impl Api {
             }
             other => self.check_media_body(me, other).await?,
         };
-        self.check_may_post(me, conversation).await?;
-        Ok((me, body))
+        let access = self.check_may_post(me, conversation).await?;
+        Ok((me, body, access))
     }
 
     /// Whether `me` may post to `conversation` now: a member, still friends in a direct chat,
@@ -109,6 +112,7 @@ impl MessagesApi for Api {
             unread,
             peers,
             groups,
+            mentioned,
         } = repo::list_for(&self.state.db, me).await?;
         // Each side table indexed once: a user in thousands of conversations costs linear work.
         let peers: HashMap<i64, _> = peers.iter().map(|p| (p.0, p)).collect();
@@ -154,6 +158,7 @@ impl MessagesApi for Api {
                         .map_or(0, |c| u64::try_from(*c).unwrap_or(0)),
                     pinned: row.pinned,
                     muted: row.muted,
+                    mentioned: mentioned.contains(&row.id),
                     updated_at: row.updated_at,
                 }
             })
@@ -174,10 +179,15 @@ impl MessagesApi for Api {
         client_msg_id: String,
         body: MessageBody,
         reply_to: Option<MessageId>,
+        mentions: Vec<Mention>,
     ) -> Result<Message, AppError> {
-        let (me, body) = self
+        if mentions.len() > MENTIONS_MAX {
+            return Err(AppError::invalid("mentions", Invalid::OutOfRange));
+        }
+        let (me, body, access) = self
             .check_send(caller, conversation_id, &client_msg_id, body)
             .await?;
+        let mentioned = check_mentions(&access, me, &body, &mentions)?;
         let quote = match reply_to {
             Some(id) => Some(self.check_reply(conversation_id, &body, id).await?),
             None => None,
@@ -187,6 +197,7 @@ impl MessagesApi for Api {
             body,
             reply_to: reply_to.map(|id| id.0),
             edited_at: None,
+            mentions,
         }
         .to_json()?;
         let stored = self
@@ -198,6 +209,7 @@ impl MessagesApi for Api {
                 client_msg_id: client_msg_id.clone(),
                 body_json,
                 media_ids,
+                mentions: mentioned,
                 quote: quote.map(Box::new),
                 now: now_ms(),
             })
@@ -313,6 +325,33 @@ impl MessagesApi for Api {
         self.do_react(caller, message_id, emoji, on).await
     }
 
+    async fn get_read_receipts(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+    ) -> Result<ReadReceipts, AppError> {
+        let me = caller.auth()?.user_id;
+        self.read_receipts(me, conversation_id).await
+    }
+
+    async fn list_message_readers(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+    ) -> Result<MessageReaders, AppError> {
+        let me = caller.auth()?.user_id;
+        self.message_readers(me, message_id).await
+    }
+
+    async fn set_typing(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+    ) -> Result<(), AppError> {
+        let me = caller.auth()?.user_id;
+        self.typing(me, conversation_id).await
+    }
+
     async fn set_conversation_flags(
         &self,
         caller: &Caller,
@@ -346,7 +385,10 @@ impl MessagesApi for Api {
         }
         self.access_conversation(me, conversation_id).await?;
         let last_seq = repo::last_seq(&self.state.db, conversation_id).await?;
-        repo::mark_read(&self.state.db, conversation_id, me, seq, last_seq).await?;
+        let moved = repo::mark_read(&self.state.db, conversation_id, me, seq, last_seq).await?;
+        if let Some((from, to)) = moved {
+            self.hint_receipts(conversation_id, me, from, to).await;
+        }
         self.state.hub.send_to(
             &[me],
             &ServerEvent::ReadCursor {
@@ -356,4 +398,57 @@ impl MessagesApi for Api {
         );
         Ok(())
     }
+}
+
+/// The `message_mentions` rows of a send (0 for everyone) after checking its mentions: only a
+/// text in a group mentions; each range lies in the text and starts with `@`, in order without
+/// overlap; each user is a member; `@all` needs an owner or admin.
+fn check_mentions(
+    access: &ConversationAccess,
+    me: UserId,
+    body: &MessageBody,
+    mentions: &[Mention],
+) -> Result<Vec<i64>, AppError> {
+    if mentions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let MessageBody::Text { text } = body else {
+        return Err(AppError::invalid("mentions", Invalid::WrongKind));
+    };
+    if access.is_direct() {
+        return Err(AppError::invalid("mentions", Invalid::WrongKind));
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut end = 0usize;
+    let mut users = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        let start = m.start as usize;
+        let len = m.len as usize;
+        let fits = start >= end
+            && len >= 2
+            && start.checked_add(len).is_some_and(|e| e <= chars.len())
+            && chars.get(start) == Some(&'@');
+        if !fits {
+            return Err(AppError::invalid("mentions", Invalid::OutOfRange));
+        }
+        end = start + len;
+        match m.user_id {
+            None => {
+                let manages = access.member(me).is_some_and(|x| x.role.manages());
+                if !manages {
+                    return Err(AppError::Forbidden);
+                }
+                users.push(0);
+            }
+            Some(user) => {
+                if access.member(user).is_none() {
+                    return Err(AppError::invalid("mentions", Invalid::Unknown));
+                }
+                users.push(user.0);
+            }
+        }
+    }
+    users.sort_unstable();
+    users.dedup();
+    Ok(users)
 }

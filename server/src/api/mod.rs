@@ -11,6 +11,7 @@ pub mod groups;
 pub mod media;
 pub mod message_actions;
 pub mod messages;
+pub mod receipts;
 
 use std::sync::Arc;
 

@@ -203,6 +203,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    message_mentions (message_id, user_id) {
+        message_id -> BigInt,
+        conversation_id -> BigInt,
+        seq -> BigInt,
+        user_id -> BigInt,
+        sender_id -> BigInt,
+    }
+}
+
 diesel::joinable!(media_refs -> media (media_id));
 diesel::joinable!(media_refs -> conversations (conversation_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -235,4 +245,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     media_refs,
     message_reactions,
     hidden_messages,
+    message_mentions,
 );

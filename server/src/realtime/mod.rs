@@ -1,6 +1,7 @@
 //! Realtime delivery: the hub of live connections and the `/ws` endpoint.
 
 pub mod broker;
+pub mod hints;
 pub mod hub;
 pub mod socket;
 

@@ -10,7 +10,9 @@ use shared::ids::{ConversationId, MessageId, UserId};
 use shared::model::{Message, MessageBody, Quote, Reaction};
 
 use super::messages::{Decoded, MESSAGE_COLUMNS, MessageRow, StoredBody, decode};
-use crate::db::schema::{chat_groups, hidden_messages, media_refs, message_reactions, messages};
+use crate::db::schema::{
+    chat_groups, hidden_messages, media_refs, message_mentions, message_reactions, messages,
+};
 use crate::db::{Conn, Db, DbError};
 use crate::{conn_run, db_run};
 
@@ -175,6 +177,11 @@ pub async fn recall(conn: &mut Conn<'_>, message: &Message, by: UserId) -> Resul
         )
         .execute(c)
         .await?;
+        diesel::delete(
+            message_mentions::table.filter(message_mentions::message_id.eq(message.id.0)),
+        )
+        .execute(c)
+        .await?;
         if !media.is_empty() {
             diesel::delete(
                 media_refs::table
@@ -184,6 +191,16 @@ pub async fn recall(conn: &mut Conn<'_>, message: &Message, by: UserId) -> Resul
             .execute(c)
             .await?;
         }
+        Ok::<_, DbError>(())
+    })
+}
+
+/// Forgets who message `id` mentioned (its text was replaced).
+pub async fn drop_mentions(conn: &mut Conn<'_>, id: MessageId) -> Result<(), DbError> {
+    conn_run!(conn, |c| {
+        diesel::delete(message_mentions::table.filter(message_mentions::message_id.eq(id.0)))
+            .execute(c)
+            .await?;
         Ok::<_, DbError>(())
     })
 }

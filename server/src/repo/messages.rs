@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use shared::ids::{ConversationId, MessageId, UserId};
-use shared::model::{GroupRole, Message, MessageBody};
+use shared::model::{GroupRole, Mention, Message, MessageBody};
 
 use crate::db::schema::{
     chat_groups, contacts, conversation_members, conversations, hidden_messages, media_refs,
-    messages, users,
+    message_mentions, messages, users,
 };
 use crate::db::{Conn, Db, DbError};
 use crate::db_run;
@@ -49,6 +49,9 @@ pub struct StoredBody {
     /// When the text was last edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edited_at: Option<i64>,
+    /// The text's `@mentions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<Mention>,
 }
 
 impl StoredBody {
@@ -58,6 +61,7 @@ impl StoredBody {
             body,
             reply_to: None,
             edited_at: None,
+            mentions: Vec::new(),
         }
     }
 
@@ -86,6 +90,7 @@ pub(super) fn decode(row: MessageRow) -> Option<Decoded> {
                 quote: None,
                 edited_at: stored.edited_at,
                 reactions: Vec::new(),
+                mentions: stored.mentions,
             },
             stored.reply_to,
         )),
@@ -284,16 +289,7 @@ pub(super) async fn insert_one(
     db: &Db,
     m: &super::message_batch::NewMessage,
 ) -> Result<Stored, DbError> {
-    insert_json(
-        db,
-        m.conversation,
-        m.sender,
-        &m.client_msg_id,
-        &m.body_json,
-        &m.media_ids,
-        m.now,
-    )
-    .await
+    insert_json(db, m).await
 }
 
 /// Stores a message with the conversation's next seq, in one transaction that starts with the
@@ -308,30 +304,28 @@ pub async fn insert(
     body: &MessageBody,
     now: i64,
 ) -> Result<Stored, DbError> {
-    let body_json = StoredBody::plain(body.clone()).to_json()?;
-    let media_ids = body.all_media_ids();
-    insert_json(
-        db,
+    let m = super::message_batch::NewMessage {
         conversation,
         sender,
-        client_msg_id,
-        &body_json,
-        &media_ids,
+        client_msg_id: client_msg_id.to_owned(),
+        body_json: StoredBody::plain(body.clone()).to_json()?,
+        media_ids: body.all_media_ids(),
+        mentions: Vec::new(),
+        quote: None,
         now,
-    )
-    .await
+    };
+    insert_json(db, &m).await
 }
 
 /// [`insert`] with the body already serialized.
-async fn insert_json(
-    db: &Db,
-    conversation: ConversationId,
-    sender: UserId,
-    client_msg_id: &str,
-    body_json: &str,
-    media_ids: &[String],
-    now: i64,
-) -> Result<Stored, DbError> {
+async fn insert_json(db: &Db, m: &super::message_batch::NewMessage) -> Result<Stored, DbError> {
+    let conversation = m.conversation;
+    let sender = m.sender;
+    let client_msg_id = m.client_msg_id.as_str();
+    let body_json = m.body_json.as_str();
+    let media_ids = &m.media_ids;
+    let mentions = &m.mentions;
+    let now = m.now;
     let result: Result<MessageRow, TxError> = db_run!(db, |conn| {
         Ok::<_, DbError>(
             conn.transaction(async |conn| {
@@ -370,6 +364,19 @@ async fn insert_json(
                         .values((
                             media_refs::media_id.eq(media_id),
                             media_refs::conversation_id.eq(conversation.0),
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(conn)
+                        .await?;
+                }
+                for user in mentions {
+                    diesel::insert_into(message_mentions::table)
+                        .values((
+                            message_mentions::message_id.eq(row.0),
+                            message_mentions::conversation_id.eq(conversation.0),
+                            message_mentions::seq.eq(seq),
+                            message_mentions::user_id.eq(user),
+                            message_mentions::sender_id.eq(sender.0),
                         ))
                         .on_conflict_do_nothing()
                         .execute(conn)
@@ -533,17 +540,28 @@ pub async fn set_flags(
     })
 }
 
-/// Moves `user`'s read cursor forward to `seq` (capped at the newest seq; never backwards).
+/// Moves `user`'s read cursor forward to `seq` (capped at the newest seq; never backwards);
+/// `(from, to)` when it moved.
 pub async fn mark_read(
     db: &Db,
     conversation: ConversationId,
     user: UserId,
     seq: i64,
     last_seq: i64,
-) -> Result<(), DbError> {
+) -> Result<Option<(i64, i64)>, DbError> {
     let target = seq.min(last_seq);
     db_run!(db, |conn| {
-        diesel::update(
+        let from: Option<i64> = conversation_members::table
+            .filter(conversation_members::conversation_id.eq(conversation.0))
+            .filter(conversation_members::user_id.eq(user.0))
+            .select(conversation_members::read_seq)
+            .first(conn)
+            .await
+            .optional()?;
+        let Some(from) = from.filter(|f| *f < target) else {
+            return Ok(None);
+        };
+        let moved = diesel::update(
             conversation_members::table
                 .filter(conversation_members::conversation_id.eq(conversation.0))
                 .filter(conversation_members::user_id.eq(user.0))
@@ -552,7 +570,50 @@ pub async fn mark_read(
         .set(conversation_members::read_seq.eq(target))
         .execute(conn)
         .await?;
-        Ok(())
+        Ok((moved > 0).then_some((from, target)))
+    })
+}
+
+/// The senders (other than `reader`) of a conversation's messages with seq in `from + 1 ..= to`.
+pub async fn senders_between(
+    db: &Db,
+    conversation: ConversationId,
+    reader: UserId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<UserId>, DbError> {
+    let ids: Vec<Option<i64>> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            messages::table
+                .filter(messages::conversation_id.eq(conversation.0))
+                .filter(messages::seq.gt(from))
+                .filter(messages::seq.le(to))
+                .filter(messages::sender_id.ne(reader.0))
+                .select(messages::sender_id)
+                .distinct()
+                .load(conn)
+                .await?,
+        )
+    })?;
+    Ok(ids.into_iter().flatten().map(UserId).collect())
+}
+
+/// `(user, read_seq)` of every member of a conversation.
+pub async fn read_cursors(
+    db: &Db,
+    conversation: ConversationId,
+) -> Result<Vec<(i64, i64)>, DbError> {
+    db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .select((
+                    conversation_members::user_id,
+                    conversation_members::read_seq,
+                ))
+                .load(conn)
+                .await?,
+        )
     })
 }
 
@@ -595,6 +656,8 @@ pub struct ListData {
     pub peers: Vec<PeerRow>,
     /// The group conversations' groups.
     pub groups: Vec<GroupNameRow>,
+    /// Conversations with an unread message mentioning the user.
+    pub mentioned: Vec<i64>,
 }
 
 /// `(conversation, group, group name, avatar)` of a group conversation.
@@ -688,12 +751,30 @@ pub async fn list_for(db: &Db, user: UserId) -> Result<ListData, DbError> {
             ))
             .load(conn)
             .await?;
+        let mentioned: Vec<i64> = message_mentions::table
+            .inner_join(
+                conversation_members::table.on(conversation_members::conversation_id
+                    .eq(message_mentions::conversation_id)
+                    .and(conversation_members::user_id.eq(user.0))
+                    .and(message_mentions::seq.gt(conversation_members::read_seq))),
+            )
+            .filter(
+                message_mentions::user_id
+                    .eq(user.0)
+                    .or(message_mentions::user_id.eq(0)),
+            )
+            .filter(message_mentions::sender_id.ne(user.0))
+            .select(message_mentions::conversation_id)
+            .distinct()
+            .load(conn)
+            .await?;
         Ok(ListData {
             rows,
             last: last.into_iter().filter_map(to_message).collect(),
             unread,
             peers,
             groups,
+            mentioned,
         })
     })
 }

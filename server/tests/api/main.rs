@@ -20,6 +20,7 @@ mod message_actions;
 mod messages;
 mod pages;
 mod realtime;
+mod receipts;
 mod security;
 mod seed;
 mod sessions;

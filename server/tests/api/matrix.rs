@@ -396,6 +396,17 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ),
     ("recall_message", r#"{"message_id": "1"}"#, Some("{}")),
     (
+        "get_read_receipts",
+        r#"{"conversation_id": "1"}"#,
+        Some("{}"),
+    ),
+    (
+        "list_message_readers",
+        r#"{"message_id": null}"#,
+        Some("{}"),
+    ),
+    ("set_typing", r#"{"conversation_id": [1]}"#, Some("{}")),
+    (
         "edit_message",
         r#"{"message_id": 1, "text": 5}"#,
         Some(r#"{"message_id": 1}"#),
@@ -945,6 +956,12 @@ fn messages(t: &mut Table) {
             move |f, _| json!({"conversation_id": conversation(f), "seq": 1}),
             &with(OK),
         );
+        t.line(
+            "get_read_receipts",
+            label,
+            move |f, _| json!({"conversation_id": conversation(f)}),
+            &with(OK),
+        );
     }
     let everywhere_forbidden: &[Cell] = &[unauth, (LOGGED_IN, FORBIDDEN)];
     t.missing(
@@ -1178,6 +1195,77 @@ fn message_actions(t: &mut Table) {
         "message",
         |_, id| json!({"message_id": id}),
         &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.missing(
+        "get_read_receipts",
+        "conversation",
+        |_, id| json!({"conversation_id": id}),
+        everywhere_forbidden,
+    );
+    t.line(
+        "list_message_readers",
+        "the caller's own message in the group",
+        |f, k| json!({"message_id": f.own_message(k)}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (NOT_IN_GROUP, NOT_FOUND),
+            (&[Member, GroupAdmin, Owner], OK),
+        ],
+    );
+    t.missing(
+        "list_message_readers",
+        "message",
+        |_, id| json!({"message_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.line(
+        "set_typing",
+        "the direct conversation of the owner and the group admin",
+        |f, _| json!({"conversation_id": f.direct}),
+        &[unauth, (MANAGERS, NULL), (NOT_MANAGERS, FORBIDDEN)],
+    );
+    t.line(
+        "set_typing",
+        "the group's conversation (groups show no typing)",
+        |f, _| json!({"conversation_id": f.g.conversation}),
+        everywhere_forbidden,
+    );
+    t.missing(
+        "set_typing",
+        "conversation",
+        |_, id| json!({"conversation_id": id}),
+        everywhere_forbidden,
+    );
+    t.line(
+        "send_message",
+        "a mention of the member",
+        |f, k| json!({"conversation_id": f.g.conversation, "client_msg_id": format!("at-{k}"), "body": text("@m hi"), "mentions": [{"user_id": f.id(Member), "start": 0, "len": 2}]}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Admin], FORBIDDEN),
+            (&[Member, GroupAdmin, Owner], OK),
+        ],
+    );
+    t.line(
+        "send_message",
+        "a mention of everyone",
+        |f, k| json!({"conversation_id": f.g.conversation, "client_msg_id": format!("all-{k}"), "body": text("@all hi"), "mentions": [{"user_id": null, "start": 0, "len": 4}]}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Admin, Member], FORBIDDEN),
+            (&[GroupAdmin, Owner], OK),
+        ],
+    );
+    t.line(
+        "send_message",
+        "a mention beyond the text",
+        |f, k| json!({"conversation_id": f.g.conversation, "client_msg_id": format!("atx-{k}"), "body": text("@m"), "mentions": [{"user_id": f.id(Member), "start": 0, "len": 3}]}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Admin], FORBIDDEN),
+            (&[Member, GroupAdmin, Owner], Expect::Invalid("mentions")),
+        ],
     );
     // Recalls: anyone's own message in time; the owner also anyone else's.
     t.line(

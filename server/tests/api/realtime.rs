@@ -137,6 +137,13 @@ async fn friends_hear_requests_and_messages_live(server: TestServer) {
             seq: 3
         })
     );
+    // Alice sent what bob read: her devices get a read-receipts hint.
+    assert_eq!(
+        a_ws.next_event().await,
+        Some(ServerEvent::ReadReceipts {
+            conversation_id: ConversationId(conv)
+        })
+    );
     // Heartbeat.
     a_ws.send(&ClientFrame::Ping { nonce: 7 }).await;
     assert_eq!(

@@ -77,7 +77,13 @@ async fn initial_state_plus_events_equals_fresh_state(server: TestServer) {
     say(&alice, direct, "a-1").await;
     say(&alice, direct, "a-2").await;
     say(&carl, group_conv, "c-1").await;
-    say(&bob, group_conv, "b-1").await;
+    let _: Message = carl
+        .call(
+            "send_message",
+            json!({"conversation_id": group_conv, "client_msg_id": "c-at", "body": {"type": "text", "text": "@bob look"}, "mentions": [{"user_id": bob.me().await.unwrap().id, "start": 0, "len": 4}]}),
+        )
+        .await
+        .unwrap();
     let bob_laptop = server.client();
     bob_laptop.log_in("bob", PASSWORD).await.unwrap();
     bob_laptop
@@ -127,6 +133,10 @@ async fn initial_state_plus_events_equals_fresh_state(server: TestServer) {
         v
     };
     assert_eq!(ids(&state), ids(&fresh));
+    assert!(
+        fresh.conversations[&shared::ids::ConversationId(group_conv)].mentioned,
+        "the mention marks the group until read"
+    );
     let direct_summary = &fresh.conversations[&shared::ids::ConversationId(direct)];
     assert_eq!((direct_summary.read_seq, direct_summary.unread), (3, 2));
 }

@@ -6,7 +6,9 @@ use super::codec::Json;
 
 use crate::error::AppError;
 use crate::ids::{ConversationId, MessageId};
-use crate::model::{ConversationSummary, Message, MessageBody};
+use crate::model::{
+    ConversationSummary, Mention, Message, MessageBody, MessageReaders, ReadReceipts,
+};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -28,7 +30,26 @@ pub trait MessagesApi: Send + Sync {
         client_msg_id: String,
         body: MessageBody,
         reply_to: Option<MessageId>,
+        mentions: Vec<Mention>,
     ) -> Result<Message, AppError>;
+    /// See [`get_read_receipts`].
+    async fn get_read_receipts(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+    ) -> Result<ReadReceipts, AppError>;
+    /// See [`list_message_readers`].
+    async fn list_message_readers(
+        &self,
+        caller: &Caller,
+        message_id: MessageId,
+    ) -> Result<MessageReaders, AppError>;
+    /// See [`set_typing`].
+    async fn set_typing(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+    ) -> Result<(), AppError>;
     /// See [`list_messages`].
     async fn list_messages(
         &self,
@@ -108,20 +129,63 @@ pub async fn list_conversations() -> Result<Vec<ConversationSummary>, AppError> 
 /// Sends a message. The sender is the caller; `client_msg_id` (1–64 visible ASCII characters,
 /// unique per sender) makes a retry return the stored message instead of a duplicate.
 /// `reply_to` (optional) quotes a message of the same conversation; only a text may reply.
-/// Errors: `forbidden` (not a member, no `speak` right, or the friendship ended), `validation`
-/// (`reply_to` names no message of this conversation), `muted`.
+/// `mentions` (optional, at most 20) mark `@name` ranges of a text in a group: members, or
+/// everyone (`user_id` `null`, owners and admins only).
+/// Errors: `forbidden` (not a member, no `speak` right, the friendship ended, `@all` by a
+/// member), `validation` (`reply_to` names no message of this conversation; a mention out of
+/// the text or of someone not in the group), `muted`.
 #[server(endpoint = "send_message", input = Json, output = Json)]
 pub async fn send_message(
     conversation_id: ConversationId,
     client_msg_id: String,
     body: MessageBody,
     #[server(default)] reply_to: Option<MessageId>,
+    #[server(default)] mentions: Vec<Mention>,
 ) -> Result<Message, AppError> {
     let (ports, caller) = super::request()?;
     ports
         .messages
-        .send_message(&caller, conversation_id, client_msg_id, body, reply_to)
+        .send_message(
+            &caller,
+            conversation_id,
+            client_msg_id,
+            body,
+            reply_to,
+            mentions,
+        )
         .await
+}
+
+/// The read cursors of the conversation's other members (ascending), from which the apps
+/// show "Read" or "N unread" under the caller's messages. Empty in a group of more than 500.
+/// Errors: `forbidden` (not a member).
+#[server(endpoint = "get_read_receipts", input = Json, output = Json)]
+pub async fn get_read_receipts(conversation_id: ConversationId) -> Result<ReadReceipts, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .messages
+        .get_read_receipts(&caller, conversation_id)
+        .await
+}
+
+/// Who has and has not read one of the caller's own messages. Errors: `not_found` (no such
+/// message, or not a member), `forbidden` (someone else's message).
+#[server(endpoint = "list_message_readers", input = Json, output = Json)]
+pub async fn list_message_readers(message_id: MessageId) -> Result<MessageReaders, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .messages
+        .list_message_readers(&caller, message_id)
+        .await
+}
+
+/// Tells the other side of a direct chat that the caller is typing (the apps call it at most
+/// every few seconds while the user types; more often is ignored). Errors: `forbidden` (not a
+/// member, or a group: groups show no typing).
+#[server(endpoint = "set_typing", input = Json, output = Json)]
+pub async fn set_typing(conversation_id: ConversationId) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports.messages.set_typing(&caller, conversation_id).await
 }
 
 /// The history around one message, oldest first: up to `limit` (default 50, at most 100)

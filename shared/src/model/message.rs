@@ -10,7 +10,7 @@ use crate::model::Media;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MessageBody {
-    /// Plain text (emoji included); `@mentions` are plain text for now.
+    /// Plain text (emoji included); `@mentions` are marked by the message's `mentions`.
     Text {
         /// The text, 1–5000 characters.
         text: String,
@@ -194,6 +194,42 @@ pub struct Quote {
     pub body: MessageBody,
 }
 
+/// An `@mention` in a text: who (`null` for everyone, `@all`) and where, as a range of
+/// characters (Unicode scalar values) of the text that starts with `@`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// The member mentioned, or `None` for everyone.
+    pub user_id: Option<UserId>,
+    /// The first character of the `@name`.
+    pub start: u32,
+    /// Its length in characters.
+    pub len: u32,
+}
+
+/// Most mentions one message carries.
+pub const MENTIONS_MAX: usize = 20;
+
+/// Who a message's readers see read it: the members who have and have not, for the message's
+/// sender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageReaders {
+    /// Members who read it (their read cursor reached it).
+    pub read: Vec<UserId>,
+    /// Members who have not yet.
+    pub unread: Vec<UserId>,
+}
+
+/// The read cursors of a conversation's other members, for "Read" and "N unread" under the
+/// reader's own messages. Empty for a group larger than [`RECEIPTS_MAX_MEMBERS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadReceipts {
+    /// Every other member's read seq, ascending.
+    pub cursors: Vec<i64>,
+}
+
+/// Groups with more members than this show no read receipts.
+pub const RECEIPTS_MAX_MEMBERS: usize = 500;
+
 /// One emoji's reactions to a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reaction {
@@ -349,9 +385,21 @@ pub struct Message {
     /// Reactions, one entry per emoji.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Reaction>,
+    /// The `@mentions` of a text, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<Mention>,
 }
 
 impl Message {
+    /// Whether this message mentions `user` (by name or with `@all`), not counting their own.
+    pub fn mentions_user(&self, user: UserId) -> bool {
+        self.sender_id != Some(user)
+            && self
+                .mentions
+                .iter()
+                .any(|m| m.user_id.is_none() || m.user_id == Some(user))
+    }
+
     /// The message as a conversation list shows it: without its quote and reactions.
     pub fn preview_only(mut self) -> Self {
         self.quote = None;
@@ -417,6 +465,9 @@ pub struct ConversationSummary {
     pub pinned: bool,
     /// Notifications muted by the caller.
     pub muted: bool,
+    /// An unread message mentions the caller (`[@me]` in the list).
+    #[serde(default)]
+    pub mentioned: bool,
     /// Time of the last activity (last message, or creation).
     pub updated_at: i64,
 }

@@ -1,2 +1,3 @@
+DROP TABLE message_mentions;
 DROP TABLE hidden_messages;
 DROP TABLE message_reactions;

@@ -45,6 +45,8 @@ pub struct NewMessage {
     /// The uploads the body carries, recorded in `media_refs` with the message (so that the
     /// conversation's members may fetch them).
     pub media_ids: Vec<String>,
+    /// Who the message mentions (0: everyone), recorded in `message_mentions` with it.
+    pub mentions: Vec<i64>,
     /// The quote of the message this one replies to, attached to the stored message and its
     /// event.
     pub quote: Option<Box<shared::model::Quote>>,

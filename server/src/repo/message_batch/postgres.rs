@@ -13,7 +13,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::NewMessage;
 use super::plan::Plan;
 use super::statement::{ByName, fixed_statement};
-use crate::db::schema::media_refs;
+use crate::db::schema::{media_refs, message_mentions};
 use crate::repo::messages::MessageRow;
 
 fixed_statement! {
@@ -149,6 +149,28 @@ pub(super) async fn store(
                 .values((
                     media_refs::media_id.eq(media_id),
                     media_refs::conversation_id.eq(m.conversation.0),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+    }
+    // Mentions are rare: a statement per mention of the messages that have any.
+    for row in &rows {
+        let Some((m, _)) = new
+            .iter()
+            .find(|(m, seq)| m.conversation.0 == row.1 && *seq == row.2)
+        else {
+            continue;
+        };
+        for user in &m.mentions {
+            diesel::insert_into(message_mentions::table)
+                .values((
+                    message_mentions::message_id.eq(row.0),
+                    message_mentions::conversation_id.eq(row.1),
+                    message_mentions::seq.eq(row.2),
+                    message_mentions::user_id.eq(user),
+                    message_mentions::sender_id.eq(m.sender.0),
                 ))
                 .on_conflict_do_nothing()
                 .execute(conn)

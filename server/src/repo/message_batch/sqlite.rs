@@ -14,7 +14,7 @@ use diesel::sqlite::{Sqlite, SqliteConnection};
 use super::NewMessage;
 use super::plan::Plan;
 use super::statement::{ByName, fixed_statement};
-use crate::db::schema::{media_refs, messages};
+use crate::db::schema::{media_refs, message_mentions, messages};
 use crate::repo::messages::{MESSAGE_COLUMNS, MessageRow};
 
 fixed_statement! {
@@ -103,6 +103,18 @@ pub(super) fn store(
                 .on_conflict_do_nothing()
                 .execute(conn)?;
         }
+        for user in &m.mentions {
+            diesel::insert_into(message_mentions::table)
+                .values((
+                    message_mentions::message_id.eq(row.0),
+                    message_mentions::conversation_id.eq(row.1),
+                    message_mentions::seq.eq(row.2),
+                    message_mentions::user_id.eq(user),
+                    message_mentions::sender_id.eq(m.sender.0),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)?;
+        }
         inserted.push(row);
     }
     Ok(plan.assemble(inserted))
@@ -136,6 +148,7 @@ mod tests {
             client_msg_id: client_msg_id.into(),
             body_json: r#"{"type":"text","text":"hi"}"#.into(),
             media_ids: Vec::new(),
+            mentions: Vec::new(),
             quote: None,
             now: 1,
         }
