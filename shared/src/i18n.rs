@@ -143,6 +143,14 @@ catalogue! {
     Retry => "重试", "Retry";
     Yesterday => "昨天", "Yesterday";
     Draft => "[草稿]", "[Draft]";
+    ConversationActions => "聊天操作", "Chat actions";
+    PinChat => "置顶该聊天", "Pin to top";
+    UnpinChat => "取消置顶", "Unpin";
+    MuteChat => "消息免打扰", "Mute notifications";
+    UnmuteChat => "开启新消息提醒", "Unmute";
+    MarkAsRead => "标为已读", "Mark as read";
+    MutedChat => "消息免打扰", "Muted";
+    NewMessagesJump => "{n}条新消息", "{n} new messages";
     Monday => "星期一", "Mon";
     Tuesday => "星期二", "Tue";
     Wednesday => "星期三", "Wed";

@@ -110,3 +110,13 @@ pub fn KeyboardIcon() -> impl IntoView {
         </svg>
     }
 }
+
+/// A bell struck through (a muted conversation).
+#[component]
+pub fn BellOffIcon() -> impl IntoView {
+    view! {
+        <svg class="icon small-icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M6 16V11a6 6 0 0 1 9.5-4.9M18 11v5l1.5 2H6.5M10 20a2 2 0 0 0 4 0M4 4l16 16" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}

@@ -10,6 +10,7 @@ pub mod forward;
 pub mod group_request;
 pub mod icons;
 pub mod lang_toggle;
+pub mod long_press;
 pub mod media;
 pub mod message_menu;
 pub mod note_form;

@@ -16,14 +16,15 @@ use shared::api::messages::{
 use shared::i18n::{Key, Lang, notice_text, recall_text};
 use shared::ids::{ConversationId, MessageId, UserId};
 use shared::model::{Mention, Message, MessageBody, Quote};
-use shared::rights;
 use shared::ui::{use_hydrated, use_i18n};
 use shared::when::TimeStyle;
+use shared::{rights, validate};
 
 use crate::components::attach::{AttachPanel, UploadBubble};
 use crate::components::emoji::EmojiPicker;
 use crate::components::forward::{ChatHistoryCard, ChatHistoryView, ForwardSheet, SelectionBar};
 use crate::components::icons::{KeyboardIcon, MicIcon};
+use crate::components::long_press::LongPress;
 use crate::components::message_menu::{ChatActions, MessageMenu, actionable, toggle_reaction};
 use crate::components::receipts::{ReadersSheet, ReceiptLabel, Receipts};
 use crate::components::status::{ErrorPanel, LoadingPanel};
@@ -34,6 +35,10 @@ use crate::upload::Upload;
 
 /// Messages fetched per page.
 const PAGE: u32 = 50;
+/// Opening a chat with at least this many unread messages offers to jump to the first.
+const NEW_MESSAGES_JUMP_AT: u64 = 10;
+/// Pages (of the most a page holds) fetched to reach the first unread message.
+const NEW_MESSAGES_PAGES: usize = 5;
 /// A time separator is shown when more than this passes between two messages.
 const GAP_MS: i64 = 5 * 60 * 1000;
 
@@ -411,6 +416,14 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
         }
     });
 
+    // Opened with many unread: a "N new messages" button goes up to the first of them.
+    let unread_at_open = store.state.with_untracked(|s| {
+        s.conversations
+            .get(&id)
+            .map_or((0, 0), |c| (c.unread, c.read_seq))
+    });
+    let new_jump =
+        RwSignal::new((unread_at_open.0 >= NEW_MESSAGES_JUMP_AT).then_some(unread_at_open));
     let hydrated = use_hydrated();
     let loading_older = RwSignal::new(false);
     let older_error: RwSignal<Option<AppError>> = RwSignal::new(None);
@@ -572,6 +585,48 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                 </For>
             </ol>
         </div>
+        {move || {
+            new_jump
+                .get()
+                .map(|(unread, read_seq)| {
+                    view! {
+                        <button
+                            type="button"
+                            class="new-messages-jump"
+                            on:click=move |_| {
+                                new_jump.set(None);
+                                // Page back to the first unread so the history stays whole.
+                                let target = read_seq + 1;
+                                leptos::task::spawn_local(async move {
+                                    for _ in 0..NEW_MESSAGES_PAGES {
+                                        let first = history.with_untracked(|h| h.first().map(|m| m.seq));
+                                        let Some(first) = first.filter(|f| *f > target) else {
+                                            break;
+                                        };
+                                        match list_messages(id, Some(first), Some(validate::PAGE_MAX)).await {
+                                            Ok(page) if !page.is_empty() => {
+                                                has_older.set(page.len() as u32 >= validate::PAGE_MAX);
+                                                store.state.try_update(|s| s.add_history(id, page));
+                                            }
+                                            Ok(_) => break,
+                                            Err(e) => {
+                                                actions.error.try_set(Some(e));
+                                                return;
+                                            }
+                                        }
+                                    }
+                                    jump.run(target);
+                                });
+                            }
+                        >
+                            "↑ "
+                            {move || {
+                                i18n.lang.get().t(Key::NewMessagesJump).replace("{n}", &unread.to_string())
+                            }}
+                        </button>
+                    }
+                })
+        }}
         <div class="chat-feedback">
             {move || {
                 actions
@@ -997,32 +1052,6 @@ fn ReactionRow(
                 })
                 .collect_view()}
         </div>
-    }
-}
-
-/// A long press on a touch screen (half a second without lifting), which opens a message's
-/// menu where the browser sends no `contextmenu`.
-#[derive(Clone, Copy)]
-struct LongPress(StoredValue<Option<leptos::prelude::TimeoutHandle>>);
-
-impl LongPress {
-    fn new() -> Self {
-        LongPress(StoredValue::new(None))
-    }
-
-    fn start(self, ev: &leptos::ev::PointerEvent, then: impl Fn() + 'static) {
-        self.cancel();
-        if ev.pointer_type() == "mouse" {
-            return;
-        }
-        let handle = set_timeout_with_handle(then, std::time::Duration::from_millis(500)).ok();
-        self.0.set_value(handle);
-    }
-
-    fn cancel(self) {
-        if let Some(handle) = self.0.try_update_value(Option::take).flatten() {
-            handle.clear();
-        }
     }
 }
 

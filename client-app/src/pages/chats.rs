@@ -11,6 +11,7 @@ use shared::when::TimeStyle;
 
 use crate::components::avatar::face;
 use crate::components::badge::CountBadge;
+use crate::components::long_press::LongPress;
 use crate::components::status::EmptyState;
 use crate::store::use_store;
 
@@ -20,6 +21,7 @@ pub fn ChatsPage() -> impl IntoView {
     let i18n = use_i18n();
     let store = use_store();
     let list = Memo::new(move |_| store.state.with(|s| s.sorted_conversations()));
+    let menu: RwSignal<Option<ConversationSummary>> = RwSignal::new(None);
     view! {
         <header class="page-header">
             <h1>{i18n.tr(Key::TabChats)}</h1>
@@ -31,13 +33,14 @@ pub fn ChatsPage() -> impl IntoView {
             <ul class="conversation-list" aria-label=i18n.tr(Key::TabChats)>
                 <For
                     each=move || list.get()
-                    key=|c| (c.id, c.last_seq, c.unread, c.title.clone(), c.pinned)
+                    key=|c| (c.id, c.last_seq, c.unread, c.title.clone(), c.pinned, c.muted, c.mentioned)
                     let:conversation
                 >
-                    <ConversationRow conversation/>
+                    <ConversationRow conversation menu/>
                 </For>
             </ul>
         </Show>
+        <ConversationMenu menu/>
     }
 }
 
@@ -46,6 +49,8 @@ pub fn ChatsPage() -> impl IntoView {
 fn ConversationRow(
     /// The conversation to show.
     conversation: ConversationSummary,
+    /// Where a long press puts the conversation whose actions open.
+    menu: RwSignal<Option<ConversationSummary>>,
 ) -> impl IntoView {
     let initial: String = conversation
         .title
@@ -110,8 +115,32 @@ fn ConversationRow(
         .into_any(),
         None => preview().into_any(),
     };
+    let muted = conversation.muted;
+    let press = LongPress::new();
+    let for_menu = conversation.clone();
+    let open = move || menu.set(Some(for_menu.clone()));
+    let open_ctx = open.clone();
+    let badge = if muted {
+        (unread > 0)
+            .then(|| view! { <span class="muted-dot" aria-label=i18n.tr(Key::Unread)></span> })
+            .into_any()
+    } else {
+        view! { <CountBadge count=Signal::stored(unread) label=Key::Unread/> }.into_any()
+    };
     view! {
-        <li class="conversation" class:pinned=conversation.pinned>
+        <li
+            class="conversation"
+            class:pinned=conversation.pinned
+            class:muted=muted
+            on:contextmenu=move |ev| {
+                ev.prevent_default();
+                open_ctx();
+            }
+            on:pointerdown=move |ev| press.start(&ev, open.clone())
+            on:pointerup=move |_| press.cancel()
+            on:pointercancel=move |_| press.cancel()
+            on:pointerleave=move |_| press.cancel()
+        >
             <a class="conversation-link" href=format!("/chat/{}", conversation.id)>
                 <div class="avatar" aria-hidden="true">{face(conversation.avatar_url.clone(), initial)}</div>
                 <div class="conversation-text">
@@ -120,11 +149,110 @@ fn ConversationRow(
                         <span class="conversation-time">
                             <LocalTime ms=conversation.updated_at style=TimeStyle::List/>
                         </span>
+                        {muted.then(|| view! {
+                            <span class="muted-icon" role="img" aria-label=i18n.tr(Key::MutedChat)>
+                                <crate::components::icons::BellOffIcon/>
+                            </span>
+                        })}
                     </div>
                     <p class="conversation-preview">{mention}{line}</p>
                 </div>
-                <CountBadge count=Signal::stored(unread) label=Key::Unread/>
+                {badge}
             </a>
         </li>
+    }
+}
+
+/// The actions a long press on a conversation opens: pin or unpin, mute or unmute, mark read.
+#[component]
+fn ConversationMenu(menu: RwSignal<Option<ConversationSummary>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let store = use_store();
+    let error: RwSignal<Option<shared::AppError>> = RwSignal::new(None);
+    let flags = move |c: &ConversationSummary, pinned: bool, muted: bool| {
+        let id = c.id;
+        menu.set(None);
+        leptos::task::spawn_local(async move {
+            match shared::api::messages::set_conversation_flags(id, pinned, muted).await {
+                Ok(()) => {
+                    store.state.try_update(|s| {
+                        shared::state::apply_event(
+                            s,
+                            shared::event::ServerEvent::ConversationFlags {
+                                conversation_id: id,
+                                pinned,
+                                muted,
+                            },
+                        )
+                    });
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        {move || {
+            error
+                .get()
+                .map(|e| {
+                    view! {
+                        <p class="form-error list-error" role="alert" on:click=move |_| error.set(None)>
+                            {i18n.error(&e)}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            let c = menu.get()?;
+            let (pin, mute, read) = (c.clone(), c.clone(), c.clone());
+            let pin_key = if c.pinned { Key::UnpinChat } else { Key::PinChat };
+            let mute_key = if c.muted { Key::UnmuteChat } else { Key::MuteChat };
+            Some(view! {
+                <div class="sheet-backdrop" on:click=move |_| menu.set(None)></div>
+                <div class="action-sheet" role="dialog" aria-label=i18n.tr(Key::ConversationActions)>
+                    <p class="sheet-question">{c.title.clone()}</p>
+                    <div class="sheet-items" role="menu">
+                        <button
+                            type="button"
+                            class="sheet-item"
+                            role="menuitem"
+                            on:click=move |_| flags(&pin, !pin.pinned, pin.muted)
+                        >
+                            {i18n.tr(pin_key)}
+                        </button>
+                        <button
+                            type="button"
+                            class="sheet-item"
+                            role="menuitem"
+                            on:click=move |_| flags(&mute, mute.pinned, !mute.muted)
+                        >
+                            {i18n.tr(mute_key)}
+                        </button>
+                        {(c.unread > 0).then(|| view! {
+                            <button
+                                type="button"
+                                class="sheet-item"
+                                role="menuitem"
+                                on:click=move |_| {
+                                    let (id, seq) = (read.id, read.last_seq);
+                                    menu.set(None);
+                                    store.state.update(|s| s.mark_read(id, seq));
+                                    leptos::task::spawn_local(async move {
+                                        let _ = shared::api::messages::mark_read(id, seq).await;
+                                    });
+                                }
+                            >
+                                {i18n.tr(Key::MarkAsRead)}
+                            </button>
+                        })}
+                        <button type="button" class="sheet-item" on:click=move |_| menu.set(None)>
+                            {i18n.tr(Key::Cancel)}
+                        </button>
+                    </div>
+                </div>
+            })
+        }}
     }
 }
