@@ -44,6 +44,20 @@ pub fn AppShell() -> impl IntoView {
         }
         true
     });
+    // This device's notification switches, once hydrated.
+    Effect::new(move |loaded: Option<bool>| {
+        if loaded != Some(true) {
+            #[cfg(feature = "hydrate")]
+            store.notify.set(crate::notify::load());
+        }
+        true
+    });
+    // The unread count in the document's title: "(3) Parley".
+    let i18n = shared::ui::use_i18n();
+    let title = move || {
+        let unread = store.state.with(|s| s.total_unread());
+        crate::notify::title(i18n.lang.get().t(shared::i18n::Key::AppName), unread)
+    };
     // Connect once the store holds the lists, so `resume` carries their cursors.
     Effect::new(move |connected: Option<bool>| {
         if connected == Some(true) || !seeded.get() {
@@ -53,6 +67,7 @@ pub fn AppShell() -> impl IntoView {
         true
     });
     view! {
+        <leptos_meta::Title text=title/>
         <Transition fallback=|| view! { <LoadingPanel/> }>
             {move || Suspend::new(async move {
                 let me = session.me.await;

@@ -9,6 +9,7 @@ pub mod components;
 pub mod drafts;
 pub mod layout;
 pub mod mentions;
+pub mod notify;
 pub mod pages;
 pub mod realtime;
 pub mod session;

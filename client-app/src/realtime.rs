@@ -102,8 +102,26 @@ mod imp {
                         // the lists were fetched, and resume only covers messages: fetch them again.
                         store.state.try_update(|s| s.needs_refetch = true);
                     }
+                    let alert = match &event {
+                        ServerEvent::Message { message } => Some(message.clone()),
+                        _ => None,
+                    };
+                    let fresh = alert.as_ref().is_some_and(|m| {
+                        store
+                            .state
+                            .try_with_untracked(|s| {
+                                s.messages
+                                    .get(&m.conversation_id)
+                                    .is_none_or(|l| !l.contains_key(&m.seq))
+                            })
+                            .unwrap_or(false)
+                    });
                     if store.state.try_update(|s| apply_event(s, event)).is_none() {
                         return Outcome::Stop;
+                    }
+                    // A message seen for the first time (not a resume's repeat) may alert.
+                    if let Some(message) = alert.filter(|_| fresh) {
+                        crate::notify::on_message(store, &message);
                     }
                     if store.state.with_untracked(|s| s.needs_refetch) {
                         store.refetch();

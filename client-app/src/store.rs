@@ -22,6 +22,8 @@ pub struct Store {
     pub group_requests: RwSignal<Vec<GroupRequest>>,
     /// Unsent text per conversation, kept on this device (see [`crate::drafts`]).
     pub drafts: RwSignal<crate::drafts::Drafts>,
+    /// This device's notification switches (see [`crate::notify`]).
+    pub notify: RwSignal<crate::notify::NotifySettings>,
 }
 
 impl Store {
@@ -33,6 +35,7 @@ impl Store {
             groups_version: RwSignal::new(0),
             group_requests: RwSignal::new(Vec::new()),
             drafts: RwSignal::new(crate::drafts::Drafts::new()),
+            notify: RwSignal::new(crate::notify::NotifySettings::default()),
         }
     }
 

@@ -144,6 +144,11 @@ catalogue! {
     Yesterday => "昨天", "Yesterday";
     Draft => "[草稿]", "[Draft]";
     ConversationActions => "聊天操作", "Chat actions";
+    NotificationsHeading => "新消息通知", "New message notifications";
+    NotifySystem => "系统通知", "System notifications";
+    NotifySound => "声音", "Sound";
+    NotifyBlocked => "浏览器已禁止本站的通知，请在网站设置中允许", "The browser blocks notifications for this site: allow them in its site settings";
+    NotifyUnsupported => "此浏览器不支持系统通知", "This browser cannot show notifications";
     PinChat => "置顶该聊天", "Pin to top";
     UnpinChat => "取消置顶", "Unpin";
     MuteChat => "消息免打扰", "Mute notifications";

@@ -45,6 +45,7 @@ pub fn MePage() -> impl IntoView {
                 <span>{i18n.tr(Key::BlockedUsers)}</span>
             </a>
         </nav>
+        <NotifySection/>
         <section class="cell-group">
             <div class="cell">
                 <span>{i18n.tr(Key::Language)}</span>
@@ -229,5 +230,72 @@ fn LogOutButton() -> impl IntoView {
                 {i18n.tr(Key::LogOut)}
             </button>
         </div>
+    }
+}
+
+/// This device's notification switches: system notifications (asking the browser's permission
+/// when turned on) and sound.
+#[component]
+fn NotifySection() -> impl IntoView {
+    let i18n = use_i18n();
+    let store = crate::store::use_store();
+    let hydrated = shared::ui::use_hydrated();
+    // The browser's answer, known once hydrated.
+    let permission = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        permission.set(crate::notify::permission());
+    });
+    let set = move |change: &dyn Fn(&mut crate::notify::NotifySettings)| {
+        store.notify.update(|n| change(n));
+        #[cfg(feature = "hydrate")]
+        crate::notify::save(store.notify.get_untracked());
+    };
+    let on_system = move |on: bool| {
+        if !on {
+            set(&|n| n.system = false);
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        crate::notify::request(move |answer| {
+            let granted = answer == "granted";
+            permission.try_set(answer);
+            store.notify.try_update(|n| n.system = granted);
+            crate::notify::save(store.notify.get_untracked());
+        });
+    };
+    let hint = move || match permission.get().as_str() {
+        "denied" => Some(Key::NotifyBlocked),
+        "unsupported" => Some(Key::NotifyUnsupported),
+        _ => None,
+    };
+    view! {
+        <section class="cell-group" aria-label=i18n.tr(Key::NotificationsHeading)>
+            <h2 class="cell-group-title">{i18n.tr(Key::NotificationsHeading)}</h2>
+            <label class="cell switch-cell">
+                <span>{i18n.tr(Key::NotifySystem)}</span>
+                <input
+                    type="checkbox"
+                    role="switch"
+                    prop:checked=move || store.notify.get().system && permission.get() == "granted"
+                    disabled=move || !hydrated.get() || permission.get() == "unsupported"
+                    on:change=move |ev| on_system(event_target_checked(&ev))
+                />
+            </label>
+            {move || hint().map(|k| view! { <p class="cell-hint" role="note">{i18n.tr(k)}</p> })}
+            <label class="cell switch-cell">
+                <span>{i18n.tr(Key::NotifySound)}</span>
+                <input
+                    type="checkbox"
+                    role="switch"
+                    prop:checked=move || store.notify.get().sound
+                    disabled=move || !hydrated.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        set(&|n| n.sound = on);
+                    }
+                />
+            </label>
+        </section>
     }
 }
