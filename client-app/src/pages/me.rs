@@ -252,17 +252,17 @@ fn NotifySection() -> impl IntoView {
         crate::notify::save(store.notify.get_untracked());
     };
     let on_system = move |on: bool| {
-        if !on {
+        if on {
+            #[cfg(feature = "hydrate")]
+            crate::notify::request(move |answer| {
+                let granted = answer == "granted";
+                permission.try_set(answer);
+                store.notify.try_update(|n| n.system = granted);
+                crate::notify::save(store.notify.get_untracked());
+            });
+        } else {
             set(&|n| n.system = false);
-            return;
         }
-        #[cfg(feature = "hydrate")]
-        crate::notify::request(move |answer| {
-            let granted = answer == "granted";
-            permission.try_set(answer);
-            store.notify.try_update(|n| n.system = granted);
-            crate::notify::save(store.notify.get_untracked());
-        });
     };
     let hint = move || match permission.get().as_str() {
         "denied" => Some(Key::NotifyBlocked),
