@@ -26,7 +26,7 @@ use shared::ids::{
 use shared::model::{
     AdminUser, ConversationSummary, Friend, FriendRequest, GroupCard, GroupInfo, GroupRequest, Me,
     Mention, Message, MessageBody, MessageReaders, Page, ReadReceipts, RightInfo, RoleInfo,
-    SessionInfo, UserCard,
+    SearchHit, SessionInfo, UserCard,
 };
 
 struct FakeAccounts {
@@ -256,6 +256,16 @@ impl MessagesApi for NotUsedByAdmin {
         _: &Caller,
         _: MessageId,
     ) -> Result<MessageReaders, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn search_messages(
+        &self,
+        _: &Caller,
+        _: String,
+        _: Option<ConversationId>,
+        _: Option<MessageId>,
+        _: Option<u32>,
+    ) -> Result<Vec<SearchHit>, AppError> {
         Err(AppError::Internal)
     }
     async fn set_typing(&self, _: &Caller, _: ConversationId) -> Result<(), AppError> {

@@ -12,6 +12,7 @@ pub mod mentions;
 pub mod notify;
 pub mod pages;
 pub mod realtime;
+pub mod search_text;
 pub mod session;
 pub mod store;
 pub mod upload;
@@ -39,6 +40,7 @@ use crate::pages::{
     me::MePage,
     new_friends::NewFriendsPage,
     not_found::NotFound,
+    search::SearchPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -82,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=ChatsPage/>
                     <Route path=path!("chat/:id") view=ChatPage/>
+                    <Route path=path!("search") view=SearchPage/>
                     <Route path=path!("contacts") view=ContactsPage/>
                     <Route path=path!("contacts/new") view=NewFriendsPage/>
                     <Route path=path!("contacts/add") view=AddFriendPage/>

@@ -11,6 +11,7 @@ pub mod http;
 pub mod media;
 pub mod realtime;
 pub mod repo;
+pub mod search;
 pub mod seed;
 pub mod serve;
 pub mod sort_key;

@@ -78,6 +78,7 @@ impl AppState {
         let client_options = options(&config.site_root, "pkg");
         let admin_options = options(&config.admin_site_root, "admin/pkg");
         let hub = Arc::new(realtime);
+        crate::search::spawn_indexer(db.clone());
         Self(Arc::new(Parts {
             writer: crate::repo::message_batch::MessageWriter::start(db.clone(), hub.clone()),
             db,

@@ -145,6 +145,10 @@ catalogue! {
     Draft => "[草稿]", "[Draft]";
     ConversationActions => "聊天操作", "Chat actions";
     NotificationsHeading => "新消息通知", "New message notifications";
+    SearchContacts => "联系人", "Contacts";
+    SearchGroups => "群聊", "Group chats";
+    SearchMessages => "聊天记录", "Messages";
+    SearchMore => "更多聊天记录", "More messages";
     NotifySystem => "系统通知", "System notifications";
     NotifySound => "声音", "Sound";
     NotifyBlocked => "浏览器已禁止本站的通知，请在网站设置中允许", "The browser blocks notifications for this site: allow them in its site settings";

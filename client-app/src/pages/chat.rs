@@ -508,6 +508,18 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
             }
         });
     });
+    // Opened from a search result (`?seq=`): show that message.
+    let query = leptos_router::hooks::use_query_map();
+    let open_at = query.with_untracked(|q| q.get("seq").and_then(|s| s.parse::<i64>().ok()));
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !hydrated_now() {
+            return done.unwrap_or(false);
+        }
+        if let Some(seq) = open_at {
+            jump.run(seq);
+        }
+        true
+    });
     let retry_upload = Callback::new(move |upload: Upload| {
         crate::upload::run(store, uploads, id, upload);
     });
@@ -1472,6 +1484,11 @@ fn insert_at(text: &str, start: Option<u32>, end: Option<u32>, s: &str) -> (Stri
         String::from_utf16_lossy(&out),
         u32::try_from(caret).unwrap_or(u32::MAX),
     )
+}
+
+/// Whether this runs in the browser (effects run there only after hydration).
+fn hydrated_now() -> bool {
+    cfg!(feature = "hydrate")
 }
 
 #[cfg(feature = "hydrate")]

@@ -26,6 +26,10 @@ pub fn ChatsPage() -> impl IntoView {
         <header class="page-header">
             <h1>{i18n.tr(Key::TabChats)}</h1>
         </header>
+        <a class="search-bar" href="/search">
+            <span aria-hidden="true">"🔍 "</span>
+            {i18n.tr(Key::Search)}
+        </a>
         <Show
             when=move || list.with(|l| !l.is_empty())
             fallback=|| view! { <EmptyState title=Key::NoChatsYet hint=Key::NoChatsHint/> }

@@ -16,4 +16,5 @@ pub mod group_search;
 pub mod me;
 pub mod new_friends;
 pub mod not_found;
+pub mod search;
 pub mod sessions;

@@ -128,6 +128,7 @@ impl Api {
                 return Ok(());
             }
             repo::recall(tx, &current, me).await?;
+            crate::search::forget(tx, id).await?;
             Ok::<_, Failure>(())
         })?;
         tracing::info!(message = %id, by = %me, "message recalled");
@@ -173,6 +174,7 @@ impl Api {
             };
             repo::set_body(tx, id, &body).await?;
             repo::drop_mentions(tx, id).await?;
+            crate::search::reindex(tx, id, current.conversation_id, &body.body).await?;
             Ok::<_, Failure>(())
         })?;
         self.announce_change(id, &access).await

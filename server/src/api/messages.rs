@@ -343,6 +343,18 @@ impl MessagesApi for Api {
         self.message_readers(me, message_id).await
     }
 
+    async fn search_messages(
+        &self,
+        caller: &Caller,
+        query: String,
+        conversation_id: Option<ConversationId>,
+        before_id: Option<MessageId>,
+        limit: Option<u32>,
+    ) -> Result<Vec<shared::model::SearchHit>, AppError> {
+        self.search(caller, query, conversation_id, before_id, limit)
+            .await
+    }
+
     async fn set_typing(
         &self,
         caller: &Caller,

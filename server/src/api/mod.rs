@@ -12,6 +12,7 @@ pub mod media;
 pub mod message_actions;
 pub mod messages;
 pub mod receipts;
+pub mod search;
 
 use std::sync::Arc;
 

@@ -21,6 +21,7 @@ mod messages;
 mod pages;
 mod realtime;
 mod receipts;
+mod search;
 mod security;
 mod seed;
 mod sessions;

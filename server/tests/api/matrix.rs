@@ -406,6 +406,7 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some("{}"),
     ),
     ("set_typing", r#"{"conversation_id": [1]}"#, Some("{}")),
+    ("search_messages", r#"{"query": 5}"#, Some("{}")),
     (
         "edit_message",
         r#"{"message_id": 1, "text": 5}"#,
@@ -1266,6 +1267,30 @@ fn message_actions(t: &mut Table) {
             (&[Mute, NonMember, Admin], FORBIDDEN),
             (&[Member, GroupAdmin, Owner], Expect::Invalid("mentions")),
         ],
+    );
+    t.line(
+        "search_messages",
+        "everything of the caller's",
+        |_, _| json!({"query": "setup"}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "search_messages",
+        "in the group's conversation",
+        |f, _| json!({"query": "setup", "conversation_id": f.g.conversation}),
+        &[unauth, (IN_GROUP, OK), (NOT_IN_GROUP, FORBIDDEN)],
+    );
+    t.missing(
+        "search_messages",
+        "conversation",
+        |_, id| json!({"query": "x", "conversation_id": id}),
+        everywhere_forbidden,
+    );
+    t.line(
+        "search_messages",
+        "an empty query",
+        |_, _| json!({"query": ""}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("query"))],
     );
     // Recalls: anyone's own message in time; the owner also anyone else's.
     t.line(

@@ -7,7 +7,7 @@ use super::codec::Json;
 use crate::error::AppError;
 use crate::ids::{ConversationId, MessageId};
 use crate::model::{
-    ConversationSummary, Mention, Message, MessageBody, MessageReaders, ReadReceipts,
+    ConversationSummary, Mention, Message, MessageBody, MessageReaders, ReadReceipts, SearchHit,
 };
 
 #[cfg(feature = "ssr")]
@@ -44,6 +44,15 @@ pub trait MessagesApi: Send + Sync {
         caller: &Caller,
         message_id: MessageId,
     ) -> Result<MessageReaders, AppError>;
+    /// See [`search_messages`].
+    async fn search_messages(
+        &self,
+        caller: &Caller,
+        query: String,
+        conversation_id: Option<ConversationId>,
+        before_id: Option<MessageId>,
+        limit: Option<u32>,
+    ) -> Result<Vec<SearchHit>, AppError>;
     /// See [`set_typing`].
     async fn set_typing(
         &self,
@@ -302,5 +311,25 @@ pub async fn mark_read(conversation_id: ConversationId, seq: i64) -> Result<(), 
     ports
         .messages
         .mark_read(&caller, conversation_id, seq)
+        .await
+}
+
+/// Messages matching every word of `query` (1–100 characters; Chinese matches by characters,
+/// so one character finds too), newest first, only in the caller's conversations (one of them
+/// when `conversation_id` is given) and never those they deleted for themselves or recalled.
+/// Pages with `before_id` (the last id of the previous page); `limit` defaults to 20, at most
+/// 50. Errors: `validation`, `forbidden` (`conversation_id` of a conversation the caller is not
+/// in), `rate_limited`.
+#[server(endpoint = "search_messages", input = Json, output = Json)]
+pub async fn search_messages(
+    query: String,
+    #[server(default)] conversation_id: Option<ConversationId>,
+    #[server(default)] before_id: Option<MessageId>,
+    #[server(default)] limit: Option<u32>,
+) -> Result<Vec<SearchHit>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .messages
+        .search_messages(&caller, query, conversation_id, before_id, limit)
         .await
 }

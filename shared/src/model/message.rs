@@ -227,6 +227,21 @@ pub struct ReadReceipts {
     pub cursors: Vec<i64>,
 }
 
+/// A message search found, with where the query's words occur in its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The message.
+    pub message: Message,
+    /// Character ranges `[start, len]` of its searchable text to highlight: the text of a text
+    /// message, a file's name, a place's title.
+    pub highlights: Vec<(u32, u32)>,
+}
+
+/// The longest search query, in characters.
+pub const SEARCH_QUERY_MAX: usize = 100;
+/// Most results one search page returns.
+pub const SEARCH_PAGE_MAX: u32 = 50;
+
 /// Groups with more members than this show no read receipts.
 pub const RECEIPTS_MAX_MEMBERS: usize = 500;
 

@@ -1,0 +1,312 @@
+//! Full-text search of messages on both databases: SQLite's FTS5 (`message_fts`, the message id
+//! as rowid) and PostgreSQL's `tsvector` with a GIN index (`message_search`). Both are given
+//! ready-made terms ([`terms`]), so Chinese is searched by characters and pairs of characters
+//! on either. Messages are indexed after they are stored, by [`catch_up`]: a background task
+//! every second and each search before it runs, following a cursor kept in `settings`. A recall
+//! removes its message from the index and an edit re-indexes it, in their own unit of work.
+
+pub mod terms;
+
+use std::time::Duration;
+
+use diesel::QueryableByName;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use shared::ids::{ConversationId, MessageId, UserId};
+use shared::model::MessageBody;
+
+use crate::db::schema::{messages, settings};
+use crate::db::{Conn, Db, DbError};
+use crate::repo::messages::StoredBody;
+
+/// The `settings` key of the newest message id indexed.
+const CURSOR_KEY: &str = "search_indexed_up_to";
+/// Messages indexed per transaction.
+const BATCH: i64 = 500;
+
+/// One indexing run at a time in this process.
+static INDEXING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The text of a body that search finds: a text, a file's name, a place's title, a merged
+/// forward's texts.
+pub fn searchable(body: &MessageBody) -> String {
+    match body {
+        MessageBody::Text { text } => text.clone(),
+        MessageBody::File { media, .. } => {
+            media.as_ref().map(|m| m.name.clone()).unwrap_or_default()
+        }
+        MessageBody::Location { title, .. } => title.clone(),
+        MessageBody::Forwarded { items, .. } => items
+            .iter()
+            .map(|i| searchable(&i.body))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    message_id: i64,
+}
+
+/// Moves the index cursor (`settings`), inside the indexing transaction.
+macro_rules! set_cursor {
+    ($c:expr, $cursor:expr) => {
+        diesel::insert_into(settings::table)
+            .values((
+                settings::key_name.eq(CURSOR_KEY),
+                settings::value.eq($cursor),
+            ))
+            .on_conflict(settings::key_name)
+            .do_update()
+            .set(settings::value.eq($cursor))
+            .execute($c)
+            .await
+            .map(|_| ())
+    };
+}
+
+/// Indexes up to `limit` messages stored since the last run; how many were looked at.
+pub async fn catch_up(db: &Db, limit: i64) -> Result<usize, DbError> {
+    let _running = INDEXING.lock().await;
+    let mut done = 0usize;
+    while (done as i64) < limit {
+        let cursor: i64 = crate::repo::settings::get(db, CURSOR_KEY)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let rows: Vec<(i64, i64, String)> = crate::db_run!(db, |conn| {
+            Ok::<_, DbError>(
+                messages::table
+                    .filter(messages::id.gt(cursor))
+                    .select((messages::id, messages::conversation_id, messages::body))
+                    .order(messages::id.asc())
+                    .limit(BATCH.min(limit - done as i64))
+                    .load(conn)
+                    .await?,
+            )
+        })?;
+        let Some(newest) = rows.last().map(|r| r.0) else {
+            break;
+        };
+        done += rows.len();
+        let entries: Vec<(i64, i64, String)> = rows
+            .into_iter()
+            .filter_map(|(id, conversation, body)| {
+                let stored: StoredBody = serde_json::from_str(&body).ok()?;
+                let terms = terms::index_terms(&searchable(&stored.body));
+                (!terms.is_empty()).then_some((id, conversation, terms))
+            })
+            .collect();
+        let cursor = newest.to_string();
+        match db {
+            Db::Sqlite(pool) => {
+                let mut conn = pool.get().await?;
+                conn.transaction::<_, diesel::result::Error, _>(async |c| {
+                    for (id, conversation, terms) in &entries {
+                        sqlite_put(c, *id, *conversation, terms).await?;
+                    }
+                    set_cursor!(c, &cursor)
+                })
+                .await?;
+            }
+            Db::Postgres(pool) => {
+                let mut conn = pool.get().await?;
+                conn.transaction::<_, diesel::result::Error, _>(async |c| {
+                    for (id, conversation, terms) in &entries {
+                        postgres_put(c, *id, *conversation, terms).await?;
+                    }
+                    set_cursor!(c, &cursor)
+                })
+                .await?;
+            }
+        }
+    }
+    Ok(done)
+}
+
+async fn sqlite_put(
+    c: &mut crate::db::SqliteConn,
+    id: i64,
+    conversation: i64,
+    terms: &str,
+) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT OR REPLACE INTO message_fts (rowid, terms, conversation_id) VALUES (?, ?, ?)",
+    )
+    .bind::<BigInt, _>(id)
+    .bind::<Text, _>(terms)
+    .bind::<BigInt, _>(conversation)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+async fn postgres_put(
+    c: &mut diesel_async::AsyncPgConnection,
+    id: i64,
+    conversation: i64,
+    terms: &str,
+) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO message_search (message_id, conversation_id, terms) \
+         VALUES ($1, $2, array_to_tsvector(string_to_array($3, ' '))) \
+         ON CONFLICT (message_id) DO UPDATE SET terms = EXCLUDED.terms",
+    )
+    .bind::<BigInt, _>(id)
+    .bind::<BigInt, _>(conversation)
+    .bind::<Text, _>(terms)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Puts message `id`'s current text in the index (an edit), inside the caller's unit.
+pub async fn reindex(
+    conn: &mut Conn<'_>,
+    id: MessageId,
+    conversation: ConversationId,
+    body: &MessageBody,
+) -> Result<(), DbError> {
+    let terms = terms::index_terms(&searchable(body));
+    match conn {
+        Conn::Sqlite(c) => {
+            sqlite_forget(c, id.0).await?;
+            if !terms.is_empty() {
+                sqlite_put(c, id.0, conversation.0, &terms).await?;
+            }
+        }
+        Conn::Postgres(c) => {
+            postgres_forget(c, id.0).await?;
+            if !terms.is_empty() {
+                postgres_put(c, id.0, conversation.0, &terms).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Takes message `id` out of the index (a recall), inside the caller's unit.
+pub async fn forget(conn: &mut Conn<'_>, id: MessageId) -> Result<(), DbError> {
+    match conn {
+        Conn::Sqlite(c) => sqlite_forget(c, id.0).await?,
+        Conn::Postgres(c) => postgres_forget(c, id.0).await?,
+    }
+    Ok(())
+}
+
+async fn sqlite_forget(c: &mut crate::db::SqliteConn, id: i64) -> QueryResult<()> {
+    diesel::sql_query("DELETE FROM message_fts WHERE rowid = ?")
+        .bind::<BigInt, _>(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+async fn postgres_forget(c: &mut diesel_async::AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::sql_query("DELETE FROM message_search WHERE message_id = $1")
+        .bind::<BigInt, _>(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The ids of messages matching every term of `query`, newest first, in conversations `user`
+/// belongs to (one of them when `conversation` is given), older than `before` when given,
+/// leaving out those `user` deleted for themselves.
+pub async fn find(
+    db: &Db,
+    user: UserId,
+    query: &[terms::QueryTerm],
+    conversation: Option<ConversationId>,
+    before: Option<MessageId>,
+    limit: i64,
+) -> Result<Vec<MessageId>, DbError> {
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    let before = before.map_or(i64::MAX, |m| m.0);
+    let conversation = conversation.map(|c| c.0);
+    let ids: Vec<Id> = match db {
+        Db::Sqlite(pool) => {
+            let matcher = query
+                .iter()
+                .map(|t| {
+                    if t.prefix {
+                        format!("\"{}\"*", t.text)
+                    } else {
+                        format!("\"{}\"", t.text)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut c = pool.get().await?;
+            diesel::sql_query(
+                "SELECT f.rowid AS message_id FROM message_fts AS f \
+                 WHERE message_fts MATCH ? \
+                 AND f.conversation_id IN \
+                   (SELECT conversation_id FROM conversation_members WHERE user_id = ?) \
+                 AND (? IS NULL OR f.conversation_id = ?) AND f.rowid < ? \
+                 AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
+                   WHERE h.user_id = ? AND h.message_id = f.rowid) \
+                 ORDER BY f.rowid DESC LIMIT ?",
+            )
+            .bind::<Text, _>(matcher)
+            .bind::<BigInt, _>(user.0)
+            .bind::<Nullable<BigInt>, _>(conversation)
+            .bind::<Nullable<BigInt>, _>(conversation)
+            .bind::<BigInt, _>(before)
+            .bind::<BigInt, _>(user.0)
+            .bind::<BigInt, _>(limit)
+            .load(&mut *c)
+            .await?
+        }
+        Db::Postgres(pool) => {
+            let matcher = query
+                .iter()
+                .map(|t| {
+                    if t.prefix {
+                        format!("'{}':*", t.text)
+                    } else {
+                        format!("'{}'", t.text)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let mut c = pool.get().await?;
+            diesel::sql_query(
+                "SELECT s.message_id FROM message_search AS s \
+                 JOIN conversation_members AS m \
+                   ON m.conversation_id = s.conversation_id AND m.user_id = $2 \
+                 WHERE s.terms @@ $1::tsquery \
+                 AND ($3::bigint IS NULL OR s.conversation_id = $3) AND s.message_id < $4 \
+                 AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
+                   WHERE h.user_id = $2 AND h.message_id = s.message_id) \
+                 ORDER BY s.message_id DESC LIMIT $5",
+            )
+            .bind::<Text, _>(matcher)
+            .bind::<BigInt, _>(user.0)
+            .bind::<Nullable<BigInt>, _>(conversation)
+            .bind::<BigInt, _>(before)
+            .bind::<BigInt, _>(limit)
+            .load(&mut *c)
+            .await?
+        }
+    };
+    Ok(ids.into_iter().map(|i| MessageId(i.message_id)).collect())
+}
+
+/// Indexes new messages every second until the process ends.
+pub fn spawn_indexer(db: Db) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = catch_up(&db, 20_000).await {
+                tracing::warn!(error = %e, "search indexing failed; retrying");
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}
