@@ -134,6 +134,17 @@ impl Api {
         self.call("send_message", Some(token), &body).await
     }
 
+    /// A message search over everything `token`'s user may read: the hits, newest first.
+    pub async fn search(
+        &self,
+        token: &str,
+        query: &str,
+        limit: u32,
+    ) -> anyhow::Result<Vec<shared::model::SearchHit>> {
+        let body = json!({ "query": query, "limit": limit });
+        self.call("search_messages", Some(token), &body).await
+    }
+
     /// One page of history: up to `limit` messages before `before_seq` (newest when `None`).
     pub async fn page(
         &self,

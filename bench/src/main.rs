@@ -72,7 +72,7 @@ enum Command {
         /// Extra `key=value` facts for the report (machine, database).
         #[arg(long = "about")]
         about: Vec<String>,
-        /// Run only these scenarios (p1, p4, p5, p6, p8, m1, m2, f1, soak); the others' keys are null.
+        /// Run only these scenarios (p1, p4, p5, p6, p8, s1, m1, m2, f1, soak); the others' keys are null.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::ledger::Outcome;
 use crate::report::{Report, Target};
-use crate::scenarios::{Ctx, media, p1, p4, p5, p6, p8, soak};
+use crate::scenarios::{Ctx, media, p1, p4, p5, p6, p8, s1, soak};
 use crate::wasm;
 
 /// The figures each scenario's keys are compared with.
@@ -17,6 +17,8 @@ const P4_P99_MS: f64 = 5.0;
 const P5_MSGS: f64 = 10_000.0;
 const P6_P99_MS: f64 = 50.0;
 const P8_P99_MS: f64 = 5.0;
+/// Target for S1's 99th percentile (ms), over 1,000,000 messages.
+const S1_P99_MS: f64 = 50.0;
 const F1_CLIENT_KB: f64 = 250.0;
 const SOAK_MSGS: f64 = 1_000_000.0;
 /// The soak's RSS trend over its second half, percent per hour: flat.
@@ -227,6 +229,39 @@ pub async fn run(ctx: &Ctx, wasm: &Wasm, only: &[String], report: &mut Report) -
             report.note("p8_p99_ms", failure(&e));
             if e.to_string() != NOT_SELECTED {
                 failed.push("p8".into());
+            }
+        }
+    }
+
+    stage(started, "s1: message search");
+    let s1 = if want("s1") {
+        s1::run(ctx, if quick { 200 } else { 1000 }).await
+    } else {
+        Err(anyhow::anyhow!(NOT_SELECTED))
+    };
+    match s1 {
+        Ok(r) => {
+            report.set("s1_search_p99_ms", r.p99_ms, Target::AtMost(S1_P99_MS));
+            if r.history != 1_000_000 {
+                report.note(
+                    "s1_search_p99_ms",
+                    format!("measured on {} messages, not 1,000,000", r.history),
+                );
+            }
+            if r.empty > 0 {
+                report.note(
+                    "s1_search_p99_ms",
+                    format!("{} searches found nothing", r.empty),
+                );
+                failed.push("s1".into());
+            }
+            report.detail("s1", json!(r));
+        }
+        Err(e) => {
+            report.set("s1_search_p99_ms", None, Target::AtMost(S1_P99_MS));
+            report.note("s1_search_p99_ms", failure(&e));
+            if e.to_string() != NOT_SELECTED {
+                failed.push("s1".into());
             }
         }
     }

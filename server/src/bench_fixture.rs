@@ -155,6 +155,12 @@ pub async fn run(db: &Db, spec: Spec, out: &Path) -> anyhow::Result<()> {
             spec.history,
             started.elapsed().as_secs_f32()
         );
+        // Indexed for search now, so that S1 measures searching, not catching up.
+        crate::search::catch_up(db, i64::MAX).await?;
+        eprintln!(
+            "bench-fixture: history indexed for search ({:.1} s)",
+            started.elapsed().as_secs_f32()
+        );
         Some(FixtureHistory {
             pair,
             messages: spec.history,
@@ -298,6 +304,29 @@ async fn befriend(
     })
 }
 
+/// Everyday phrases the history is made of (Chinese and English), so that search has common
+/// and rare terms in both scripts to find.
+const PHRASES: [&str; 12] = [
+    "明天下午三点开会，记得带上周报",
+    "今天的午饭吃什么？食堂还是外卖",
+    "项目进度已经更新到共享文档里了",
+    "The release build passed on every platform",
+    "收到，我马上处理这个问题",
+    "Can you review the pull request before lunch?",
+    "周末一起去爬山吗？天气预报说是晴天",
+    "客户反馈说登录页面加载有点慢",
+    "Meeting notes are in the team folder",
+    "新版本的安装包已经上传到服务器",
+    "请大家在周五之前提交报销单",
+    "Thanks, that fixed the flaky test",
+];
+
+/// The text of history message `n`: a phrase and the message's number.
+pub fn history_text(n: i64) -> String {
+    let phrase = PHRASES[usize::try_from(n).unwrap_or(0) % PHRASES.len()];
+    format!("{phrase} #{n}")
+}
+
 /// Inserts `count` text messages (seqs 1 to `count`, senders alternating) into `conversation`
 /// and moves its `last_seq`.
 async fn fill_history(
@@ -321,7 +350,7 @@ async fn fill_history(
                 "messages (conversation_id, seq, sender_id, client_msg_id, body, created_at)",
                 (s..stop).map(|n| {
                     let body = MessageBody::Text {
-                        text: format!("history message {n}"),
+                        text: history_text(n),
                     };
                     let json = serde_json::to_string(&body).unwrap_or_default();
                     format!(

@@ -128,6 +128,10 @@ pub struct ConfigArgs {
     /// Messages one user may send per second, sustained (bursts of three seconds' worth).
     #[arg(long, env = "PARLEY_SEND_RATE", default_value_t = 10)]
     pub send_rate: u32,
+    /// User, group and message searches one user may make per second, sustained (unset: two a
+    /// second in bursts of thirty).
+    #[arg(long, env = "PARLEY_SEARCH_RATE")]
+    pub search_rate: Option<u32>,
     /// Sign-ups one address may make at once before they are slowed to one per 20 s (raise it
     /// when a whole office signs up from behind one NAT address).
     #[arg(long, env = "PARLEY_SIGNUP_BURST", default_value_t = 30)]
@@ -304,6 +308,9 @@ impl ConfigArgs {
         if self.send_rate == 0 {
             return Err("PARLEY_SEND_RATE must be at least 1".into());
         }
+        if self.search_rate == Some(0) {
+            return Err("PARLEY_SEARCH_RATE must be at least 1".into());
+        }
         if self.signup_burst == 0 {
             return Err("PARLEY_SIGNUP_BURST must be at least 1".into());
         }
@@ -338,9 +345,15 @@ impl ConfigArgs {
             redis_url: self.redis_url.clone().filter(|u| !u.is_empty()),
             redis_channel: self.redis_channel.clone(),
             db_pool: self.db_pool,
-            limits: crate::auth::limits::LimitConfig::default()
-                .with_send_rate(self.send_rate)
-                .with_signup_burst(self.signup_burst),
+            limits: {
+                let limits = crate::auth::limits::LimitConfig::default()
+                    .with_send_rate(self.send_rate)
+                    .with_signup_burst(self.signup_burst);
+                match self.search_rate {
+                    Some(rate) => limits.with_search_rate(rate),
+                    None => limits,
+                }
+            },
             connections: ConnectionLimits {
                 read_timeout: std::time::Duration::from_secs(self.read_timeout_secs),
                 max_connections: self.max_connections,

@@ -8,6 +8,7 @@ pub mod p4;
 pub mod p5;
 pub mod p6;
 pub mod p8;
+pub mod s1;
 pub mod soak;
 
 use std::net::SocketAddr;

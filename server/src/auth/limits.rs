@@ -150,6 +150,13 @@ impl LimitConfig {
         self
     }
 
+    /// These limits with `per_second` searches per user, sustained (the default allows two a
+    /// second in bursts of thirty).
+    pub fn with_search_rate(mut self, per_second: u32) -> Self {
+        self.searches = Rate::per_second(per_second);
+        self
+    }
+
     /// These limits with sign-ups from one address allowed in bursts of `burst`.
     pub fn with_signup_burst(mut self, burst: u32) -> Self {
         self.signup_per_ip.burst = burst.max(1);

@@ -256,7 +256,8 @@ fn parley_command(
         .env("PARLEY_SITE_ROOT", paths.client_site())
         .env("PARLEY_ADMIN_SITE_ROOT", paths.admin_site())
         .env("RUST_LOG", "warn")
-        .env("PARLEY_SEND_RATE", BENCH_SEND_RATE);
+        .env("PARLEY_SEND_RATE", BENCH_SEND_RATE)
+        .env("PARLEY_SEARCH_RATE", BENCH_SEND_RATE);
     if let Some(db) = database {
         cmd.env("DATABASE_URL", &db.url);
     }
