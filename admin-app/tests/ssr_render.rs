@@ -25,8 +25,8 @@ use shared::ids::{
 };
 use shared::model::{
     AdminUser, ConversationSummary, Friend, FriendRequest, GroupCard, GroupInfo, GroupRequest, Me,
-    Mention, Message, MessageBody, MessageReaders, Page, ReadReceipts, RightInfo, RoleInfo,
-    SearchHit, SessionInfo, UserCard,
+    Mention, Message, MessageBody, MessageReaders, Page, Presence, PresenceVisibility,
+    ReadReceipts, RightInfo, RoleInfo, SearchHit, SessionInfo, UserCard,
 };
 
 struct FakeAccounts {
@@ -56,6 +56,13 @@ impl AccountsApi for FakeAccounts {
     async fn update_profile(&self, _: &Caller, _: String, _: String) -> Result<Me, AppError> {
         Err(AppError::Internal)
     }
+    async fn set_presence_visibility(
+        &self,
+        _: &Caller,
+        _: PresenceVisibility,
+    ) -> Result<Me, AppError> {
+        Err(AppError::Internal)
+    }
     async fn change_password(&self, _: &Caller, _: String, _: String) -> Result<(), AppError> {
         Err(AppError::Internal)
     }
@@ -73,6 +80,9 @@ struct NotUsedByAdmin;
 #[async_trait::async_trait]
 impl ContactsApi for NotUsedByAdmin {
     async fn search_users(&self, _: &Caller, _: String) -> Result<Vec<UserCard>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn get_presence(&self, _: &Caller, _: Vec<UserId>) -> Result<Vec<Presence>, AppError> {
         Err(AppError::Internal)
     }
     async fn send_friend_request(
@@ -429,6 +439,7 @@ fn me(rights: &[&str]) -> Me {
         signature: String::new(),
         roles: vec![],
         rights: rights.iter().map(|r| (*r).to_owned()).collect(),
+        presence: PresenceVisibility::Friends,
     }
 }
 

@@ -14,7 +14,7 @@ async function openChat(page: Page, conversation: number) {
   await expect(page.getByRole('button', { name: 'More', exact: true })).toBeEnabled();
 }
 
-test('read receipts flip to Read, typing shows in the header, an @mention marks the chat', async ({ browser, baseURL }) => {
+test('presence and read receipts in the header and under messages, typing shows in the header, an @mention marks the chat', async ({ browser, baseURL }) => {
   test.setTimeout(60_000);
   const tag = randomSuffix();
   const a = { username: uniqueUsername(), password: uniquePassword() };
@@ -32,6 +32,8 @@ test('read receipts flip to Read, typing shows in the header, an @mention marks 
 
     // A writes while B is elsewhere: "Unread", then "Read" once B opens the chat.
     await openChat(pageA, direct);
+    // B has the app open: A's header says so.
+    await expect(pageA.getByRole('banner').getByText('Online', { exact: true })).toBeVisible();
     const historyA = pageA.getByRole('list', { name: 'Messages' });
     await pageA.getByLabel('Message', { exact: true }).fill(`hello ${tag}`);
     await pageA.getByLabel('Message', { exact: true }).press('Enter');

@@ -145,6 +145,12 @@ catalogue! {
     Draft => "[草稿]", "[Draft]";
     ConversationActions => "聊天操作", "Chat actions";
     NotificationsHeading => "新消息通知", "New message notifications";
+    Online => "在线", "Online";
+    LastSeen => "最近在线 {time}", "Last seen {time}";
+    PresenceHeading => "谁可以看到我的在线状态", "Who can see when I'm online";
+    PresenceEveryone => "所有人", "Everyone";
+    PresenceFriends => "仅朋友", "Friends only";
+    PresenceNobody => "不允许任何人", "Nobody";
     SearchContacts => "联系人", "Contacts";
     SearchGroups => "群聊", "Group chats";
     SearchMessages => "聊天记录", "Messages";

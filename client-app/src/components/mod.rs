@@ -14,6 +14,7 @@ pub mod long_press;
 pub mod media;
 pub mod message_menu;
 pub mod note_form;
+pub mod presence;
 pub mod receipts;
 pub mod status;
 pub mod viewer;

@@ -201,6 +201,15 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
             });
         }
     });
+    // The friend of a direct chat (whose presence the header shows).
+    let peer = Memo::new(move |_| {
+        store.state.with(|s| {
+            s.conversations
+                .get(&id)
+                .filter(|c| c.group_id.is_none())
+                .and_then(|c| c.peer_id)
+        })
+    });
     // "typing…" for five seconds after each notice, or until the friend's message arrives.
     let typing = RwSignal::new(false);
     let typing_turn = StoredValue::new(0u64);
@@ -249,7 +258,19 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
                 </A>
                 <div class="chat-title">
                     <h1>{move || title.get()}</h1>
-                    <Show when=move || typing.get()>
+                    <Show
+                        when=move || typing.get()
+                        fallback=move || {
+                            peer.get()
+                                .map(|user| {
+                                    view! {
+                                        <p class="chat-subtitle">
+                                            <crate::components::presence::PresenceLine user/>
+                                        </p>
+                                    }
+                                })
+                        }
+                    >
                         <p class="chat-subtitle" role="status">{i18n.tr(Key::Typing)}</p>
                     </Show>
                 </div>

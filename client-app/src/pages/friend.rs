@@ -221,6 +221,9 @@ fn Profile(friend: Friend) -> impl IntoView {
                         }
                     })}
                 <p class="profile-username">{i18n.tr(Key::UsernameLabel)} {friend.username.clone()}</p>
+                <p class="profile-presence">
+                    <crate::components::presence::PresenceLine user=friend.user_id/>
+                </p>
                 <p class="profile-signature">
                     {
                         let signature = friend.signature.clone();

@@ -32,9 +32,11 @@ pub fn MePage() -> impl IntoView {
                     .flatten()
                     .map(|me| {
                         let username = me.username.clone();
+                        let presence = me.presence;
                         view! {
                             <ProfileCard me/>
                             <PasswordSection username/>
+                            <PresenceSection current=presence/>
                         }
                     })
             })}
@@ -297,5 +299,54 @@ fn NotifySection() -> impl IntoView {
                 />
             </label>
         </section>
+    }
+}
+
+/// Who may see when the user is online: everyone, friends only, nobody.
+#[component]
+fn PresenceSection(current: shared::model::PresenceVisibility) -> impl IntoView {
+    use shared::model::PresenceVisibility as V;
+    let i18n = use_i18n();
+    let hydrated = shared::ui::use_hydrated();
+    let chosen = RwSignal::new(current);
+    let error: RwSignal<Option<shared::AppError>> = RwSignal::new(None);
+    let choose = move |v: V| {
+        let before = chosen.get_untracked();
+        chosen.set(v);
+        leptos::task::spawn_local(async move {
+            match shared::api::accounts::set_presence_visibility(v).await {
+                Ok(me) => {
+                    chosen.try_set(me.presence);
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    chosen.try_set(before);
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <fieldset class="cell-group presence-setting">
+            <legend class="cell-group-title">{i18n.tr(Key::PresenceHeading)}</legend>
+            {[(V::Everyone, Key::PresenceEveryone), (V::Friends, Key::PresenceFriends), (V::Nobody, Key::PresenceNobody)]
+                .into_iter()
+                .map(|(v, key)| {
+                    view! {
+                        <label class="cell switch-cell">
+                            <span>{i18n.tr(key)}</span>
+                            <input
+                                type="radio"
+                                name="presence"
+                                prop:checked=move || chosen.get() == v
+                                disabled=move || !hydrated.get()
+                                on:change=move |_| choose(v)
+                            />
+                        </label>
+                    }
+                })
+                .collect_view()}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> })}
+        </fieldset>
     }
 }

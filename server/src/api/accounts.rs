@@ -87,6 +87,7 @@ pub async fn load_me(state: &AppState, user: UserId) -> Result<Me, AppError> {
         signature: profile.signature,
         roles,
         rights,
+        presence: shared::model::PresenceVisibility::parse(&profile.presence),
     })
 }
 
@@ -196,6 +197,14 @@ impl Api {
 
 #[async_trait]
 impl AccountsApi for Api {
+    async fn set_presence_visibility(
+        &self,
+        caller: &Caller,
+        visibility: shared::model::PresenceVisibility,
+    ) -> Result<Me, AppError> {
+        self.set_presence(caller, visibility).await
+    }
+
     async fn sign_up(
         &self,
         caller: &Caller,

@@ -150,6 +150,14 @@ impl Api {
 
 #[async_trait]
 impl ContactsApi for Api {
+    async fn get_presence(
+        &self,
+        caller: &Caller,
+        user_ids: Vec<UserId>,
+    ) -> Result<Vec<shared::model::Presence>, AppError> {
+        self.presence(caller, user_ids).await
+    }
+
     async fn search_users(
         &self,
         caller: &Caller,

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod media;
 pub mod message_actions;
 pub mod messages;
+pub mod presence;
 pub mod receipts;
 pub mod search;
 

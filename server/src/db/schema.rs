@@ -14,6 +14,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         avatar -> Nullable<Text>,
+        presence -> Text,
     }
 }
 

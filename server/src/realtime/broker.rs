@@ -56,6 +56,8 @@ pub struct Realtime {
     caches: Arc<Caches>,
     node: u64,
     publish: Option<mpsc::Sender<String>>,
+    /// Who is online on any node (with Redis).
+    presence: Option<crate::realtime::presence::SharedPresence>,
 }
 
 impl Realtime {
@@ -66,6 +68,7 @@ impl Realtime {
             caches: Arc::default(),
             node: 0,
             publish: None,
+            presence: None,
         }
     }
 
@@ -73,6 +76,7 @@ impl Realtime {
     pub async fn with_redis(url: &str, channel: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let conn = client.get_multiplexed_async_connection().await?;
+        let conn_for_presence = conn.clone();
         let node = rand::random::<u64>();
         let hub: Arc<Hub> = Arc::default();
         let caches: Arc<Caches> = Arc::default();
@@ -93,12 +97,18 @@ impl Realtime {
         // Subscribe before returning, so nothing published after start-up is missed.
         let pubsub = subscriber.subscribe().await?;
         tokio::spawn(subscriber.run(pubsub));
+        let presence = crate::realtime::presence::SharedPresence::start(
+            conn_for_presence,
+            format!("{channel}:presence"),
+            hub.clone(),
+        );
         tracing::info!(node, channel, "realtime fan-out through redis");
         Ok(Self {
             hub,
             caches,
             node,
             publish: Some(tx),
+            presence: Some(presence),
         })
     }
 
@@ -121,7 +131,24 @@ impl Realtime {
     /// Registers a connection of this node; the user's oldest one here is closed when they
     /// would have more than `max_per_user`.
     pub fn register(&self, user: UserId, session: SessionId, max_per_user: usize) -> Registration {
+        if let Some(presence) = &self.presence {
+            presence.arrived(user);
+        }
         self.hub.register(user, session, max_per_user)
+    }
+
+    /// Which of `users` are connected, on this node or (with Redis) any other.
+    pub async fn online(&self, users: &[UserId]) -> Vec<bool> {
+        let mut online = self.hub.connected(users);
+        if let Some(presence) = &self.presence
+            && online.iter().any(|o| !o)
+        {
+            let elsewhere = presence.online(users).await;
+            for (here, there) in online.iter_mut().zip(elsewhere) {
+                *here |= there;
+            }
+        }
+        online
     }
 
     /// Delivers `event` to every connection of `users`, on every node.

@@ -145,6 +145,17 @@ impl Hub {
         }
     }
 
+    /// Which of `users` have a connection on this node.
+    pub fn connected(&self, users: &[UserId]) -> Vec<bool> {
+        let conns = self.lock();
+        users.iter().map(|u| conns.contains_key(u)).collect()
+    }
+
+    /// Every user with a connection on this node.
+    pub fn connected_users(&self) -> Vec<UserId> {
+        self.lock().keys().copied().collect()
+    }
+
     /// Queues `event` for every connection of every user in `users` (serialized once). Slow
     /// connections are dropped (their socket tasks send `resync` and close).
     pub fn send_to(&self, users: &[UserId], event: &ServerEvent) {

@@ -3,6 +3,7 @@
 pub mod broker;
 pub mod hints;
 pub mod hub;
+pub mod presence;
 pub mod socket;
 
 pub use broker::Realtime;

@@ -602,3 +602,17 @@ pub async fn unblock(db: &Db, owner: UserId, other: UserId) -> Result<(), DbErro
         Ok(())
     })
 }
+
+/// Those of `ids` who count `me` as a friend.
+pub async fn who_befriended(db: &Db, me: UserId, ids: &[i64]) -> Result<Vec<i64>, DbError> {
+    db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            contacts::table
+                .filter(contacts::owner_id.eq_any(ids))
+                .filter(contacts::friend_id.eq(me.0))
+                .select(contacts::owner_id)
+                .load(conn)
+                .await?,
+        )
+    })
+}

@@ -31,6 +31,8 @@ pub struct Profile {
     pub signature: String,
     /// Avatar media id.
     pub avatar: Option<String>,
+    /// Who may see their presence (`everyone`, `friends`, `nobody`).
+    pub presence: String,
 }
 
 /// Creates a user holding `role_key` in one transaction. A taken username surfaces as a unique
@@ -108,11 +110,51 @@ pub async fn profile(db: &Db, user: UserId) -> Result<Option<Profile>, DbError> 
                 users::nickname,
                 users::signature,
                 users::avatar,
+                users::presence,
             ))
             .first(conn)
             .await
             .optional()?)
     })
+}
+
+/// Sets who may see `user`'s presence.
+pub async fn set_presence(db: &Db, user: UserId, visibility: &str) -> Result<(), DbError> {
+    db_run!(db, |conn| {
+        diesel::update(users::table.find(user.0))
+            .set(users::presence.eq(visibility))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// For each of `ids`: `(user, presence setting, last activity of any session)`.
+pub async fn presence_of(db: &Db, ids: &[i64]) -> Result<Vec<(i64, String, Option<i64>)>, DbError> {
+    use crate::db::schema::sessions;
+    type Settings = Vec<(i64, String)>;
+    type Seen = Vec<(i64, Option<i64>)>;
+    let (settings, seen): (Settings, Seen) = db_run!(db, |conn| {
+        let settings: Vec<(i64, String)> = users::table
+            .filter(users::id.eq_any(ids))
+            .select((users::id, users::presence))
+            .load(conn)
+            .await?;
+        let seen: Vec<(i64, Option<i64>)> = sessions::table
+            .filter(sessions::user_id.eq_any(ids))
+            .group_by(sessions::user_id)
+            .select((sessions::user_id, diesel::dsl::max(sessions::last_seen_at)))
+            .load(conn)
+            .await?;
+        Ok::<_, DbError>((settings, seen))
+    })?;
+    Ok(settings
+        .into_iter()
+        .map(|(id, presence)| {
+            let last = seen.iter().find(|(u, _)| *u == id).and_then(|(_, t)| *t);
+            (id, presence, last)
+        })
+        .collect())
 }
 
 /// Nicknames of several users: `(id, nickname)`.

@@ -19,6 +19,7 @@ mod media_limits;
 mod message_actions;
 mod messages;
 mod pages;
+mod presence;
 mod realtime;
 mod receipts;
 mod search;

@@ -406,6 +406,12 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some("{}"),
     ),
     ("set_typing", r#"{"conversation_id": [1]}"#, Some("{}")),
+    ("get_presence", r#"{"user_ids": 1}"#, Some("{}")),
+    (
+        "set_presence_visibility",
+        r#"{"visibility": "some"}"#,
+        Some("{}"),
+    ),
     ("search_messages", r#"{"query": 5}"#, Some("{}")),
     (
         "edit_message",
@@ -1291,6 +1297,24 @@ fn message_actions(t: &mut Table) {
         "an empty query",
         |_, _| json!({"query": ""}),
         &[unauth, (LOGGED_IN, Expect::Invalid("query"))],
+    );
+    t.line(
+        "get_presence",
+        "the caller's friend",
+        |f, k| json!({"user_ids": [f.friend(k)]}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "get_presence",
+        "51 users",
+        |_, _| json!({"user_ids": (1..=51).collect::<Vec<i64>>()}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("user_ids"))],
+    );
+    t.line(
+        "set_presence_visibility",
+        "friends",
+        |_, _| json!({"visibility": "friends"}),
+        &[unauth, (LOGGED_IN, OK)],
     );
     // Recalls: anyone's own message in time; the owner also anyone else's.
     t.line(

@@ -6,7 +6,7 @@ use super::codec::Json;
 
 use crate::error::AppError;
 use crate::ids::SessionId;
-use crate::model::{Me, SessionInfo};
+use crate::model::{Me, PresenceVisibility, SessionInfo};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -40,6 +40,12 @@ pub trait AccountsApi: Send + Sync {
         caller: &Caller,
         nickname: String,
         signature: String,
+    ) -> Result<Me, AppError>;
+    /// See [`set_presence_visibility`].
+    async fn set_presence_visibility(
+        &self,
+        caller: &Caller,
+        visibility: PresenceVisibility,
     ) -> Result<Me, AppError>;
     /// See [`change_password`].
     async fn change_password(
@@ -100,6 +106,17 @@ pub async fn update_profile(nickname: String, signature: String) -> Result<Me, A
     ports
         .accounts
         .update_profile(&caller, nickname, signature)
+        .await
+}
+
+/// Sets who may see when the caller is online or was last seen: `everyone` (who may see their
+/// profile), `friends` (the default) or `nobody`.
+#[server(endpoint = "set_presence_visibility", input = Json, output = Json)]
+pub async fn set_presence_visibility(visibility: PresenceVisibility) -> Result<Me, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .accounts
+        .set_presence_visibility(&caller, visibility)
         .await
 }
 

@@ -6,7 +6,7 @@ use super::codec::Json;
 
 use crate::error::AppError;
 use crate::ids::{FriendRequestId, UserId};
-use crate::model::{Friend, FriendRequest, UserCard};
+use crate::model::{Friend, FriendRequest, Presence, UserCard};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -18,6 +18,12 @@ pub const SEARCH_LIMIT: usize = 20;
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait ContactsApi: Send + Sync {
+    /// See [`get_presence`].
+    async fn get_presence(
+        &self,
+        caller: &Caller,
+        user_ids: Vec<UserId>,
+    ) -> Result<Vec<Presence>, AppError>;
     /// See [`search_users`].
     async fn search_users(&self, caller: &Caller, query: String)
     -> Result<Vec<UserCard>, AppError>;
@@ -154,4 +160,14 @@ pub const BLOCKED_LIMIT: usize = 1000;
 pub async fn unblock_user(user_id: UserId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.contacts.unblock_user(&caller, user_id).await
+}
+
+/// Whether these users (at most 50) are online, or when they were last seen: only those whose
+/// setting lets the caller see it (others are left out). Apps ask for the people a screen shows,
+/// every half minute, instead of receiving an event for every connection change.
+/// Errors: `validation` (more than 50).
+#[server(endpoint = "get_presence", input = Json, output = Json)]
+pub async fn get_presence(user_ids: Vec<UserId>) -> Result<Vec<Presence>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.contacts.get_presence(&caller, user_ids).await
 }

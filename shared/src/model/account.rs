@@ -22,7 +22,58 @@ pub struct Me {
     pub roles: Vec<String>,
     /// Keys of the rights the roles grant (their union), sorted.
     pub rights: Vec<String>,
+    /// Who may see when the user is online or was last seen.
+    #[serde(default)]
+    pub presence: PresenceVisibility,
 }
+
+/// Who may see a user's presence (online, last seen).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceVisibility {
+    /// Anyone who may see the user's profile (friends, people with a request, members of a
+    /// shared group).
+    Everyone,
+    /// Friends only.
+    #[default]
+    Friends,
+    /// Nobody.
+    Nobody,
+}
+
+impl PresenceVisibility {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PresenceVisibility::Everyone => "everyone",
+            PresenceVisibility::Friends => "friends",
+            PresenceVisibility::Nobody => "nobody",
+        }
+    }
+
+    /// From the stored form (anything unknown is the default, friends).
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "everyone" => PresenceVisibility::Everyone,
+            "nobody" => PresenceVisibility::Nobody,
+            _ => PresenceVisibility::Friends,
+        }
+    }
+}
+
+/// Whether a user is online now, or when they were last seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    /// The user.
+    pub user_id: UserId,
+    /// Connected now (on any server node).
+    pub online: bool,
+    /// Their last activity (epoch ms), when known.
+    pub last_seen: Option<i64>,
+}
+
+/// Most users one presence request asks about.
+pub const PRESENCE_MAX: usize = 50;
 
 impl Me {
     /// Whether the user holds `right` (see [`crate::rights`]).
