@@ -1,5 +1,5 @@
-import type { APIRequestContext, BrowserContext, Page } from '@playwright/test';
-import { expect, request } from '@playwright/test';
+import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
+import { devices, expect, request } from '@playwright/test';
 
 /** The language cookie Parley reads; `en` shows the English labels. */
 export const LANG_COOKIE = 'parley_lang';
@@ -122,4 +122,17 @@ export async function logIn(page: Page, username: string, password: string): Pro
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(atPath('/'));
+}
+
+/** A phone (Pixel 7, English) of its own: separate cookies, so a separate user. */
+export async function phone(browser: Browser, baseURL: string | undefined): Promise<Page> {
+  const context = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  await useEnglish(context, baseURL);
+  return context.newPage();
+}
+
+/** Opens a chat and waits until it has hydrated (taps and typing before that are lost). */
+export async function openChat(page: Page, conversation: number): Promise<void> {
+  await page.goto(`/chat/${conversation}`);
+  await expect(page.getByRole('button', { name: 'More', exact: true })).toBeEnabled();
 }

@@ -1,24 +1,5 @@
 //! The text a search result shows and its highlighted pieces (the server's ranges).
 
-use shared::model::MessageBody;
-
-/// The searchable text of a body, as the server indexes it.
-pub fn text_of(body: &MessageBody) -> String {
-    match body {
-        MessageBody::Text { text } => text.clone(),
-        MessageBody::File { media, .. } => {
-            media.as_ref().map(|m| m.name.clone()).unwrap_or_default()
-        }
-        MessageBody::Location { title, .. } => title.clone(),
-        MessageBody::Forwarded { items, .. } => items
-            .iter()
-            .map(|i| text_of(&i.body))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
-}
-
 /// `text` cut into pieces, each marked when it lies in one of `ranges` (character ranges,
 /// in order); ranges that do not fit are ignored.
 pub fn marked(text: &str, ranges: &[(u32, u32)]) -> Vec<(String, bool)> {

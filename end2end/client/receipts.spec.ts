@@ -1,18 +1,5 @@
-import { devices, expect, test, type Browser, type Page } from '@playwright/test';
-import { apiUser, befriend, logIn, randomSuffix, uniquePassword, uniqueUsername, useEnglish } from '../support';
-
-/** A phone (Pixel 7, English) of its own: separate cookies, so a separate user. */
-async function phone(browser: Browser, baseURL: string | undefined): Promise<Page> {
-  const context = await browser.newContext({ ...devices['Pixel 7'], baseURL });
-  await useEnglish(context, baseURL);
-  return context.newPage();
-}
-
-/** Opens a chat and waits until it has hydrated (text typed before that would be lost). */
-async function openChat(page: Page, conversation: number) {
-  await page.goto(`/chat/${conversation}`);
-  await expect(page.getByRole('button', { name: 'More', exact: true })).toBeEnabled();
-}
+import { expect, test } from '@playwright/test';
+import { apiUser, befriend, logIn, openChat, phone, randomSuffix, uniquePassword, uniqueUsername } from '../support';
 
 test('presence and read receipts in the header and under messages, typing shows in the header, an @mention marks the chat', async ({ browser, baseURL }) => {
   test.setTimeout(60_000);

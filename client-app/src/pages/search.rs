@@ -193,7 +193,7 @@ fn MessageHit(hit: SearchHit) -> impl IntoView {
             .map(|c| (c.title.clone(), c.avatar_url.clone()))
             .unwrap_or_default()
     });
-    let text = crate::search_text::text_of(&m.body);
+    let text = m.body.search_text();
     let pieces = crate::search_text::marked(&text, &hit.highlights)
         .into_iter()
         .map(|(piece, mark)| {

@@ -28,22 +28,9 @@ const BATCH: i64 = 500;
 /// One indexing run at a time in this process.
 static INDEXING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// The text of a body that search finds: a text, a file's name, a place's title, a merged
-/// forward's texts.
+/// The text of a body that search finds (see [`MessageBody::search_text`]).
 pub fn searchable(body: &MessageBody) -> String {
-    match body {
-        MessageBody::Text { text } => text.clone(),
-        MessageBody::File { media, .. } => {
-            media.as_ref().map(|m| m.name.clone()).unwrap_or_default()
-        }
-        MessageBody::Location { title, .. } => title.clone(),
-        MessageBody::Forwarded { items, .. } => items
-            .iter()
-            .map(|i| searchable(&i.body))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
+    body.search_text()
 }
 
 #[derive(QueryableByName)]

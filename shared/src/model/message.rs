@@ -326,6 +326,24 @@ impl MessageBody {
         }
     }
 
+    /// The text message search finds in this body (and highlights in results): a text, a
+    /// file's name, a place's title, a merged forward's texts.
+    pub fn search_text(&self) -> String {
+        match self {
+            MessageBody::Text { text } => text.clone(),
+            MessageBody::File { media, .. } => {
+                media.as_ref().map(|m| m.name.clone()).unwrap_or_default()
+            }
+            MessageBody::Location { title, .. } => title.clone(),
+            MessageBody::Forwarded { items, .. } => items
+                .iter()
+                .map(|i| i.body.search_text())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => String::new(),
+        }
+    }
+
     /// Every media id this body refers to, those inside a merged forward included.
     pub fn all_media_ids(&self) -> Vec<String> {
         let mut ids = Vec::new();
