@@ -129,6 +129,21 @@ impl ContactsApi for NotUsedByAdmin {
 
 #[async_trait::async_trait]
 impl GroupsApi for NotUsedByAdmin {
+    async fn list_group_directory(
+        &self,
+        _: &Caller,
+        _: Option<u32>,
+    ) -> Result<Vec<GroupCard>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_group_listed(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: bool,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
     async fn create_group(
         &self,
         _: &Caller,

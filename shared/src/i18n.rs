@@ -116,8 +116,11 @@ catalogue! {
     NoChatsHint => "添加好友或加入群聊后，对话会显示在这里。", "Conversations appear here once you add friends or join groups.";
     NoContactsYet => "还没有联系人", "No contacts yet";
     NoContactsHint => "好友和群组功能即将开放。", "Friends and groups are on their way.";
-    DiscoverEmpty => "暂无可发现的内容", "Nothing to discover yet";
-    DiscoverHint => "朋友圈、扫一扫等功能将在后续版本提供。", "Moments and scanning come in later versions.";
+    GroupDirectory => "群聊广场", "Group directory";
+    GroupDirectoryEmpty => "还没有公开的群聊", "No group is listed yet";
+    GroupDirectoryHint => "群主可以在群资料中将群聊公开到这里。", "A group's owner can list it here from the group's page.";
+    ListInDirectory => "在群聊广场公开", "List in the group directory";
+    MoreGroups => "更多群聊", "More groups";
     // me
     Profile => "个人信息", "Profile";
     Nickname => "昵称", "Nickname";

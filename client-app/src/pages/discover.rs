@@ -1,19 +1,71 @@
-//! The Discover tab.
+//! The Discover tab: the public group directory (groups their owners listed), the largest
+//! first, each with a request to join.
 
 use leptos::prelude::*;
+use shared::api::groups::{DIRECTORY_PAGE, list_group_directory};
 use shared::i18n::Key;
-use shared::ui::use_i18n;
+use shared::model::GroupCard;
+use shared::ui::{use_hydrated, use_i18n};
 
-use crate::components::status::EmptyState;
+use crate::components::status::{EmptyState, ErrorAlert};
+use crate::pages::group_search::GroupResults;
 
-/// The discover page (nothing to discover yet).
+/// `/discover`.
 #[component]
 pub fn DiscoverPage() -> impl IntoView {
     let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let groups: RwSignal<Vec<GroupCard>> = RwSignal::new(Vec::new());
+    let more = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
+    let error: RwSignal<Option<shared::AppError>> = RwSignal::new(None);
+    let load = move || {
+        let offset = u32::try_from(groups.with_untracked(Vec::len)).unwrap_or(u32::MAX);
+        leptos::task::spawn_local(async move {
+            match list_group_directory(Some(offset)).await {
+                Ok(page) => {
+                    more.try_set(page.len() as u32 >= DIRECTORY_PAGE);
+                    groups.try_update(|g| g.extend(page));
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+            loaded.try_set(true);
+        });
+    };
+    Effect::new(move |_| load());
     view! {
         <header class="page-header">
             <h1>{i18n.tr(Key::TabDiscover)}</h1>
         </header>
-        <EmptyState title=Key::DiscoverEmpty hint=Key::DiscoverHint/>
+        <section aria-label=i18n.tr(Key::GroupDirectory)>
+            <h2 class="cell-group-title">{i18n.tr(Key::GroupDirectory)}</h2>
+            {move || {
+                let list = groups.get();
+                if list.is_empty() {
+                    loaded
+                        .get()
+                        .then(|| view! {
+                            <EmptyState title=Key::GroupDirectoryEmpty hint=Key::GroupDirectoryHint/>
+                        })
+                        .into_any()
+                } else {
+                    view! { <GroupResults list/> }.into_any()
+                }
+            }}
+            <ErrorAlert error=error/>
+            <Show when=move || more.get()>
+                <button
+                    type="button"
+                    class="link-button"
+                    disabled=move || !hydrated.get()
+                    on:click=move |_| load()
+                >
+                    {i18n.tr(Key::MoreGroups)}
+                </button>
+            </Show>
+        </section>
     }
 }

@@ -17,7 +17,8 @@ use crate::components::avatar_picker::AvatarPicker;
 use crate::components::group_request::GroupRequestRow;
 use crate::components::status::{ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::pages::group_manage::{
-    EditGroupForm, GroupOp, MemberActions, MuteAllSwitch, OpAction, can_moderate, run_op,
+    EditGroupForm, GroupOp, ListedSwitch, MemberActions, MuteAllSwitch, OpAction, can_moderate,
+    run_op,
 };
 use crate::session::use_session;
 use crate::store::use_store;
@@ -131,6 +132,8 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
     let manages = Memo::new(move |_| my_role.get().manages() && !dissolved.get());
     // A memo: a background refresh with the same value must not reset the switch under a click.
     let muted_all = Memo::new(move |_| info.with(|i| i.muted_all));
+    let listed = Memo::new(move |_| info.with(|i| i.listed));
+    let owns = Memo::new(move |_| my_role.get() == GroupRole::Owner && !dissolved.get());
     let requests = Memo::new(move |_| {
         store.group_requests.with(|list| {
             list.iter()
@@ -208,6 +211,9 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
                     <span>{i18n.tr(Key::InviteMembers)}</span>
                 </A>
                 <MuteAllSwitch muted=muted_all.into() op/>
+                <Show when=move || owns.get()>
+                    <ListedSwitch listed=listed.into() op/>
+                </Show>
                 <button
                     type="button"
                     class="cell cell-button"

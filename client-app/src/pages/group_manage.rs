@@ -27,6 +27,8 @@ pub enum GroupOp {
     Transfer(UserId),
     /// Mute or unmute everyone but the owner and admins.
     MuteAll(bool),
+    /// List the group in the public directory, or take it out (the owner).
+    Listed(bool),
     /// New name, introduction and notice.
     Update {
         /// 1–32 characters.
@@ -46,6 +48,7 @@ pub async fn run_op(id: GroupId, op: GroupOp) -> Result<GroupInfo, AppError> {
         GroupOp::SetAdmin(user, admin) => set_group_admin(id, user, admin).await,
         GroupOp::Transfer(user) => transfer_group(id, user).await,
         GroupOp::MuteAll(muted) => set_group_muted(id, muted).await,
+        GroupOp::Listed(listed) => shared::api::groups::set_group_listed(id, listed).await,
         GroupOp::Update {
             name,
             introduction,
@@ -188,6 +191,32 @@ pub fn MuteAllSwitch(
                 disabled=move || !hydrated.get() || op.pending().get()
                 on:change=move |ev| {
                     op.dispatch(GroupOp::MuteAll(event_target_checked(&ev)));
+                }
+            />
+        </label>
+    }
+}
+
+/// The owner's switch listing the group in the public directory.
+#[component]
+pub fn ListedSwitch(
+    /// Whether the group is listed.
+    listed: Signal<bool>,
+    /// The group's action.
+    op: OpAction,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    view! {
+        <label class="cell switch-cell">
+            <span>{i18n.tr(Key::ListInDirectory)}</span>
+            <input
+                type="checkbox"
+                role="switch"
+                prop:checked=move || listed.get()
+                disabled=move || !hydrated.get() || op.pending().get()
+                on:change=move |ev| {
+                    op.dispatch(GroupOp::Listed(event_target_checked(&ev)));
                 }
             />
         </label>

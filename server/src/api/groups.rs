@@ -142,10 +142,11 @@ impl Api {
     }
 
     async fn group_info(&self, id: GroupId) -> Result<GroupInfo, AppError> {
-        let (g, members) = crate::db_conn!(&self.state.db, |conn| {
+        let (g, members, listed) = crate::db_conn!(&self.state.db, |conn| {
             let g = repo::get(conn, id).await?.ok_or(AppError::NotFound)?;
             let members = repo::members(conn, conversation(&g)).await?;
-            Ok::<_, AppError>((g, members))
+            let listed = repo::is_listed(conn, id).await?;
+            Ok::<_, AppError>((g, members, listed))
         })?;
         Ok(GroupInfo {
             id: GroupId(g.id),
@@ -158,6 +159,7 @@ impl Api {
             muted_all: g.muted_all,
             dissolved: g.dissolved_at.is_some(),
             members,
+            listed,
             created_at: g.created_at,
         })
     }
@@ -526,6 +528,60 @@ impl GroupsApi for Api {
             Ok::<_, Failure>((group, notice))
         })?;
         self.announce(&group, notice).await
+    }
+
+    async fn list_group_directory(
+        &self,
+        caller: &Caller,
+        offset: Option<u32>,
+    ) -> Result<Vec<GroupCard>, AppError> {
+        let me = caller.auth()?.user_id;
+        let offset = offset.unwrap_or(0);
+        if offset > 10_000 {
+            return Err(AppError::invalid(
+                "offset",
+                shared::error::Invalid::OutOfRange,
+            ));
+        }
+        self.state.limits.check_user(me, Action::Search)?;
+        let page = i64::from(shared::api::groups::DIRECTORY_PAGE);
+        let (found, mine) = crate::db_conn!(&self.state.db, |conn| {
+            let found = repo::directory(conn, i64::from(offset), page).await?;
+            let conversations: Vec<i64> = found.iter().map(|(g, _)| g.conversation_id).collect();
+            let mine = repo::member_of(conn, me, &conversations).await?;
+            Ok::<_, AppError>((found, mine))
+        })?;
+        Ok(found
+            .into_iter()
+            .map(|(g, count)| GroupCard {
+                id: GroupId(g.id),
+                is_member: mine.contains(&g.conversation_id),
+                name: g.name,
+                avatar_url: shared::model::avatar_url(g.avatar),
+                introduction: g.introduction,
+                member_count: u64::try_from(count).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    async fn set_group_listed(
+        &self,
+        caller: &Caller,
+        group_id: GroupId,
+        listed: bool,
+    ) -> Result<GroupInfo, AppError> {
+        let me = caller.auth()?.user_id;
+        let group = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = check_manage(tx, me, group_id, true).await?;
+            repo::set_listed(tx, group_id, listed).await?;
+            Ok::<_, Failure>(group)
+        })?;
+        let members = self.access_conversation(me, conversation(&group)).await?;
+        self.state.hub.send_to(
+            members.member_ids(),
+            &ServerEvent::GroupChanged { group_id },
+        );
+        self.group_info(group_id).await
     }
 
     async fn set_group_muted(

@@ -106,6 +106,7 @@ diesel::table! {
         dissolved_at -> Nullable<BigInt>,
         created_at -> BigInt,
         avatar -> Nullable<Text>,
+        listed -> Bool,
     }
 }
 

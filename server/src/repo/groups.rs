@@ -584,3 +584,68 @@ pub async fn answer_request(
         }
     })
 }
+
+/// Lists or unlists group `id` in the public directory.
+pub async fn set_listed(conn: &mut Conn<'_>, id: GroupId, listed: bool) -> Result<(), DbError> {
+    conn_run!(conn, |conn| {
+        diesel::update(chat_groups::table.find(id.0))
+            .set(chat_groups::listed.eq(listed))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Whether group `id` is listed in the directory.
+pub async fn is_listed(conn: &mut Conn<'_>, id: GroupId) -> Result<bool, DbError> {
+    conn_run!(conn, |conn| {
+        Ok(chat_groups::table
+            .find(id.0)
+            .select(chat_groups::listed)
+            .first(conn)
+            .await
+            .optional()?
+            .unwrap_or(false))
+    })
+}
+
+/// A page of the directory: listed groups that are not dissolved, the largest first (then by
+/// name), with their member counts.
+pub async fn directory(
+    conn: &mut Conn<'_>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<(GroupRow, i64)>, DbError> {
+    conn_run!(conn, |conn| {
+        let sizes: Vec<(i64, i64)> = conversation_members::table
+            .inner_join(
+                chat_groups::table
+                    .on(chat_groups::conversation_id.eq(conversation_members::conversation_id)),
+            )
+            .filter(chat_groups::listed.eq(true))
+            .filter(chat_groups::dissolved_at.is_null())
+            .group_by(chat_groups::id)
+            .select((chat_groups::id, diesel::dsl::count_star()))
+            .order((diesel::dsl::count_star().desc(), chat_groups::id.asc()))
+            .offset(offset)
+            .limit(limit)
+            .load(conn)
+            .await?;
+        let ids: Vec<i64> = sizes.iter().map(|(id, _)| *id).collect();
+        let groups: Vec<GroupRow> = chat_groups::table
+            .filter(chat_groups::id.eq_any(&ids))
+            .select(GROUP_COLUMNS)
+            .load(conn)
+            .await?;
+        Ok(sizes
+            .into_iter()
+            .filter_map(|(id, count)| {
+                groups
+                    .iter()
+                    .find(|g| g.id == id)
+                    .cloned()
+                    .map(|g| (g, count))
+            })
+            .collect())
+    })
+}

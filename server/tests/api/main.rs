@@ -10,6 +10,7 @@ mod admin;
 mod bans;
 mod cluster;
 mod contacts;
+mod directory;
 mod groups;
 mod hostile;
 mod matrix;

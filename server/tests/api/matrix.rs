@@ -498,6 +498,12 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some(r#"{"group_id": 1}"#),
     ),
     ("dissolve_group", r#"{"group_id": "x"}"#, Some("{}")),
+    ("list_group_directory", r#"{"offset": "0"}"#, None),
+    (
+        "set_group_listed",
+        r#"{"group_id": 1, "listed": "yes"}"#,
+        Some(r#"{"group_id": 1}"#),
+    ),
     ("leave_group", r#"{"group_id": false}"#, Some("{}")),
 ];
 
@@ -1352,6 +1358,31 @@ fn groups(t: &mut Table) {
     let no_group: &[Cell] = &[unauth, (LOGGED_IN, NOT_FOUND)];
     let managers: &[Cell] = &[unauth, (MANAGERS, OK), (NOT_MANAGERS, FORBIDDEN)];
     let owner_only: &[Cell] = &[unauth, (&[Owner], OK), (NOT_OWNER, FORBIDDEN)];
+    // The directory: anyone signed in reads it; only the owner lists a group.
+    t.line(
+        "set_group_listed",
+        "the owner's group",
+        |f, _| json!({"group_id": f.g.id, "listed": true}),
+        owner_only,
+    );
+    t.missing(
+        "set_group_listed",
+        "group",
+        |_, id| json!({"group_id": id, "listed": true}),
+        no_group,
+    );
+    t.line(
+        "list_group_directory",
+        "the first page",
+        |_, _| json!({}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "list_group_directory",
+        "an offset past 10,000",
+        |_, _| json!({"offset": 10001}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("offset"))],
+    );
     let own_group_only: &[Cell] = &[unauth, (&[NonMember], OK), (NOT_NON_MEMBER, FORBIDDEN)];
 
     // create_group: the right, the rate limit, the name, then the members (friends only).

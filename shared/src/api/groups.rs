@@ -15,6 +15,19 @@ use super::Caller;
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait GroupsApi: Send + Sync {
+    /// See [`list_group_directory`].
+    async fn list_group_directory(
+        &self,
+        caller: &Caller,
+        offset: Option<u32>,
+    ) -> Result<Vec<GroupCard>, AppError>;
+    /// See [`set_group_listed`].
+    async fn set_group_listed(
+        &self,
+        caller: &Caller,
+        group_id: GroupId,
+        listed: bool,
+    ) -> Result<GroupInfo, AppError>;
     /// See [`create_group`].
     async fn create_group(
         &self,
@@ -283,4 +296,29 @@ pub async fn dissolve_group(group_id: GroupId) -> Result<GroupInfo, AppError> {
 pub async fn leave_group(group_id: GroupId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.groups.leave_group(&caller, group_id).await
+}
+
+/// Most groups one page of the directory holds.
+pub const DIRECTORY_PAGE: u32 = 50;
+
+/// The public group directory: groups their owners listed, the largest first, a page of 50
+/// from `offset` (default 0, at most 10,000). Anyone signed in may ask to join them.
+/// Errors: `validation` (`offset` too large).
+#[server(endpoint = "list_group_directory", input = Json, output = Json)]
+pub async fn list_group_directory(
+    #[server(default)] offset: Option<u32>,
+) -> Result<Vec<GroupCard>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.groups.list_group_directory(&caller, offset).await
+}
+
+/// Lists the group in the public directory, or takes it out (the owner only).
+/// Errors: `forbidden` (not the owner, or dissolved), `not_found`.
+#[server(endpoint = "set_group_listed", input = Json, output = Json)]
+pub async fn set_group_listed(group_id: GroupId, listed: bool) -> Result<GroupInfo, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .groups
+        .set_group_listed(&caller, group_id, listed)
+        .await
 }

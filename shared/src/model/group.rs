@@ -104,6 +104,9 @@ pub struct GroupInfo {
     pub dissolved: bool,
     /// Members: owner first, then admins, then by join time.
     pub members: Vec<GroupMember>,
+    /// Listed in the public group directory by its owner.
+    #[serde(default)]
+    pub listed: bool,
     /// Created at.
     pub created_at: i64,
 }
