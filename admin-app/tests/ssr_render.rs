@@ -16,17 +16,19 @@ use shared::api::accounts::AccountsApi;
 use shared::api::admin::AdminApi;
 use shared::api::contacts::ContactsApi;
 use shared::api::groups::GroupsApi;
+use shared::api::links::LinksApi;
 use shared::api::media::MediaApi;
 use shared::api::messages::MessagesApi;
 use shared::api::{Caller, Ports};
 use shared::ids::{
-    ConversationId, FriendRequestId, GroupId, GroupRequestId, MessageId, RightId, RoleId,
-    SessionId, UserId,
+    ConversationId, FriendRequestId, GroupId, GroupInviteId, GroupRequestId, MessageId, RightId,
+    RoleId, SessionId, UserId,
 };
 use shared::model::{
-    AdminUser, ConversationSummary, Friend, FriendRequest, GroupCard, GroupInfo, GroupRequest, Me,
-    Mention, Message, MessageBody, MessageReaders, Page, Presence, PresenceVisibility,
-    ReadReceipts, RightInfo, RoleInfo, SearchHit, SessionInfo, UserCard,
+    AdminUser, ConversationSummary, Friend, FriendLink, FriendRequest, GroupCard, GroupInfo,
+    GroupInvite, GroupRequest, InvitePreview, Me, Mention, Message, MessageBody, MessageReaders,
+    Page, Presence, PresenceVisibility, ReadReceipts, RightInfo, RoleInfo, SearchHit, SessionInfo,
+    UserCard,
 };
 
 struct FakeAccounts {
@@ -129,6 +131,14 @@ impl ContactsApi for NotUsedByAdmin {
 
 #[async_trait::async_trait]
 impl GroupsApi for NotUsedByAdmin {
+    async fn set_group_nickname(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: String,
+    ) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
     async fn list_group_directory(
         &self,
         _: &Caller,
@@ -356,6 +366,41 @@ impl MessagesApi for NotUsedByAdmin {
 }
 
 #[async_trait::async_trait]
+impl LinksApi for NotUsedByAdmin {
+    async fn get_friend_link(&self, _: &Caller, _: bool) -> Result<FriendLink, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn open_friend_link(&self, _: &Caller, _: String) -> Result<UserCard, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn create_group_invite(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: Option<u32>,
+        _: Option<u32>,
+    ) -> Result<GroupInvite, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_group_invites(
+        &self,
+        _: &Caller,
+        _: GroupId,
+    ) -> Result<Vec<GroupInvite>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn revoke_group_invite(&self, _: &Caller, _: GroupInviteId) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn open_group_invite(&self, _: &Caller, _: String) -> Result<InvitePreview, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn join_group_by_invite(&self, _: &Caller, _: String) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+#[async_trait::async_trait]
 impl MediaApi for NotUsedByAdmin {
     async fn upload_media(
         &self,
@@ -511,6 +556,7 @@ async fn render_with(
             messages: Arc::new(NotUsedByAdmin),
             groups: Arc::new(NotUsedByAdmin),
             media: Arc::new(NotUsedByAdmin),
+            links: Arc::new(NotUsedByAdmin),
         });
         let redirect = redirect.clone();
         provide_server_redirect(move |to| {

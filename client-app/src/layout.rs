@@ -23,6 +23,7 @@ use crate::store::provide_store;
 pub fn AppShell() -> impl IntoView {
     let session = use_session();
     let store = provide_store();
+    let location = use_location();
     let lists = Resource::new(
         || (),
         |_| async {
@@ -93,7 +94,16 @@ pub fn AppShell() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Ok(None) => {
+                        // Back to the page asked for after signing in (an invite link, say).
+                        let here = location.pathname.get_untracked();
+                        let path = if here != "/" && crate::pages::auth::is_return_path(&here) {
+                            format!("/login?next={here}")
+                        } else {
+                            "/login".to_owned()
+                        };
+                        view! { <Redirect path/> }.into_any()
+                    }
                     Err(err) => {
                         view! { <ErrorPanel error=err on_retry=move || session.refresh()/> }
                             .into_any()

@@ -36,7 +36,9 @@ use crate::pages::{
     friend::FriendPage,
     group_info::GroupPage,
     group_invite::GroupInvitePage,
+    group_links::GroupLinksPage,
     group_new::NewGroupPage,
+    links::{AddByLinkPage, JoinByLinkPage, MyQrPage},
     me::MePage,
     new_friends::NewFriendsPage,
     not_found::NotFound,
@@ -92,6 +94,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("group/new") view=NewGroupPage/>
                     <Route path=path!("group/:id") view=GroupPage/>
                     <Route path=path!("group/:id/invite") view=GroupInvitePage/>
+                    <Route path=path!("group/:id/links") view=GroupLinksPage/>
+                    <Route path=path!("add/:code") view=AddByLinkPage/>
+                    <Route path=path!("join/:code") view=JoinByLinkPage/>
+                    <Route path=path!("me/qr") view=MyQrPage/>
                     <Route path=path!("discover") view=DiscoverPage/>
                     <Route path=path!("me") view=MePage/>
                     <Route path=path!("me/blocked") view=BlockedPage/>

@@ -114,6 +114,10 @@ pub enum AppError {
     /// The time allowed for this action has passed (recalling or editing a message).
     #[error("too late")]
     TooLate,
+    /// The link has expired, was revoked, has been used as often as allowed, or its group
+    /// was dissolved.
+    #[error("this link is no longer valid")]
+    LinkExpired,
     /// Registration of new accounts is closed on this server.
     #[error("registration is closed")]
     RegistrationClosed,
@@ -191,6 +195,7 @@ impl AppError {
             Self::Timeout => "timeout",
             Self::RegistrationClosed => "registration_closed",
             Self::TooLate => "too_late",
+            Self::LinkExpired => "link_expired",
             Self::BadRequest { .. } => "bad_request",
             Self::Network { .. } => "network",
             Self::Internal => "internal",
@@ -206,6 +211,7 @@ impl AppError {
             | Self::CrossSite
             | Self::RegistrationClosed => 403,
             Self::NotFound => 404,
+            Self::LinkExpired => 410,
             Self::UsernameTaken | Self::AlreadyFriends | Self::RequestPending => 409,
             Self::CannotAddSelf => 422,
             Self::Blocked | Self::Muted { .. } => 403,

@@ -121,6 +121,35 @@ catalogue! {
     GroupDirectoryHint => "群主可以在群资料中将群聊公开到这里。", "A group's owner can list it here from the group's page.";
     ListInDirectory => "在群聊广场公开", "List in the group directory";
     MoreGroups => "更多群聊", "More groups";
+    MyQrCode => "我的二维码", "My QR code";
+    MyQrHint => "用手机相机扫一扫上面的二维码，加我为好友", "Scan this code with a phone camera to add me as a friend";
+    CopyLink => "复制链接", "Copy link";
+    LinkCopied => "链接已复制", "Link copied";
+    ShareLink => "分享", "Share";
+    ResetQrCode => "重置二维码", "Reset QR code";
+    ConfirmResetQrCode => "重置后，之前的二维码和链接将失效。", "The current QR code and link will stop working.";
+    QrCodeAlt => "二维码", "QR code";
+    OpeningLink => "正在打开链接…", "Opening link…";
+    InviteLinks => "群二维码与邀请链接", "QR code & invite links";
+    InviteLinksHint => "扫码或打开链接的人无需审核即可入群。", "Whoever scans the code or opens the link joins without approval.";
+    NewInviteLink => "生成邀请链接", "Create invite link";
+    InviteValidFor => "有效期", "Valid for";
+    ValidOneDay => "1 天", "1 day";
+    ValidSevenDays => "7 天", "7 days";
+    ValidThirtyDays => "30 天", "30 days";
+    InviteMaxUses => "可用次数", "Uses allowed";
+    UsesUnlimited => "不限", "No limit";
+    InviteUsedCount => "已使用 {uses} 次", "Used {uses} times";
+    InviteUsedOf => "已使用 {uses}/{max} 次", "Used {uses} of {max} times";
+    InviteValidUntil => "{time} 前有效", "Valid until {time}";
+    RevokeLink => "撤销链接", "Revoke link";
+    ConfirmRevokeLink => "撤销后该链接和二维码将立即失效。", "The link and its QR code stop working at once.";
+    NoInviteLinks => "还没有有效的邀请链接", "No live invite links";
+    InvitedYouBy => "{name} 邀请你加入群聊", "{name} invited you to this group";
+    JoinGroup => "加入群聊", "Join group";
+    MyGroupNickname => "我在本群的昵称", "My alias in this group";
+    GroupNicknameHint => "只在本群显示，留空则显示你的昵称。", "Shown only in this group; leave it empty to use your nickname.";
+    NotSet => "未设置", "Not set";
     // me
     Profile => "个人信息", "Profile";
     Nickname => "昵称", "Nickname";
@@ -262,6 +291,7 @@ catalogue! {
     ErrTimeout => "请求超时，请重试", "The request timed out, please retry";
     ErrRegistrationClosed => "当前不开放注册", "Registration is closed";
     ErrTooLate => "已超过可操作的时间", "It is too late to do that to this message";
+    ErrLinkExpired => "该链接已失效（过期、被撤销或次数已用完）", "This link no longer works (expired, revoked or used up)";
     ErrBadRequest => "请求格式错误", "Malformed request";
     ErrNetwork => "网络错误，请检查连接", "Network error, check your connection";
     ErrInternal => "服务器出错了，请稍后再试", "Server error, please try again later";
@@ -421,6 +451,7 @@ catalogue! {
     NoticeDissolved => "{by} 解散了群聊", "{by} dissolved the group";
     NoticeFriendAdded => "你已添加了{user}，现在可以开始聊天了。", "You added {user} as a friend. Start chatting.";
     NoticeFriendAccepted => "{by} 通过了你的朋友验证请求，现在可以开始聊天了。", "{by} accepted your friend request. Start chatting.";
+    NoticeJoinedByLink => "{user} 通过 {by} 分享的邀请链接加入了群聊", "{user} joined through an invite link shared by {by}";
     NoticeSomeone => "一位成员", "a member";
     NoticeListSeparator => "、", ", ";
 }
@@ -528,6 +559,10 @@ pub fn notice_text(
             &[("by", who(*by)), ("user", who(*user))],
         ),
         SystemNotice::Dissolved { by } => fill(Key::NoticeDissolved, &[("by", who(*by))]),
+        SystemNotice::JoinedByLink { user, by } => fill(
+            Key::NoticeJoinedByLink,
+            &[("by", who(*by)), ("user", who(*user))],
+        ),
         SystemNotice::FriendAdded { user, by } => {
             if Some(*by) == me {
                 fill(Key::NoticeFriendAdded, &[("user", who(*user))])
@@ -558,6 +593,8 @@ fn field_label(lang: Lang, field: &str) -> &str {
         "minutes" => Key::FieldMinutes,
         "limit" => Key::FieldLimit,
         "client_msg_id" => Key::FieldClientMsgId,
+        "expires_in_hours" => Key::InviteValidFor,
+        "max_uses" => Key::InviteMaxUses,
         "media_id" => Key::FieldMediaId,
         "file" => Key::FieldFile,
         other => return other,
@@ -621,6 +658,7 @@ pub fn error_text(lang: Lang, err: &AppError) -> String {
         AppError::Timeout => Key::ErrTimeout,
         AppError::RegistrationClosed => Key::ErrRegistrationClosed,
         AppError::TooLate => Key::ErrTooLate,
+        AppError::LinkExpired => Key::ErrLinkExpired,
         AppError::BadRequest { .. } => Key::ErrBadRequest,
         AppError::Network { .. } => Key::ErrNetwork,
         AppError::Internal => Key::ErrInternal,

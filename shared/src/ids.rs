@@ -36,4 +36,6 @@ id_type!(
     GroupId,
     /// A request to join a group.
     GroupRequestId,
+    /// A group invite link.
+    GroupInviteId,
 );

@@ -279,7 +279,7 @@ pub fn MessageMenu(
                                 class="sheet-item"
                                 role="menuitem"
                                 on:click=move |_| {
-                                    copy_to_clipboard(&t);
+                                    crate::components::share::copy_to_clipboard(&t);
                                     close();
                                     actions.flash(Key::Copied);
                                 }
@@ -356,17 +356,6 @@ pub fn MessageMenu(
     };
     view! { {sheet} }
 }
-
-/// Puts `text` on the clipboard (where the browser allows it).
-#[cfg(feature = "hydrate")]
-fn copy_to_clipboard(text: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(text);
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn copy_to_clipboard(_text: &str) {}
 
 /// Focuses the chat's message box.
 #[cfg(feature = "hydrate")]

@@ -139,8 +139,12 @@ pub(crate) fn relation_key(relation: Relation) -> Option<Key> {
     }
 }
 
+/// One person found: name, login, their relation to the user, or "Add" with a note.
 #[component]
-fn ResultRow(card: UserCard) -> impl IntoView {
+pub fn ResultRow(
+    /// The person.
+    card: UserCard,
+) -> impl IntoView {
     let i18n = use_i18n();
     let store = use_store();
     let hydrated = use_hydrated();

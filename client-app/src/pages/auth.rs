@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::AppError;
 use shared::api::accounts::{log_in, sign_up};
 use shared::i18n::Key;
@@ -14,16 +14,49 @@ use crate::components::lang_toggle::LangToggle;
 use crate::components::status::ErrorAlert;
 use crate::session::use_session;
 
-/// After a successful log-in or sign-up: refresh the session and open the Chats tab.
+/// Whether `path` may be returned to after signing in: a path of this site made of letters,
+/// digits, `/`, `-` and `_` (an add-friend or invite link), never another site.
+pub(crate) fn is_return_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 200
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-_".contains(&b))
+}
+
+/// Where to go after signing in: the `next` of the URL when it is a return path, else Chats.
+fn next_path() -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query
+            .with(|q| q.get("next"))
+            .filter(|p| is_return_path(p))
+            .unwrap_or_else(|| "/".to_owned())
+    })
+}
+
+/// After a successful log-in or sign-up: refresh the session and open the page the user came
+/// for (an invite link, say), else the Chats tab.
 fn on_success<I: Send + Sync + 'static>(action: Action<I, Result<Me, AppError>>) {
     let session = use_session();
     let navigate = use_navigate();
+    let next = next_path();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             session.refresh();
-            navigate("/", Default::default());
+            navigate(&next.get_untracked(), Default::default());
         }
     });
+}
+
+/// The link to the other auth page, keeping where to go afterwards.
+fn switch_href(page: &'static str) -> impl Fn() -> String + Send + Sync + 'static {
+    let next = next_path();
+    move || match next.get().as_str() {
+        "/" => page.to_owned(),
+        path => format!("{page}?next={path}"),
+    }
 }
 
 /// The frame of both pages: brand, language switch, the form, a link to the other page.
@@ -93,7 +126,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
             <p class="auth-switch">
-                {i18n.tr(Key::NoAccountYet)} " " <A href="/signup">{i18n.tr(Key::SignUp)}</A>
+                {i18n.tr(Key::NoAccountYet)} " " <A href=switch_href("/signup")>{i18n.tr(Key::SignUp)}</A>
             </p>
         </AuthFrame>
     }
@@ -203,7 +236,7 @@ pub fn SignUpPage() -> impl IntoView {
                 </button>
             </form>
             <p class="auth-switch">
-                {i18n.tr(Key::HaveAccount)} " " <A href="/login">{i18n.tr(Key::LogIn)}</A>
+                {i18n.tr(Key::HaveAccount)} " " <A href=switch_href("/login")>{i18n.tr(Key::LogIn)}</A>
             </p>
         </AuthFrame>
     }

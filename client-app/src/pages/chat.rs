@@ -168,7 +168,8 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
                 let Ok(info) = get_group(group).await else {
                     return;
                 };
-                // The reader's remarks for their friends name those members, as elsewhere.
+                // The reader's remarks for their friends name those members, as elsewhere; else
+                // the name each member chose in this group, else their nickname.
                 let remarks: Vec<(UserId, String)> = list_friends()
                     .await
                     .unwrap_or_default()
@@ -194,7 +195,8 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
                         .into_iter()
                         .map(|m| {
                             let remark = remarks.iter().find(|(u, _)| *u == m.user_id);
-                            (m.user_id, remark.map_or(m.nickname, |(_, r)| r.clone()))
+                            let shown = m.shown_name().to_owned();
+                            (m.user_id, remark.map_or(shown, |(_, r)| r.clone()))
                         })
                         .collect(),
                 );

@@ -1,7 +1,8 @@
-//! The Discover tab: the public group directory (groups their owners listed), the largest
-//! first, each with a request to join.
+//! The Discover tab: "My QR code" (the user's add-friend link) and the public group directory
+//! (groups their owners listed), the largest first, each with a request to join.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use shared::api::groups::{DIRECTORY_PAGE, list_group_directory};
 use shared::i18n::Key;
 use shared::model::GroupCard;
@@ -40,6 +41,11 @@ pub fn DiscoverPage() -> impl IntoView {
         <header class="page-header">
             <h1>{i18n.tr(Key::TabDiscover)}</h1>
         </header>
+        <nav class="cell-group">
+            <A href="/me/qr" attr:class="cell">
+                <span>{i18n.tr(Key::MyQrCode)}</span>
+            </A>
+        </nav>
         <section aria-label=i18n.tr(Key::GroupDirectory)>
             <h2 class="cell-group-title">{i18n.tr(Key::GroupDirectory)}</h2>
             {move || {

@@ -17,8 +17,8 @@ use crate::components::avatar_picker::AvatarPicker;
 use crate::components::group_request::GroupRequestRow;
 use crate::components::status::{ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::pages::group_manage::{
-    EditGroupForm, GroupOp, ListedSwitch, MemberActions, MuteAllSwitch, OpAction, can_moderate,
-    run_op,
+    EditGroupForm, GroupNicknameCell, GroupOp, ListedSwitch, MemberActions, MuteAllSwitch,
+    OpAction, can_moderate, run_op,
 };
 use crate::session::use_session;
 use crate::store::use_store;
@@ -143,7 +143,23 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
         })
     });
     let members = Memo::new(move |_| info.with(|i| i.members.clone()));
-    view! {
+    let my_alias = Signal::derive(move || {
+        let me = me.get();
+        info.with(|i| {
+            i.members
+                .iter()
+                .find(|m| Some(m.user_id) == me)
+                .map(|m| m.group_nickname.clone())
+                .unwrap_or_default()
+        })
+    });
+    let member_now = Memo::new(move |_| {
+        let me = me.get();
+        !dissolved.get() && info.with(|i| i.members.iter().any(|m| Some(m.user_id) == me))
+    });
+    // Two halves, each erased to `AnyView`: one nested type for the whole page is too deep
+    // for the compiler.
+    let top = view! {
         <section class="profile-card">
             <div class="avatar avatar-large group-avatar" aria-hidden="true">
                 {move || {
@@ -197,18 +213,29 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
             <ul class="device-list">
                 <For
                     each=move || members.get()
-                    key=|m| (m.user_id, m.role, m.muted_until)
+                    key=|m| (m.user_id, m.role, m.muted_until, m.group_nickname.clone())
                     let:member
                 >
                     <MemberRow member my_role manages managing op/>
                 </For>
             </ul>
         </section>
+    }
+    .into_any();
+    let bottom = view! {
         <ErrorAlert error=op_error/>
+        <Show when=move || member_now.get()>
+            <div class="cell-group">
+                <GroupNicknameCell current=my_alias op/>
+            </div>
+        </Show>
         <Show when=move || manages.get()>
             <nav class="cell-group">
                 <A href=format!("/group/{id}/invite") attr:class="cell">
                     <span>{i18n.tr(Key::InviteMembers)}</span>
+                </A>
+                <A href=format!("/group/{id}/links") attr:class="cell">
+                    <span>{i18n.tr(Key::InviteLinks)}</span>
                 </A>
                 <MuteAllSwitch muted=muted_all.into() op/>
                 <Show when=move || owns.get()>
@@ -230,6 +257,8 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
         </Show>
         <LeaveOrDissolve id my_role dissolved info/>
     }
+    .into_any();
+    view! { {top} {bottom} }
 }
 
 /// One member: name, login, role badge, mute end; "Manage" for those the user may moderate.
@@ -252,15 +281,11 @@ fn MemberRow(
     let target_role = member.role;
     let can = move || manages.get() && can_moderate(my_role.get(), target_role);
     let open = move || managing.get() == Some(user);
-    let initial: String = member
-        .nickname
-        .chars()
-        .next()
-        .map(String::from)
-        .unwrap_or_default();
+    let shown = member.shown_name().to_owned();
+    let initial: String = shown.chars().next().map(String::from).unwrap_or_default();
     let acted_on = member.clone();
     let manage_label = {
-        let name = member.nickname.clone();
+        let name = shown.clone();
         move || format!("{} {name}", i18n.t(Key::ManageMember))
     };
     view! {
@@ -268,7 +293,7 @@ fn MemberRow(
             <div class="device">
                 <div class="avatar" aria-hidden="true">{face(member.avatar_url.clone(), initial)}</div>
                 <div class="device-text">
-                    <p class="device-name">{member.nickname.clone()}</p>
+                    <p class="device-name">{shown.clone()}</p>
                     <p class="device-meta">
                         {member.username.clone()}
                         {member.muted_until.map(|t| view! {

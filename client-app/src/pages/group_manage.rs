@@ -29,6 +29,8 @@ pub enum GroupOp {
     MuteAll(bool),
     /// List the group in the public directory, or take it out (the owner).
     Listed(bool),
+    /// The name the user goes by in this group (empty clears it).
+    Nickname(String),
     /// New name, introduction and notice.
     Update {
         /// 1–32 characters.
@@ -49,6 +51,7 @@ pub async fn run_op(id: GroupId, op: GroupOp) -> Result<GroupInfo, AppError> {
         GroupOp::Transfer(user) => transfer_group(id, user).await,
         GroupOp::MuteAll(muted) => set_group_muted(id, muted).await,
         GroupOp::Listed(listed) => shared::api::groups::set_group_listed(id, listed).await,
+        GroupOp::Nickname(name) => shared::api::groups::set_group_nickname(id, name).await,
         GroupOp::Update {
             name,
             introduction,
@@ -304,5 +307,75 @@ mod tests {
         assert!(!can_moderate(Admin, Admin));
         assert!(!can_moderate(Admin, Owner));
         assert!(!can_moderate(Member, Member));
+    }
+}
+
+/// The user's alias in this group: shown as a cell; tapping it opens a one-line form.
+#[component]
+pub fn GroupNicknameCell(
+    /// The alias as it stands (empty: none).
+    current: Signal<String>,
+    /// The group's action.
+    op: OpAction,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    // A successful save closes the form.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = op.value().get() {
+            editing.set(false);
+        }
+    });
+    view! {
+        <button
+            type="button"
+            class="cell cell-button"
+            disabled=move || !hydrated.get()
+            aria-expanded=move || editing.get().to_string()
+            on:click=move |_| {
+                draft.set(current.get_untracked());
+                editing.update(|e| *e = !*e);
+            }
+        >
+            <span>{i18n.tr(Key::MyGroupNickname)}</span>
+            <span class="cell-value">
+                {move || {
+                    let name = current.get();
+                    if name.is_empty() { i18n.t(Key::NotSet).to_owned() } else { name }
+                }}
+            </span>
+        </button>
+        <Show when=move || editing.get()>
+            <form
+                class="card-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    op.dispatch(GroupOp::Nickname(draft.get_untracked()));
+                }
+            >
+                <label for="group-nickname">{i18n.tr(Key::MyGroupNickname)}</label>
+                <input
+                    id="group-nickname"
+                    maxlength="32"
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                />
+                <p class="muted">{i18n.tr(Key::GroupNicknameHint)}</p>
+                <div class="form-actions">
+                    <button type="button" class="button" on:click=move |_| editing.set(false)>
+                        {i18n.tr(Key::Cancel)}
+                    </button>
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || !hydrated.get() || op.pending().get()
+                    >
+                        {i18n.tr(Key::Save)}
+                    </button>
+                </div>
+            </form>
+        </Show>
     }
 }

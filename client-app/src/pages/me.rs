@@ -43,6 +43,9 @@ pub fn MePage() -> impl IntoView {
         </Transition>
         <SessionsSection/>
         <nav class="cell-group">
+            <a class="cell" href="/me/qr">
+                <span>{i18n.tr(Key::MyQrCode)}</span>
+            </a>
             <a class="cell" href="/me/blocked">
                 <span>{i18n.tr(Key::BlockedUsers)}</span>
             </a>

@@ -50,13 +50,13 @@ fn dedup_invitees(me: UserId, ids: &[UserId]) -> Vec<UserId> {
         .collect()
 }
 
-fn conversation(group: &GroupRow) -> ConversationId {
+pub(crate) fn conversation(group: &GroupRow) -> ConversationId {
     ConversationId(group.conversation_id)
 }
 
 /// A notice written in a unit of work: the stored message and who receives it (the members
 /// as the change left them), published once the unit commits.
-struct Notice {
+pub(crate) struct Notice {
     message: shared::model::Message,
     members: Vec<UserId>,
 }
@@ -118,7 +118,7 @@ async fn target_role(
 
 /// Writes `notice` into the group's conversation, in the unit of work of the change it
 /// announces.
-async fn write_notice(
+pub(crate) async fn write_notice(
     tx: &mut Conn<'_>,
     group: &GroupRow,
     notice: SystemNotice,
@@ -141,7 +141,7 @@ impl Api {
         crate::db_conn!(&self.state.db, |conn| load_access(conn, me, id).await)
     }
 
-    async fn group_info(&self, id: GroupId) -> Result<GroupInfo, AppError> {
+    pub(crate) async fn group_info(&self, id: GroupId) -> Result<GroupInfo, AppError> {
         let (g, members, listed) = crate::db_conn!(&self.state.db, |conn| {
             let g = repo::get(conn, id).await?.ok_or(AppError::NotFound)?;
             let members = repo::members(conn, conversation(&g)).await?;
@@ -185,7 +185,11 @@ impl Api {
     }
 
     /// Publishes a committed change (see [`Self::publish`]) and returns the group as it now is.
-    async fn announce(&self, group: &GroupRow, notice: Notice) -> Result<GroupInfo, AppError> {
+    pub(crate) async fn announce(
+        &self,
+        group: &GroupRow,
+        notice: Notice,
+    ) -> Result<GroupInfo, AppError> {
         self.publish(group, notice, &[]);
         self.group_info(GroupId(group.id)).await
     }
@@ -574,6 +578,33 @@ impl GroupsApi for Api {
         let group = crate::db_transaction!(&self.state.db, |tx| {
             let (group, _) = check_manage(tx, me, group_id, true).await?;
             repo::set_listed(tx, group_id, listed).await?;
+            Ok::<_, Failure>(group)
+        })?;
+        let members = self.access_conversation(me, conversation(&group)).await?;
+        self.state.hub.send_to(
+            members.member_ids(),
+            &ServerEvent::GroupChanged { group_id },
+        );
+        self.group_info(group_id).await
+    }
+
+    async fn set_group_nickname(
+        &self,
+        caller: &Caller,
+        group_id: GroupId,
+        nickname: String,
+    ) -> Result<GroupInfo, AppError> {
+        let me = caller.auth()?.user_id;
+        let nickname = validate::text("nickname", &nickname, 32, false)?;
+        if nickname.contains('\n') {
+            return Err(AppError::invalid("nickname", Invalid::BadCharacters));
+        }
+        let group = crate::db_transaction!(&self.state.db, |tx| {
+            let (group, _) = load_access(tx, me, group_id).await?;
+            if group.dissolved_at.is_some() {
+                return Err(AppError::Forbidden.into());
+            }
+            repo::set_group_nickname(tx, conversation(&group), me, &nickname).await?;
             Ok::<_, Failure>(group)
         })?;
         let members = self.access_conversation(me, conversation(&group)).await?;

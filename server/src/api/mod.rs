@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod contacts;
 pub mod groups;
+pub mod links;
 pub mod media;
 pub mod message_actions;
 pub mod messages;
@@ -38,6 +39,7 @@ pub fn ports(state: &AppState) -> Ports {
         admin: api.clone(),
         contacts: api.clone(),
         groups: api.clone(),
+        links: api.clone(),
         media: api.clone(),
         messages: api,
     }

@@ -15,6 +15,7 @@ diesel::table! {
         updated_at -> BigInt,
         avatar -> Nullable<Text>,
         presence -> Text,
+        friend_code -> Nullable<Text>,
     }
 }
 
@@ -91,6 +92,7 @@ diesel::table! {
         muted -> Bool,
         role -> Text,
         muted_until -> Nullable<BigInt>,
+        group_nickname -> Text,
     }
 }
 
@@ -221,7 +223,22 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(conversation_members -> conversations (conversation_id));
 diesel::joinable!(conversation_members -> users (user_id));
 diesel::joinable!(messages -> conversations (conversation_id));
+diesel::table! {
+    group_invites (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        code -> Text,
+        created_by -> BigInt,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        max_uses -> Nullable<BigInt>,
+        uses -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(group_requests -> chat_groups (group_id));
+diesel::joinable!(group_invites -> chat_groups (group_id));
 diesel::joinable!(user_roles -> roles (role_id));
 diesel::joinable!(role_rights -> roles (role_id));
 diesel::joinable!(role_rights -> rights (right_id));
@@ -243,6 +260,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     chat_groups,
     group_requests,
+    group_invites,
     media,
     media_refs,
     message_reactions,

@@ -56,6 +56,27 @@ fn is_static(path: &str) -> bool {
         || path == "/favicon.ico"
 }
 
+/// Where the request reached Parley: the configured public origin, else `http(s)://<Host>`
+/// (`https` when cookies are secure). A `Host` that is not a plain host name (or address) and
+/// port gives `localhost`.
+pub fn origin_of(headers: &HeaderMap, public_origin: Option<&str>, secure: bool) -> String {
+    if let Some(origin) = public_origin {
+        return origin.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
 /// The address a reverse proxy appended last to `X-Forwarded-For` (the one it saw connect).
 pub fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
     headers
@@ -137,10 +158,16 @@ pub async fn resolve_caller(
         }
         None => None,
     };
+    let origin = origin_of(
+        req.headers(),
+        state.config.public_origin.as_deref(),
+        state.config.secure_cookies,
+    );
     req.extensions_mut().insert(Caller {
         auth,
         ip,
         user_agent,
+        origin,
     });
     let mut res = next.run(req).await;
     // The session's expiry slid forward: so does the cookie's, unless the response itself
@@ -182,6 +209,20 @@ mod tests {
             None
         );
         assert_eq!(forwarded_for(&headers(&[])), None);
+    }
+
+    #[test]
+    fn origin_comes_from_the_configuration_else_a_clean_host() {
+        let h = headers(&[("host", "chat.example.com:8443")]);
+        assert_eq!(origin_of(&h, None, true), "https://chat.example.com:8443");
+        assert_eq!(origin_of(&h, None, false), "http://chat.example.com:8443");
+        assert_eq!(
+            origin_of(&h, Some("https://parley.example/"), false),
+            "https://parley.example"
+        );
+        let hostile = headers(&[("host", "a.example/\"><script>")]);
+        assert_eq!(origin_of(&hostile, None, false), "http://localhost");
+        assert_eq!(origin_of(&headers(&[]), None, false), "http://localhost");
     }
 
     #[test]

@@ -134,6 +134,7 @@ pub async fn members(
         Option<i64>,
         i64,
         Option<String>,
+        String,
     );
     let rows: Vec<Row> = conn_run!(conn, |conn| {
         Ok::<_, DbError>(
@@ -148,6 +149,7 @@ pub async fn members(
                     conversation_members::muted_until,
                     conversation_members::joined_at,
                     users::avatar,
+                    conversation_members::group_nickname,
                 ))
                 .order((conversation_members::joined_at, users::id))
                 .load(conn)
@@ -158,14 +160,17 @@ pub async fn members(
     let mut members: Vec<GroupMember> = rows
         .into_iter()
         .map(
-            |(id, username, nickname, role, muted_until, joined_at, avatar)| GroupMember {
-                user_id: UserId(id),
-                username,
-                nickname,
-                avatar_url: shared::model::avatar_url(avatar),
-                role: GroupRole::parse(&role),
-                muted_until: muted_until.filter(|t| *t > now),
-                joined_at,
+            |(id, username, nickname, role, muted_until, joined_at, avatar, group_nickname)| {
+                GroupMember {
+                    user_id: UserId(id),
+                    username,
+                    nickname,
+                    group_nickname,
+                    avatar_url: shared::model::avatar_url(avatar),
+                    role: GroupRole::parse(&role),
+                    muted_until: muted_until.filter(|t| *t > now),
+                    joined_at,
+                }
             },
         )
         .collect();
@@ -582,6 +587,26 @@ pub async fn answer_request(
             }
             Ok::<_, DbError>(n == 1)
         }
+    })
+}
+
+/// Sets the name `user` goes by in the group of `conversation`.
+pub async fn set_group_nickname(
+    conn: &mut Conn<'_>,
+    conversation: ConversationId,
+    user: UserId,
+    nickname: &str,
+) -> Result<(), DbError> {
+    conn_run!(conn, |conn| {
+        diesel::update(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0)),
+        )
+        .set(conversation_members::group_nickname.eq(nickname))
+        .execute(conn)
+        .await?;
+        Ok(())
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod contacts;
 pub mod groups;
+pub mod links;
 pub mod media;
 pub mod message_actions;
 pub mod message_batch;

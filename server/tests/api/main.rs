@@ -13,6 +13,7 @@ mod contacts;
 mod directory;
 mod groups;
 mod hostile;
+mod links;
 mod matrix;
 mod media;
 mod media_files;

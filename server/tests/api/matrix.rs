@@ -505,6 +505,22 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some(r#"{"group_id": 1}"#),
     ),
     ("leave_group", r#"{"group_id": false}"#, Some("{}")),
+    (
+        "set_group_nickname",
+        r#"{"group_id": 1, "nickname": 5}"#,
+        Some(r#"{"group_id": 1}"#),
+    ),
+    ("get_friend_link", r#"{"reset": "yes"}"#, None),
+    ("open_friend_link", r#"{"code": 12}"#, Some("{}")),
+    (
+        "create_group_invite",
+        r#"{"group_id": 1, "max_uses": -1}"#,
+        Some(r#"{"max_uses": 1}"#),
+    ),
+    ("list_group_invites", r#"{"group_id": []}"#, Some("{}")),
+    ("revoke_group_invite", r#"{"invite_id": "1"}"#, Some("{}")),
+    ("open_group_invite", r#"{"code": null}"#, Some("{}")),
+    ("join_group_by_invite", r#"{"code": {}}"#, Some("{}")),
 ];
 
 /// The whole matrix, in the order it runs.
@@ -651,6 +667,24 @@ fn contacts(t: &mut Table) {
         "a query",
         |_, _| json!({"query": "o"}),
         &in_all(OK),
+    );
+    t.line(
+        "get_friend_link",
+        "the caller's",
+        |_, _| json!({}),
+        &in_all(OK),
+    );
+    t.line(
+        "open_friend_link",
+        "the owner's link",
+        |f, _| json!({"code": f.friend_code}),
+        &in_all(OK),
+    );
+    t.line(
+        "open_friend_link",
+        "an unknown code",
+        |_, _| json!({"code": "NoSuchCode00"}),
+        &in_all(NOT_FOUND),
     );
     t.line(
         "get_user",
@@ -1383,6 +1417,99 @@ fn groups(t: &mut Table) {
         |_, _| json!({"offset": 10001}),
         &[unauth, (LOGGED_IN, Expect::Invalid("offset"))],
     );
+    // Invite links: managers make, list and revoke them; anyone signed in opens one.
+    let link_expired = Expect::Err(410, "link_expired");
+    t.line(
+        "create_group_invite",
+        "the group, for a day and ten joins",
+        |f, _| json!({"group_id": f.g.id, "expires_in_hours": 24, "max_uses": 10}),
+        managers,
+    );
+    t.line(
+        "create_group_invite",
+        "31 days",
+        |f, _| json!({"group_id": f.g.id, "expires_in_hours": 744}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("expires_in_hours"))],
+    );
+    t.missing(
+        "create_group_invite",
+        "group",
+        |_, id| json!({"group_id": id}),
+        no_group,
+    );
+    t.line(
+        "list_group_invites",
+        "the group's",
+        |f, _| json!({"group_id": f.g.id}),
+        managers,
+    );
+    t.missing(
+        "list_group_invites",
+        "group",
+        |_, id| json!({"group_id": id}),
+        no_group,
+    );
+    t.line(
+        "revoke_group_invite",
+        "an invite of the group",
+        |f, _| json!({"invite_id": f.dead_invite}),
+        &[unauth, (MANAGERS, NULL), (NOT_MANAGERS, NOT_FOUND)],
+    );
+    t.missing(
+        "revoke_group_invite",
+        "invite",
+        |_, id| json!({"invite_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.line(
+        "open_group_invite",
+        "a live link",
+        |f, _| json!({"code": f.invite_code}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "open_group_invite",
+        "a revoked link",
+        |f, _| json!({"code": f.dead_invite_code}),
+        &[unauth, (LOGGED_IN, link_expired)],
+    );
+    t.line(
+        "open_group_invite",
+        "an unknown code",
+        |_, _| json!({"code": "NoSuchCode00"}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    // Members get their group back without using the link; a revoked one lets nobody else in.
+    t.line(
+        "join_group_by_invite",
+        "a revoked link",
+        |f, _| json!({"code": f.dead_invite_code}),
+        &[unauth, (IN_GROUP, OK), (NOT_IN_GROUP, link_expired)],
+    );
+    t.line(
+        "join_group_by_invite",
+        "something that is no code",
+        |_, _| json!({"code": "../../etc"}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.line(
+        "set_group_nickname",
+        "the group",
+        |f, k| json!({"group_id": f.g.id, "nickname": format!("alias of {k}")}),
+        &[unauth, (IN_GROUP, OK), (NOT_IN_GROUP, FORBIDDEN)],
+    );
+    t.line(
+        "set_group_nickname",
+        "33 characters",
+        |f, _| json!({"group_id": f.g.id, "nickname": "n".repeat(33)}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("nickname"))],
+    );
+    t.missing(
+        "set_group_nickname",
+        "group",
+        |_, id| json!({"group_id": id, "nickname": "x"}),
+        no_group,
+    );
     let own_group_only: &[Cell] = &[unauth, (&[NonMember], OK), (NOT_NON_MEMBER, FORBIDDEN)];
 
     // create_group: the right, the rate limit, the name, then the members (friends only).
@@ -2050,6 +2177,13 @@ struct Fixture {
     join_request: i64,
     join_request2: i64,
     join_request_out: i64,
+    /// A live invite link of the group, made by the owner.
+    invite_code: String,
+    /// An invite link of the group that the owner revoked: its id and code.
+    dead_invite: i64,
+    dead_invite_code: String,
+    /// The owner's add-friend link code.
+    friend_code: String,
 }
 
 impl Fixture {
@@ -2338,6 +2472,41 @@ async fn fixture(server: &TestServer) -> Fixture {
     let join_request2 = join(&joiner2, g.id).await;
     let join_request_out = join(&joiner, g_out.id).await;
 
+    // Invite links of the group (one live, one revoked) and the owner's add-friend link.
+    let owner_device = &devices[&Owner];
+    let invite = |device: &Device| {
+        let device = device.clone();
+        let group = g.id;
+        async move {
+            ok(
+                base,
+                &device,
+                "create_group_invite",
+                json!({"group_id": group}),
+            )
+            .await
+        }
+    };
+    let live = invite(owner_device).await;
+    let invite_code = live["code"].as_str().unwrap().to_owned();
+    let dead = invite(owner_device).await;
+    let dead_invite = dead["id"].as_i64().unwrap();
+    let dead_invite_code = dead["code"].as_str().unwrap().to_owned();
+    assert!(
+        ok(
+            base,
+            owner_device,
+            "revoke_group_invite",
+            json!({"invite_id": dead_invite})
+        )
+        .await
+        .is_null()
+    );
+    let friend_code = ok(base, owner_device, "get_friend_link", json!({})).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
     // Second sessions.
     let (stranger_session, _) = new_session(server, stranger).await;
     let mut other_sessions = BTreeMap::new();
@@ -2409,6 +2578,10 @@ async fn fixture(server: &TestServer) -> Fixture {
         join_request,
         join_request2,
         join_request_out,
+        invite_code,
+        dead_invite,
+        dead_invite_code,
+        friend_code,
         g_message: setup_messages[0],
         g_out_message: setup_messages[2],
         own_messages,

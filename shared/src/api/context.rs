@@ -12,6 +12,7 @@ use super::accounts::AccountsApi;
 use super::admin::AdminApi;
 use super::contacts::ContactsApi;
 use super::groups::GroupsApi;
+use super::links::LinksApi;
 use super::media::MediaApi;
 use super::messages::MessagesApi;
 
@@ -30,6 +31,8 @@ pub struct Ports {
     pub groups: Arc<dyn GroupsApi>,
     /// Uploads and avatars.
     pub media: Arc<dyn MediaApi>,
+    /// Add-friend links and group invite links.
+    pub links: Arc<dyn LinksApi>,
 }
 
 /// Who is calling: resolved by the server from the session cookie before the function runs, and
@@ -42,6 +45,9 @@ pub struct Caller {
     pub ip: Option<IpAddr>,
     /// The request's User-Agent header.
     pub user_agent: String,
+    /// Where the caller reached Parley (`https://chat.example.com`): the configured public
+    /// origin, else the request's own. Links the caller shares are built on it.
+    pub origin: String,
 }
 
 /// An authenticated caller.

@@ -28,6 +28,13 @@ pub trait GroupsApi: Send + Sync {
         group_id: GroupId,
         listed: bool,
     ) -> Result<GroupInfo, AppError>;
+    /// See [`set_group_nickname`].
+    async fn set_group_nickname(
+        &self,
+        caller: &Caller,
+        group_id: GroupId,
+        nickname: String,
+    ) -> Result<GroupInfo, AppError>;
     /// See [`create_group`].
     async fn create_group(
         &self,
@@ -320,5 +327,20 @@ pub async fn set_group_listed(group_id: GroupId, listed: bool) -> Result<GroupIn
     ports
         .groups
         .set_group_listed(&caller, group_id, listed)
+        .await
+}
+
+/// Sets the name the caller goes by in this group (≤ 32 characters, one line; empty clears it).
+/// Members see it instead of the caller's nickname, unless they gave the caller a remark.
+/// Errors: `validation`, `forbidden` (not a member), `not_found`.
+#[server(endpoint = "set_group_nickname", input = Json, output = Json)]
+pub async fn set_group_nickname(
+    group_id: GroupId,
+    nickname: String,
+) -> Result<GroupInfo, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .groups
+        .set_group_nickname(&caller, group_id, nickname)
         .await
 }

@@ -17,6 +17,8 @@ pub mod contacts;
 #[allow(missing_docs)]
 pub mod groups;
 #[allow(missing_docs)]
+pub mod links;
+#[allow(missing_docs)]
 pub mod media;
 #[allow(missing_docs)]
 pub mod messages;

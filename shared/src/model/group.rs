@@ -69,6 +69,9 @@ pub struct GroupMember {
     pub username: String,
     /// Display name.
     pub nickname: String,
+    /// The name they chose for themselves in this group (empty: none).
+    #[serde(default)]
+    pub group_nickname: String,
     /// The avatar's thumbnail URL (`null`: none; show the initial).
     #[serde(default)]
     pub avatar_url: Option<String>,
@@ -78,6 +81,17 @@ pub struct GroupMember {
     pub muted_until: Option<i64>,
     /// Joined at.
     pub joined_at: i64,
+}
+
+impl GroupMember {
+    /// How the group shows them: their group nickname, else their nickname.
+    pub fn shown_name(&self) -> &str {
+        if self.group_nickname.is_empty() {
+            &self.nickname
+        } else {
+            &self.group_nickname
+        }
+    }
 }
 
 /// A group as its members see it.

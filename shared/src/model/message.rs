@@ -165,6 +165,13 @@ pub enum SystemNotice {
         /// By whom (the owner).
         by: UserId,
     },
+    /// Someone joined through an invite link.
+    JoinedByLink {
+        /// Who joined.
+        user: UserId,
+        /// Who made the link.
+        by: UserId,
+    },
 }
 
 /// One message inside a merged forward, as it was when forwarded.

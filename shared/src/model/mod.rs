@@ -3,11 +3,13 @@
 mod account;
 mod contact;
 mod group;
+mod link;
 mod media;
 mod message;
 
 pub use account::*;
 pub use contact::*;
 pub use group::*;
+pub use link::*;
 pub use media::*;
 pub use message::*;
