@@ -25,10 +25,10 @@ use shared::ids::{
     RoleId, SessionId, UserId,
 };
 use shared::model::{
-    AdminUser, ConversationSummary, Friend, FriendLink, FriendRequest, GroupCard, GroupInfo,
-    GroupInvite, GroupRequest, InvitePreview, Me, Mention, Message, MessageBody, MessageReaders,
-    Page, Presence, PresenceVisibility, ReadReceipts, RightInfo, RoleInfo, SearchHit, SessionInfo,
-    UserCard,
+    AdminUser, AdminUserDetail, AuditEntry, ConversationSummary, Friend, FriendLink, FriendRequest,
+    GroupCard, GroupInfo, GroupInvite, GroupRequest, InvitePreview, Me, Mention, Message,
+    MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility, ReadReceipts,
+    RightInfo, RoleInfo, SearchHit, SessionInfo, UserCard,
 };
 
 struct FakeAccounts {
@@ -488,6 +488,68 @@ impl AdminApi for FakeAdmin {
             roles: vec!["admin".into(), "user".into()],
         }])
     }
+    async fn get_user(&self, _: &Caller, _: UserId) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::NotFound)
+    }
+    async fn create_user(
+        &self,
+        _: &Caller,
+        _: String,
+        _: String,
+        _: Option<String>,
+        _: Option<Vec<String>>,
+    ) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_user_roles(
+        &self,
+        _: &Caller,
+        _: UserId,
+        _: Vec<String>,
+    ) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn ban_user(
+        &self,
+        _: &Caller,
+        _: UserId,
+        _: String,
+        _: Option<i64>,
+    ) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn unban_user(&self, _: &Caller, _: UserId) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn mute_user(
+        &self,
+        _: &Caller,
+        _: UserId,
+        _: Option<i64>,
+    ) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn unmute_user(&self, _: &Caller, _: UserId) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn reset_password(&self, _: &Caller, _: UserId) -> Result<OneTimePassword, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn revoke_sessions(&self, _: &Caller, _: UserId) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn audit_log(
+        &self,
+        _: &Caller,
+        _: Option<UserId>,
+        _: Option<String>,
+        _: Option<i64>,
+        _: Option<i64>,
+        _: Option<u32>,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        self.call()?;
+        Ok(Vec::new())
+    }
 }
 
 fn me(rights: &[&str]) -> Me {
@@ -513,6 +575,8 @@ fn users(n: i64) -> Vec<AdminUser> {
             roles: vec!["user".into()],
             created_at: 1_795_392_000_000,
             session_count: 2,
+            banned_until: None,
+            muted_until: None,
         })
         .collect()
 }

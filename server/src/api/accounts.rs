@@ -33,22 +33,21 @@ pub async fn authenticate_hash(
     let now = now_ms();
     let cache = &state.hub.caches().sessions;
     let session = match cache.get(&hash) {
-        Some(session) => session,
-        None => {
+        Some(session) if session.recheck_at > now => session,
+        _ => {
             let epoch = cache.epoch();
             let Some(live) = sessions::find_live(&state.db, &hash, now).await? else {
                 return Ok(None);
             };
             let user = UserId(live.user_id);
+            let (rights, changes_at) = rbac::effective_rights(&state.db, user, now).await?;
             let session = Arc::new(sessions::CachedSession {
                 session_id: SessionId(live.id),
                 user_id: user,
                 username: live.username,
-                rights: state
-                    .hub
-                    .caches()
-                    .intern_rights(rbac::rights_of(&state.db, user).await?),
+                rights: state.hub.caches().intern_rights(rights),
                 last_seen_at: AtomicI64::new(live.last_seen_at),
+                recheck_at: changes_at.unwrap_or(i64::MAX),
             });
             cache.insert(hash, session.clone(), epoch);
             session

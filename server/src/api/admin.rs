@@ -3,7 +3,10 @@
 use async_trait::async_trait;
 use shared::api::Caller;
 use shared::api::admin::AdminApi;
-use shared::model::{AdminUser, Page, RightInfo, RoleInfo};
+use shared::ids::UserId;
+use shared::model::{
+    AdminUser, AdminUserDetail, AuditEntry, OneTimePassword, Page, RightInfo, RoleInfo,
+};
 use shared::{AppError, rights};
 
 use super::Api;
@@ -63,5 +66,104 @@ impl AdminApi for Api {
     async fn list_rights(&self, caller: &Caller) -> Result<Vec<RightInfo>, AppError> {
         caller.require(rights::ADMIN)?;
         Ok(rbac::list_rights(&self.state.db).await?)
+    }
+
+    async fn get_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<AdminUserDetail, AppError> {
+        caller.require(rights::ADMIN)?;
+        self.admin_user_detail(user_id).await
+    }
+
+    async fn create_user(
+        &self,
+        caller: &Caller,
+        username: String,
+        password: String,
+        nickname: Option<String>,
+        roles: Option<Vec<String>>,
+    ) -> Result<AdminUserDetail, AppError> {
+        self.do_admin_create_user(caller, username, password, nickname, roles)
+            .await
+    }
+
+    async fn set_user_roles(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        roles: Vec<String>,
+    ) -> Result<AdminUserDetail, AppError> {
+        self.do_admin_set_user_roles(caller, user_id, roles).await
+    }
+
+    async fn ban_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        reason: String,
+        until: Option<i64>,
+    ) -> Result<AdminUserDetail, AppError> {
+        self.do_admin_ban_user(caller, user_id, reason, until).await
+    }
+
+    async fn unban_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<AdminUserDetail, AppError> {
+        self.do_admin_unban_user(caller, user_id).await
+    }
+
+    async fn mute_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        until: Option<i64>,
+    ) -> Result<AdminUserDetail, AppError> {
+        self.do_admin_mute_user(caller, user_id, Some(until)).await
+    }
+
+    async fn unmute_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<AdminUserDetail, AppError> {
+        self.do_admin_mute_user(caller, user_id, None).await
+    }
+
+    async fn reset_password(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<OneTimePassword, AppError> {
+        self.do_admin_reset_password(caller, user_id).await
+    }
+
+    async fn revoke_sessions(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<AdminUserDetail, AppError> {
+        self.do_admin_revoke_sessions(caller, user_id).await
+    }
+
+    async fn audit_log(
+        &self,
+        caller: &Caller,
+        actor: Option<UserId>,
+        action: Option<String>,
+        target: Option<i64>,
+        before_id: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        let filter = crate::repo::audit::Filter {
+            actor,
+            action,
+            target,
+            before_id,
+        };
+        self.do_admin_audit_log(caller, filter, limit).await
     }
 }

@@ -12,6 +12,7 @@ pub mod links;
 pub mod media;
 pub mod message_actions;
 pub mod messages;
+pub mod moderation;
 pub mod presence;
 pub mod receipts;
 pub mod search;

@@ -16,6 +16,24 @@ diesel::table! {
         avatar -> Nullable<Text>,
         presence -> Text,
         friend_code -> Nullable<Text>,
+        banned_until -> Nullable<BigInt>,
+        ban_reason -> Text,
+        muted_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    admin_audit (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        actor_name -> Text,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> Nullable<BigInt>,
+        target_name -> Text,
+        detail -> Text,
+        address -> Nullable<Text>,
+        created_at -> BigInt,
     }
 }
 
@@ -246,6 +264,7 @@ diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    admin_audit,
     roles,
     rights,
     user_roles,

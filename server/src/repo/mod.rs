@@ -1,6 +1,7 @@
 //! Queries, grouped by table family. Each function is written once for both backends through
 //! [`db_run!`](crate::db_run) and returns [`DbError`](crate::db::DbError) on failure.
 
+pub mod audit;
 pub mod contacts;
 pub mod groups;
 pub mod links;
@@ -8,6 +9,7 @@ pub mod media;
 pub mod message_actions;
 pub mod message_batch;
 pub mod messages;
+pub mod moderation;
 pub mod rbac;
 pub mod sessions;
 pub mod settings;

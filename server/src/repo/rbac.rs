@@ -9,7 +9,7 @@ use shared::model::{RightInfo, RoleInfo};
 use shared::rights::{BUILTIN_RIGHTS, BUILTIN_ROLES, ROLE_ADMIN};
 
 use super::{count_of, keys_of};
-use crate::db::schema::{rights, role_rights, roles, user_roles};
+use crate::db::schema::{rights, role_rights, roles, user_roles, users};
 use crate::db::{Db, DbError};
 use crate::db_run;
 
@@ -164,13 +164,57 @@ pub async fn set_only_role(db: &Db, user: UserId, role_key: &str) -> Result<bool
     })
 }
 
-/// Role keys and right keys of one user, each sorted and without duplicates.
+/// `rights` less what a ban (`login`) or a mute (`speak`) in force at `now` takes away.
+pub fn restrict(
+    mut rights: Vec<String>,
+    banned_until: Option<i64>,
+    muted_until: Option<i64>,
+    now: i64,
+) -> Vec<String> {
+    if banned_until.is_some_and(|t| t > now) {
+        rights.retain(|r| r != shared::rights::LOGIN);
+    }
+    if muted_until.is_some_and(|t| t > now) {
+        rights.retain(|r| r != shared::rights::SPEAK);
+    }
+    rights
+}
+
+/// When the restrictions in force at `now` next change by themselves (the earliest end of a
+/// ban or mute still running), if ever.
+pub fn restrictions_change(
+    banned_until: Option<i64>,
+    muted_until: Option<i64>,
+    now: i64,
+) -> Option<i64> {
+    [banned_until, muted_until]
+        .into_iter()
+        .flatten()
+        .filter(|t| *t > now)
+        .min()
+}
+
+/// A user's ban and mute ends, as stored.
+async fn restrictions(db: &Db, user: UserId) -> Result<(Option<i64>, Option<i64>), DbError> {
+    db_run!(db, |conn| {
+        Ok(users::table
+            .find(user.0)
+            .select((users::banned_until, users::muted_until))
+            .first(conn)
+            .await
+            .optional()?
+            .unwrap_or((None, None)))
+    })
+}
+
+/// Role keys and the right keys held now (less a ban's or a mute's) of one user, each sorted
+/// and without duplicates.
 pub async fn roles_and_rights(
     db: &Db,
     user: UserId,
 ) -> Result<(Vec<String>, Vec<String>), DbError> {
-    db_run!(db, |conn| {
-        let mut role_keys: Vec<String> = user_roles::table
+    let (mut role_keys, right_keys) = db_run!(db, |conn| {
+        let role_keys: Vec<String> = user_roles::table
             .inner_join(roles::table)
             .filter(user_roles::user_id.eq(user.0))
             .select(roles::key_name)
@@ -184,28 +228,47 @@ pub async fn roles_and_rights(
             .distinct()
             .load(conn)
             .await?;
-        role_keys.sort();
         right_keys.sort();
         right_keys.dedup();
-        Ok((role_keys, right_keys))
-    })
+        Ok::<_, DbError>((role_keys, right_keys))
+    })?;
+    role_keys.sort();
+    let (banned, muted) = restrictions(db, user).await?;
+    let now = crate::time::now_ms();
+    Ok((role_keys, restrict(right_keys, banned, muted, now)))
 }
 
-/// The right keys `user` holds through their roles, sorted (what each request's session
-/// check needs; one query).
+/// The right keys `user` holds now through their roles, less a ban's or a mute's, sorted, and
+/// when that set next changes by itself (a ban or mute ending), if ever: what each request's
+/// session check needs.
+pub async fn effective_rights(
+    db: &Db,
+    user: UserId,
+    now: i64,
+) -> Result<(Vec<String>, Option<i64>), DbError> {
+    let mut right_keys: Vec<String> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            user_roles::table
+                .inner_join(role_rights::table.on(role_rights::role_id.eq(user_roles::role_id)))
+                .inner_join(rights::table.on(rights::id.eq(role_rights::right_id)))
+                .filter(user_roles::user_id.eq(user.0))
+                .select(rights::key_name)
+                .distinct()
+                .load(conn)
+                .await?,
+        )
+    })?;
+    right_keys.sort();
+    let (banned, muted) = restrictions(db, user).await?;
+    Ok((
+        restrict(right_keys, banned, muted, now),
+        restrictions_change(banned, muted, now),
+    ))
+}
+
+/// The right keys `user` holds now (see [`effective_rights`]).
 pub async fn rights_of(db: &Db, user: UserId) -> Result<Vec<String>, DbError> {
-    db_run!(db, |conn| {
-        let mut right_keys: Vec<String> = user_roles::table
-            .inner_join(role_rights::table.on(role_rights::role_id.eq(user_roles::role_id)))
-            .inner_join(rights::table.on(rights::id.eq(role_rights::right_id)))
-            .filter(user_roles::user_id.eq(user.0))
-            .select(rights::key_name)
-            .distinct()
-            .load(conn)
-            .await?;
-        right_keys.sort();
-        Ok(right_keys)
-    })
+    Ok(effective_rights(db, user, crate::time::now_ms()).await?.0)
 }
 
 /// Role keys of several users at once.
@@ -284,4 +347,33 @@ pub async fn list_rights(db: &Db) -> Result<Vec<RightInfo>, DbError> {
             })
             .collect())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn bans_take_login_and_mutes_take_speak_while_they_last() {
+        let all = keys(&["add_friend", "login", "speak"]);
+        assert_eq!(
+            restrict(all.clone(), Some(200), None, 100),
+            keys(&["add_friend", "speak"])
+        );
+        assert_eq!(
+            restrict(all.clone(), None, Some(200), 100),
+            keys(&["add_friend", "login"])
+        );
+        assert_eq!(
+            restrict(all.clone(), Some(100), Some(50), 100),
+            all,
+            "ended ones do nothing"
+        );
+        assert_eq!(restrictions_change(Some(300), Some(200), 100), Some(200));
+        assert_eq!(restrictions_change(Some(50), None, 100), None);
+    }
 }

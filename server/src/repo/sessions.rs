@@ -41,6 +41,9 @@ pub struct CachedSession {
     pub rights: std::sync::Arc<Vec<String>>,
     /// When the session was last refreshed in the database (its expiry is this plus [`TTL_MS`]).
     pub last_seen_at: std::sync::atomic::AtomicI64,
+    /// When the rights change by themselves (a ban or mute ends): the entry is stale from then
+    /// on and is loaded again (`i64::MAX`: never).
+    pub recheck_at: i64,
 }
 
 /// Stores a new session.

@@ -258,7 +258,15 @@ pub async fn list(
         .filter(|q| !q.is_empty())
         .map(like_pattern);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-    type Row = (i64, String, String, i64, Option<String>);
+    type Row = (
+        i64,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    );
     let (rows, total): (Vec<Row>, i64) = db_run!(db, |conn| {
         let mut count = users::table.into_boxed();
         let mut select = users::table.into_boxed();
@@ -278,6 +286,8 @@ pub async fn list(
                 users::nickname,
                 users::created_at,
                 users::avatar,
+                users::banned_until,
+                users::muted_until,
             ))
             .order((users::created_at.desc(), users::id.desc()))
             .limit(i64::from(per_page))
@@ -299,17 +309,22 @@ pub async fn list(
                 .await?,
         )
     })?;
+    let now = crate::time::now_ms();
     let items = rows
         .into_iter()
-        .map(|(id, username, nickname, created_at, avatar)| AdminUser {
-            id: UserId(id),
-            username,
-            nickname,
-            avatar_url: shared::model::avatar_url(avatar),
-            roles: roles.remove(&id).unwrap_or_default(),
-            created_at,
-            session_count: super::count_of(&session_counts, id),
-        })
+        .map(
+            |(id, username, nickname, created_at, avatar, banned_until, muted_until)| AdminUser {
+                banned_until: banned_until.filter(|t| *t > now),
+                muted_until: muted_until.filter(|t| *t > now),
+                id: UserId(id),
+                username,
+                nickname,
+                avatar_url: shared::model::avatar_url(avatar),
+                roles: roles.remove(&id).unwrap_or_default(),
+                created_at,
+                session_count: super::count_of(&session_counts, id),
+            },
+        )
         .collect();
     Ok((items, u64::try_from(total).unwrap_or(0)))
 }

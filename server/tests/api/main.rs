@@ -20,6 +20,7 @@ mod media_files;
 mod media_limits;
 mod message_actions;
 mod messages;
+mod moderation;
 mod pages;
 mod presence;
 mod realtime;

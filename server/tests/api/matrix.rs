@@ -355,6 +355,32 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ("admin_list_users", r#"{"page": "one"}"#, None),
     ("admin_list_roles", "[1]", None),
     ("admin_list_rights", "\"all\"", None),
+    ("admin_get_user", r#"{"user_id": "1"}"#, Some("{}")),
+    (
+        "admin_create_user",
+        r#"{"username": 1, "password": "x"}"#,
+        Some(r#"{"username": "x"}"#),
+    ),
+    (
+        "admin_set_user_roles",
+        r#"{"user_id": 1, "roles": "user"}"#,
+        Some(r#"{"user_id": 1}"#),
+    ),
+    (
+        "admin_ban_user",
+        r#"{"user_id": 1, "reason": 5}"#,
+        Some(r#"{"user_id": 1}"#),
+    ),
+    ("admin_unban_user", r#"{"user_id": null}"#, Some("{}")),
+    (
+        "admin_mute_user",
+        r#"{"user_id": 1, "until": "soon"}"#,
+        Some("{}"),
+    ),
+    ("admin_unmute_user", r#"{"user_id": [1]}"#, Some("{}")),
+    ("admin_reset_password", r#"{"user_id": 1.5}"#, Some("{}")),
+    ("admin_revoke_sessions", r#"{"user_id": true}"#, Some("{}")),
+    ("admin_audit_log", r#"{"limit": "ten"}"#, None),
     ("search_users", r#"{"query": 7}"#, Some("{}")),
     (
         "send_friend_request",
@@ -653,6 +679,80 @@ fn accounts_and_admin(t: &mut Table) {
         "page i64::MAX",
         |_, _| json!({"page": i64::MAX}),
         &[(EVERYONE, BAD_REQUEST)],
+    );
+    // Moderation: the administrator acts on a user kept for it; everyone else is refused
+    // before anything is looked at.
+    let admin_missing: &[Cell] = &[
+        unauth,
+        (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
+        (&[Admin], NOT_FOUND),
+    ];
+    let moderation: [(&str, fn(&Fixture, i64) -> Value); 8] = [
+        ("admin_get_user", |_, id| json!({"user_id": id})),
+        ("admin_mute_user", |_, id| json!({"user_id": id})),
+        ("admin_unmute_user", |_, id| json!({"user_id": id})),
+        (
+            "admin_ban_user",
+            |_, id| json!({"user_id": id, "reason": "matrix"}),
+        ),
+        ("admin_unban_user", |_, id| json!({"user_id": id})),
+        (
+            "admin_set_user_roles",
+            |_, id| json!({"user_id": id, "roles": ["user"]}),
+        ),
+        ("admin_revoke_sessions", |_, id| json!({"user_id": id})),
+        ("admin_reset_password", |_, id| json!({"user_id": id})),
+    ];
+    for (endpoint, body) in moderation {
+        t.line(
+            endpoint,
+            "the user kept for moderation",
+            move |f, _| body(f, f.moderated),
+            admin_only,
+        );
+        t.missing(endpoint, "user", body, admin_missing);
+    }
+    t.line(
+        "admin_ban_user",
+        "an end in the past",
+        |f, _| json!({"user_id": f.moderated, "reason": "", "until": 1}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
+            (&[Admin], Expect::Invalid("until")),
+        ],
+    );
+    t.line(
+        "admin_set_user_roles",
+        "an unknown role",
+        |f, _| json!({"user_id": f.moderated, "roles": ["no_such_role"]}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
+            (&[Admin], Expect::Invalid("roles")),
+        ],
+    );
+    t.line(
+        "admin_create_user",
+        "a new account",
+        |_, _| json!({"username": "matrix_made", "password": "a-good-passphrase"}),
+        admin_only,
+    );
+    t.line(
+        "admin_audit_log",
+        "the newest",
+        |_, _| json!({}),
+        admin_only,
+    );
+    t.line(
+        "admin_audit_log",
+        "limit 0",
+        |_, _| json!({"limit": 0}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
+            (&[Admin], Expect::Invalid("limit")),
+        ],
     );
 }
 
@@ -2184,6 +2284,8 @@ struct Fixture {
     dead_invite_code: String,
     /// The owner's add-friend link code.
     friend_code: String,
+    /// A user the administrator mutes, bans and resets.
+    moderated: i64,
 }
 
 impl Fixture {
@@ -2328,6 +2430,7 @@ async fn fixture(server: &TestServer) -> Fixture {
     let (_, fan) = account(server, &hash, "fan", "user").await;
     let (_, joiner) = account(server, &hash, "joiner", "user").await;
     let (_, joiner2) = account(server, &hash, "joiner2", "user").await;
+    let (moderated, _) = account(server, &hash, "moderated", "user").await;
     let me = |k: Kind| (users[&k], &devices[&k]);
 
     // Friends: the owner with the group's people, the pal with the non-member and the admin,
@@ -2582,6 +2685,7 @@ async fn fixture(server: &TestServer) -> Fixture {
         dead_invite,
         dead_invite_code,
         friend_code,
+        moderated,
         g_message: setup_messages[0],
         g_out_message: setup_messages[2],
         own_messages,

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use super::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{AdminUser, Page, RightInfo, RoleInfo};
+use crate::ids::UserId;
+use crate::model::{
+    AdminUser, AdminUserDetail, AuditEntry, OneTimePassword, Page, RightInfo, RoleInfo,
+};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -31,6 +34,74 @@ pub trait AdminApi: Send + Sync {
     async fn list_roles(&self, caller: &Caller) -> Result<Vec<RoleInfo>, AppError>;
     /// See [`admin_list_rights`].
     async fn list_rights(&self, caller: &Caller) -> Result<Vec<RightInfo>, AppError>;
+    /// See [`admin_get_user`].
+    async fn get_user(&self, caller: &Caller, user_id: UserId)
+    -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_create_user`].
+    async fn create_user(
+        &self,
+        caller: &Caller,
+        username: String,
+        password: String,
+        nickname: Option<String>,
+        roles: Option<Vec<String>>,
+    ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_set_user_roles`].
+    async fn set_user_roles(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        roles: Vec<String>,
+    ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_ban_user`].
+    async fn ban_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        reason: String,
+        until: Option<i64>,
+    ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_unban_user`].
+    async fn unban_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_mute_user`].
+    async fn mute_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        until: Option<i64>,
+    ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_unmute_user`].
+    async fn unmute_user(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_reset_password`].
+    async fn reset_password(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<OneTimePassword, AppError>;
+    /// See [`admin_revoke_sessions`].
+    async fn revoke_sessions(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+    ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_audit_log`].
+    async fn audit_log(
+        &self,
+        caller: &Caller,
+        actor: Option<UserId>,
+        action: Option<String>,
+        target: Option<i64>,
+        before_id: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Vec<AuditEntry>, AppError>;
 }
 
 /// Users matching `query` (part of the username or nickname; all when absent), newest first.
@@ -59,4 +130,113 @@ pub async fn admin_list_roles() -> Result<Vec<RoleInfo>, AppError> {
 pub async fn admin_list_rights() -> Result<Vec<RightInfo>, AppError> {
     let (ports, caller) = super::request()?;
     ports.admin.list_rights(&caller).await
+}
+
+/// One user as the console's drawer shows them: profile, roles and rights now, ban and mute,
+/// live sessions, groups, friend and message counts. Errors: `forbidden`, `not_found`.
+#[server(endpoint = "admin_get_user", input = Json, output = Json)]
+pub async fn admin_get_user(user_id: UserId) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.get_user(&caller, user_id).await
+}
+
+/// Creates an account (username and password by the sign-up rules; `nickname` defaults to the
+/// username; `roles` to `["user"]`). Errors: `forbidden`, `validation`, `username_taken`.
+#[server(endpoint = "admin_create_user", input = Json, output = Json)]
+pub async fn admin_create_user(
+    username: String,
+    password: String,
+    #[server(default)] nickname: Option<String>,
+    #[server(default)] roles: Option<Vec<String>>,
+) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .admin
+        .create_user(&caller, username, password, nickname, roles)
+        .await
+}
+
+/// Replaces the user's roles (1–16 role keys). Takes effect at once on every node; a user left
+/// without `login` is signed out everywhere. The last user holding `admin` keeps it.
+/// Errors: `forbidden`, `not_found`, `validation` (`roles`: empty, too many, or unknown).
+#[server(endpoint = "admin_set_user_roles", input = Json, output = Json)]
+pub async fn admin_set_user_roles(
+    user_id: UserId,
+    roles: Vec<String>,
+) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.set_user_roles(&caller, user_id, roles).await
+}
+
+/// Bans the user until `until` (epoch ms, in the future; omitted or `null`: for good), with a
+/// reason (≤ 200 characters): they cannot log in, every session of theirs ends and their live
+/// connections close at once. Administrators cannot be banned (take `admin` away first).
+/// Errors: `forbidden`, `not_found`, `validation`.
+#[server(endpoint = "admin_ban_user", input = Json, output = Json)]
+pub async fn admin_ban_user(
+    user_id: UserId,
+    reason: String,
+    #[server(default)] until: Option<i64>,
+) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.ban_user(&caller, user_id, reason, until).await
+}
+
+/// Lifts a ban. Errors: `forbidden`, `not_found`.
+#[server(endpoint = "admin_unban_user", input = Json, output = Json)]
+pub async fn admin_unban_user(user_id: UserId) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.unban_user(&caller, user_id).await
+}
+
+/// Mutes the user everywhere until `until` (epoch ms, in the future; omitted or `null`: for
+/// good): they keep reading but cannot send. Errors: `forbidden`, `not_found`, `validation`.
+#[server(endpoint = "admin_mute_user", input = Json, output = Json)]
+pub async fn admin_mute_user(
+    user_id: UserId,
+    #[server(default)] until: Option<i64>,
+) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.mute_user(&caller, user_id, until).await
+}
+
+/// Lifts a mute. Errors: `forbidden`, `not_found`.
+#[server(endpoint = "admin_unmute_user", input = Json, output = Json)]
+pub async fn admin_unmute_user(user_id: UserId) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.unmute_user(&caller, user_id).await
+}
+
+/// Gives the user a new random password, answered once; every session of theirs ends.
+/// Errors: `forbidden`, `not_found`.
+#[server(endpoint = "admin_reset_password", input = Json, output = Json)]
+pub async fn admin_reset_password(user_id: UserId) -> Result<OneTimePassword, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.reset_password(&caller, user_id).await
+}
+
+/// Ends every session of the user (their live connections close at once).
+/// Errors: `forbidden`, `not_found`.
+#[server(endpoint = "admin_revoke_sessions", input = Json, output = Json)]
+pub async fn admin_revoke_sessions(user_id: UserId) -> Result<AdminUserDetail, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.revoke_sessions(&caller, user_id).await
+}
+
+/// The audit log, newest first: entries older than `before_id` (paging), of one `actor`, one
+/// `action` and one `target` id when given; `limit` 1–200, default 50. No function changes or
+/// deletes an entry. Errors: `forbidden`, `validation`.
+#[server(endpoint = "admin_audit_log", input = Json, output = Json)]
+pub async fn admin_audit_log(
+    #[server(default)] actor: Option<UserId>,
+    #[server(default)] action: Option<String>,
+    #[server(default)] target: Option<i64>,
+    #[server(default)] before_id: Option<i64>,
+    #[server(default)] limit: Option<u32>,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .admin
+        .audit_log(&caller, actor, action, target, before_id, limit)
+        .await
 }

@@ -130,6 +130,12 @@ pub struct AdminUser {
     pub created_at: i64,
     /// How many sessions (devices) are logged in.
     pub session_count: u64,
+    /// Banned (may not log in) until then (epoch ms), when banned now.
+    #[serde(default)]
+    pub banned_until: Option<i64>,
+    /// Muted (may not speak anywhere) until then (epoch ms), when muted now.
+    #[serde(default)]
+    pub muted_until: Option<i64>,
 }
 
 /// A role with its rights.

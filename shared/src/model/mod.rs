@@ -1,6 +1,7 @@
 //! The data the API returns. Times are Unix epoch milliseconds (UTC).
 
 mod account;
+mod admin;
 mod contact;
 mod group;
 mod link;
@@ -8,6 +9,7 @@ mod media;
 mod message;
 
 pub use account::*;
+pub use admin::*;
 pub use contact::*;
 pub use group::*;
 pub use link::*;

@@ -1,0 +1,6 @@
+DROP TRIGGER admin_audit_no_delete;
+DROP TRIGGER admin_audit_no_update;
+DROP TABLE admin_audit;
+ALTER TABLE users DROP COLUMN muted_until;
+ALTER TABLE users DROP COLUMN ban_reason;
+ALTER TABLE users DROP COLUMN banned_until;
