@@ -20,8 +20,8 @@ mod routes;
 mod session;
 
 use pages::{
-    login::LoginPage, not_found::NotFoundPage, overview::OverviewPage, rights::RightsPage,
-    roles::RolesPage, users::UsersPage,
+    audit::AuditPage, login::LoginPage, not_found::NotFoundPage, overview::OverviewPage,
+    rights::RightsPage, roles::RolesPage, users::UsersPage,
 };
 
 /// The whole HTML document of the admin console, rendered on the server.
@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users") view=UsersPage/>
                 <Route path=path!("/admin/roles") view=RolesPage/>
                 <Route path=path!("/admin/rights") view=RightsPage/>
+                <Route path=path!("/admin/audit") view=AuditPage/>
             </Routes>
         </Router>
     }

@@ -12,6 +12,8 @@ pub const USERS: &str = "/admin/users";
 pub const ROLES: &str = "/admin/roles";
 /// The rights table.
 pub const RIGHTS: &str = "/admin/rights";
+/// The audit log.
+pub const AUDIT: &str = "/admin/audit";
 
 /// Where a freshly logged-in admin lands.
 pub const AFTER_LOG_IN: &str = USERS;

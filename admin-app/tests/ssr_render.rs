@@ -477,6 +477,8 @@ impl AdminApi for FakeAdmin {
             name: "Administrator".into(),
             rights: vec!["admin".into(), "login".into()],
             user_count: 1,
+            description: String::new(),
+            builtin: true,
         }])
     }
     async fn list_rights(&self, _: &Caller) -> Result<Vec<RightInfo>, AppError> {
@@ -536,6 +538,27 @@ impl AdminApi for FakeAdmin {
         Err(AppError::Internal)
     }
     async fn revoke_sessions(&self, _: &Caller, _: UserId) -> Result<AdminUserDetail, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn create_role(
+        &self,
+        _: &Caller,
+        _: String,
+        _: Option<String>,
+        _: Vec<String>,
+    ) -> Result<RoleInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn update_role(
+        &self,
+        _: &Caller,
+        _: String,
+        _: Option<String>,
+        _: Vec<String>,
+    ) -> Result<RoleInfo, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn delete_role(&self, _: &Caller, _: String) -> Result<(), AppError> {
         Err(AppError::Internal)
     }
     async fn audit_log(

@@ -64,7 +64,7 @@ pub fn AppShell() -> impl IntoView {
         if connected == Some(true) || !seeded.get() {
             return connected.unwrap_or(false);
         }
-        crate::realtime::connect(store);
+        crate::realtime::connect(store, session);
         true
     });
     view! {

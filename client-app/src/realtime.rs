@@ -5,14 +5,17 @@
 //! store's cursors and fetches the lists again (resume covers messages only). On the server this
 //! does nothing.
 
+use crate::session::Session;
 use crate::store::Store;
 
-/// Starts the connection loop for this page (browser only).
-pub fn connect(store: Store) {
+/// Starts the connection loop for this page (browser only). When the server ends the session
+/// (signed out elsewhere, banned, disabled), `session` is asked again, and the app shell sends
+/// the user to the log-in page.
+pub fn connect(store: Store, session: Session) {
     #[cfg(feature = "hydrate")]
-    imp::start(store);
+    imp::start(store, session);
     #[cfg(not(feature = "hydrate"))]
-    let _ = store;
+    let _ = (store, session);
 }
 
 #[cfg(feature = "hydrate")]
@@ -27,6 +30,7 @@ mod imp {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
+    use crate::session::Session;
     use crate::store::Store;
 
     /// Close code: the session ended; reconnecting with it is pointless.
@@ -38,20 +42,26 @@ mod imp {
     const PING_EVERY_MS: u32 = 25_000;
 
     enum Outcome {
-        /// Stop for good (session ended, or the app shell is gone).
+        /// Stop for good (replaced by another connection, or the app shell is gone).
         Stop,
+        /// The server ended the session: stop, and find out who is signed in now.
+        SessionEnded,
         /// The connection was up for a while: retry soon.
         WasOpen,
         /// It never got going: back off further.
         Failed,
     }
 
-    pub fn start(store: Store) {
+    pub fn start(store: Store, session: Session) {
         leptos::task::spawn_local(async move {
             let mut delay = FIRST_DELAY_MS;
             loop {
                 match run(store).await {
                     Outcome::Stop => return,
+                    Outcome::SessionEnded => {
+                        session.refresh();
+                        return;
+                    }
                     Outcome::WasOpen => delay = FIRST_DELAY_MS,
                     Outcome::Failed => {}
                 }
@@ -129,7 +139,10 @@ mod imp {
                 }
                 Either::Left((Some(Ok(WsMessage::Bytes(_))), _)) => {}
                 Either::Left((Some(Err(WebSocketError::ConnectionClose(close))), _)) => {
-                    if close.code == SESSION_ENDED || close.code == REPLACED {
+                    if close.code == SESSION_ENDED {
+                        return Outcome::SessionEnded;
+                    }
+                    if close.code == REPLACED {
                         return Outcome::Stop;
                     }
                     return if opened {

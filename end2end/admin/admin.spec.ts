@@ -23,7 +23,7 @@ test('an administrator finds a new user in the users table', async ({ page, base
   const table = page.getByRole('table');
   const row = table.getByRole('row').filter({ has: page.getByRole('cell', { name: username, exact: true }) });
   await expect(row).toHaveCount(1);
-  await expect(row.getByText('user', { exact: true })).toBeVisible();
+  await expect(row.getByText('User', { exact: true })).toBeVisible();
 });
 
 test('an account without the admin right is refused', async ({ page }) => {

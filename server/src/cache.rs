@@ -146,6 +146,8 @@ pub enum Invalidation {
     },
     /// The roles or rights of `user` changed: their sessions are looked up afresh.
     User(UserId),
+    /// A role's rights changed: every session is looked up afresh.
+    AllSessions,
     /// Members, roles, mutes or the group's state of a conversation changed.
     Conversation(ConversationId),
     /// Friendships of these users changed (their direct conversations' access).
@@ -207,6 +209,7 @@ impl Caches {
                 .sessions
                 .invalidate(|_, s| s.user_id == *user && Some(s.session_id) != *keep),
             Invalidation::User(user) => self.sessions.invalidate(|_, s| s.user_id == *user),
+            Invalidation::AllSessions => self.sessions.clear(),
             Invalidation::Conversation(id) => self.conversations.invalidate(|k, _| k == id),
             Invalidation::Friendships(users) => self
                 .conversations

@@ -29,6 +29,8 @@ pub enum Invalid {
     WrongKind,
     /// The referenced item does not exist, or is not the caller's to use.
     Unknown,
+    /// Something else already has this name.
+    Taken,
     /// An image whose dimensions or decoded size exceed the limits (a decompression bomb is
     /// refused before it is decoded).
     TooManyPixels,

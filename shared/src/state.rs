@@ -159,6 +159,23 @@ impl ChatState {
         if let Some(loaded) = self.messages.get_mut(&conversation_id) {
             loaded.retain(|_, m| m.id != message_id);
         }
+        // The conversation's preview was that message: the newest one still shown replaces it,
+        // or the list is fetched again when none is loaded.
+        let newest = self
+            .messages
+            .get(&conversation_id)
+            .and_then(|l| l.values().next_back().cloned());
+        if let Some(summary) = self.conversations.get_mut(&conversation_id)
+            && summary
+                .last_message
+                .as_ref()
+                .is_some_and(|m| m.id == message_id)
+        {
+            match newest {
+                Some(m) => summary.last_message = Some(m),
+                None => self.needs_refetch = true,
+            }
+        }
     }
 
     /// Moves the read cursor of a conversation (never backwards) and recounts its unread.
@@ -389,6 +406,29 @@ mod tests {
             s.pending_incoming(),
             s.total_unread(),
         )
+    }
+
+    #[test]
+    fn hiding_the_last_message_shows_the_one_before_in_the_list() {
+        let mut state = ChatState::fresh(
+            Some(ME),
+            vec![summary(C, Some(msg(C, 2, BOB)), 2, 0)],
+            vec![],
+        );
+        state.add_message(msg(C, 1, BOB));
+        state.add_message(msg(C, 2, BOB));
+        state.hide_message(C, msg(C, 2, BOB).id);
+        let preview = state.conversations[&C].last_message.clone();
+        assert_eq!(preview.map(|m| m.seq), Some(1));
+        assert!(!state.needs_refetch);
+        // Nothing loaded to fall back on: the list is fetched again.
+        let mut bare = ChatState::fresh(
+            Some(ME),
+            vec![summary(D, Some(msg(D, 3, BOB)), 3, 0)],
+            vec![],
+        );
+        bare.hide_message(D, msg(D, 3, BOB).id);
+        assert!(bare.needs_refetch);
     }
 
     #[test]

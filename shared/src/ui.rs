@@ -137,13 +137,15 @@ fn local_offset_minutes() -> i64 {
     0
 }
 
+/// Now, in epoch milliseconds (the browser's clock once hydrated).
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// Now, in epoch milliseconds.
 #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -1,4 +1,5 @@
-//! Role and right keys shown as small badges, titled with their display names.
+//! Role and right keys shown as small badges: the built-in name in the page's language, the key
+//! as the title.
 
 use leptos::prelude::*;
 use shared::ui::use_i18n;
@@ -35,13 +36,16 @@ pub fn Badges(
             {keys
                 .into_iter()
                 .map(|key| {
-                    let title_key = key.clone();
-                    let title = move || {
+                    let name_key = key.clone();
+                    // The built-in name in the page's language; a role or right an administrator
+                    // made shows its key.
+                    let name = move || {
                         let lang = i18n.lang.get();
                         match kind {
-                            BadgeKind::Role => builtin_role_name(lang, &title_key),
-                            BadgeKind::Right => builtin_right_name(lang, &title_key),
+                            BadgeKind::Role => builtin_role_name(lang, &name_key),
+                            BadgeKind::Right => builtin_right_name(lang, &name_key),
                         }
+                        .map_or_else(|| name_key.clone(), str::to_owned)
                     };
                     let builtin = match kind {
                         BadgeKind::Role => builtin_role_name(i18n.lang.get_untracked(), &key),
@@ -49,8 +53,8 @@ pub fn Badges(
                     }
                         .is_some();
                     view! {
-                        <li class="badge" class:badge-builtin=builtin title=title>
-                            {key}
+                        <li class="badge" class:badge-builtin=builtin title=key.clone() data-key=key>
+                            {name}
                         </li>
                     }
                 })

@@ -39,6 +39,9 @@ pub fn Sidebar(
                     <li>
                         <A href=routes::RIGHTS>{i18n.tr(Key::Rights)}</A>
                     </li>
+                    <li>
+                        <A href=routes::AUDIT>{i18n.tr(Key::AuditLog)}</A>
+                    </li>
                 </ul>
             </nav>
             <div class="sidebar-footer">

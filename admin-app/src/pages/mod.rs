@@ -1,8 +1,10 @@
 //! One module per route.
 
+pub mod audit;
 pub mod login;
 pub mod not_found;
 pub mod overview;
 pub mod rights;
 pub mod roles;
+pub mod user_drawer;
 pub mod users;

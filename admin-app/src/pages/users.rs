@@ -9,12 +9,14 @@ use leptos_router::location::Url;
 use shared::AppError;
 use shared::api::admin::admin_list_users;
 use shared::i18n::Key;
+use shared::ids::UserId;
 use shared::model::{AdminUser, Page};
 use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::badges::{BadgeKind, Badges};
 use crate::components::status::{ErrorPanel, Loading};
 use crate::layout::AdminPage;
+use crate::pages::user_drawer::UserDrawer;
 use crate::routes;
 use crate::session::use_session;
 use shared::LocalTime;
@@ -72,13 +74,31 @@ pub fn UsersPage() -> AnyView {
             admin_list_users(q, Some(page), Some(PER_PAGE)).await
         },
     );
+    let selected = SelectedUser(RwSignal::new(None));
+    provide_context(selected);
+    let drawer = move || {
+        selected.0.get().map(|user| {
+            view! {
+                <UserDrawer
+                    user
+                    on_changed=move || users.refetch()
+                    on_close=move || selected.0.set(None)
+                />
+            }
+        })
+    };
     view! {
         <AdminPage title=Key::Users>
             <Users users q/>
+            {drawer}
         </AdminPage>
     }
     .into_any()
 }
+
+/// The user whose drawer is open.
+#[derive(Clone, Copy)]
+struct SelectedUser(RwSignal<Option<UserId>>);
 
 /// Search box, table and pagination.
 #[component]
@@ -172,7 +192,9 @@ fn UsersTable(result: Page<AdminUser>, q: Option<String>) -> AnyView {
                             <th scope="col">{i18n.tr(Key::Nickname)}</th>
                             <th scope="col">{i18n.tr(Key::Roles)}</th>
                             <th scope="col" class="num">{i18n.tr(Key::Sessions)}</th>
+                            <th scope="col">{i18n.tr(Key::StatusCol)}</th>
                             <th scope="col">{i18n.tr(Key::CreatedAt)}</th>
+                            <th scope="col"><span class="visually-hidden">{i18n.tr(Key::ManageUser)}</span></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -199,6 +221,19 @@ fn UsersTable(result: Page<AdminUser>, q: Option<String>) -> AnyView {
 /// One user as a table row.
 #[component]
 fn UserRow(user: AdminUser) -> AnyView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let selected = use_context::<SelectedUser>();
+    let id = user.id;
+    let status = if user.banned_until.is_some() {
+        view! { <span class="status status-banned">{i18n.tr(Key::StatusBanned)}</span> }.into_any()
+    } else if user.muted_until.is_some() {
+        view! { <span class="status status-muted">{i18n.tr(Key::StatusMutedUser)}</span> }
+            .into_any()
+    } else {
+        view! { <span class="status status-ok">{i18n.tr(Key::StatusNormal)}</span> }.into_any()
+    };
+    let manage_label = format!("{} {}", i18n.t(Key::ManageUser), user.username);
     view! {
         <tr>
             <td class="num">{user.id.to_string()}</td>
@@ -218,8 +253,24 @@ fn UserRow(user: AdminUser) -> AnyView {
                 <Badges keys=user.roles kind=BadgeKind::Role/>
             </td>
             <td class="num">{user.session_count}</td>
+            <td>{status}</td>
             <td class="nowrap">
                 <LocalTime ms=user.created_at/>
+            </td>
+            <td>
+                <button
+                    type="button"
+                    class="btn btn-small"
+                    aria-label=manage_label
+                    disabled=move || !hydrated.get()
+                    on:click=move |_| {
+                        if let Some(s) = selected {
+                            s.0.set(Some(id));
+                        }
+                    }
+                >
+                    {i18n.tr(Key::ManageUser)}
+                </button>
             </td>
         </tr>
     }

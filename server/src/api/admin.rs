@@ -149,6 +149,32 @@ impl AdminApi for Api {
         self.do_admin_revoke_sessions(caller, user_id).await
     }
 
+    async fn create_role(
+        &self,
+        caller: &Caller,
+        name: String,
+        description: Option<String>,
+        rights: Vec<String>,
+    ) -> Result<RoleInfo, AppError> {
+        self.do_admin_create_role(caller, name, description, rights)
+            .await
+    }
+
+    async fn update_role(
+        &self,
+        caller: &Caller,
+        role: String,
+        description: Option<String>,
+        rights: Vec<String>,
+    ) -> Result<RoleInfo, AppError> {
+        self.do_admin_update_role(caller, role, description, rights)
+            .await
+    }
+
+    async fn delete_role(&self, caller: &Caller, role: String) -> Result<(), AppError> {
+        self.do_admin_delete_role(caller, role).await
+    }
+
     async fn audit_log(
         &self,
         caller: &Caller,

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod moderation;
 pub mod presence;
 pub mod receipts;
+pub mod roles_admin;
 pub mod search;
 
 use std::sync::Arc;

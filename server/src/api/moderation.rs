@@ -27,16 +27,25 @@ use crate::time::now_ms;
 const ONE_TIME_PASSWORD_LEN: usize = 16;
 
 /// What one audited change records besides who and when.
-struct Audited<'a> {
-    action: &'a str,
-    target_kind: &'a str,
-    target_id: Option<i64>,
-    target_name: &'a str,
-    detail: serde_json::Value,
+pub(crate) struct Audited<'a> {
+    /// The function's name without `admin_`.
+    pub action: &'a str,
+    /// `user`, `role`, …
+    pub target_kind: &'a str,
+    /// Its id.
+    pub target_id: Option<i64>,
+    /// Its name.
+    pub target_name: &'a str,
+    /// Before, after, reason.
+    pub detail: serde_json::Value,
 }
 
 /// Appends the audit entry of a change made by `caller`, in the change's unit of work.
-async fn record(tx: &mut Conn<'_>, caller: &Caller, change: Audited<'_>) -> Result<(), Failure> {
+pub(crate) async fn record(
+    tx: &mut Conn<'_>,
+    caller: &Caller,
+    change: Audited<'_>,
+) -> Result<(), Failure> {
     let auth = caller.auth()?;
     audit::insert(
         tx,

@@ -43,6 +43,7 @@ diesel::table! {
         key_name -> Text,
         name -> Text,
         created_at -> BigInt,
+        description -> Text,
     }
 }
 

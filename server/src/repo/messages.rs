@@ -693,6 +693,40 @@ pub async fn list_for(db: &Db, user: UserId) -> Result<ListData, DbError> {
             .select(MESSAGE_COLUMNS)
             .load(conn)
             .await?;
+        // A last message the user deleted for themselves gives way to the newest one they
+        // still see (looked up only for those conversations).
+        let last_ids: Vec<i64> = last.iter().map(|m| m.0).collect();
+        let hidden_last: Vec<i64> = hidden_messages::table
+            .filter(hidden_messages::user_id.eq(user.0))
+            .filter(hidden_messages::message_id.eq_any(&last_ids))
+            .select(hidden_messages::message_id)
+            .load(conn)
+            .await?;
+        let mut last = last;
+        for hidden in hidden_last {
+            let Some(at) = last.iter().position(|m| m.0 == hidden) else {
+                continue;
+            };
+            let conversation = last[at].1;
+            let visible: Option<MessageRow> = messages::table
+                .filter(messages::conversation_id.eq(conversation))
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    hidden_messages::table
+                        .filter(hidden_messages::user_id.eq(user.0))
+                        .filter(hidden_messages::message_id.eq(messages::id)),
+                )))
+                .select(MESSAGE_COLUMNS)
+                .order(messages::seq.desc())
+                .first(conn)
+                .await
+                .optional()?;
+            match visible {
+                Some(row) => last[at] = row,
+                None => {
+                    last.swap_remove(at);
+                }
+            }
+        }
         let unread: Vec<(i64, i64)> = messages::table
             .inner_join(
                 conversation_members::table.on(conversation_members::conversation_id

@@ -11,6 +11,7 @@ pub mod message_batch;
 pub mod messages;
 pub mod moderation;
 pub mod rbac;
+pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod users;

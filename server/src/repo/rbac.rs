@@ -271,6 +271,14 @@ pub async fn rights_of(db: &Db, user: UserId) -> Result<Vec<String>, DbError> {
     Ok(effective_rights(db, user, crate::time::now_ms()).await?.0)
 }
 
+/// How many rights exist.
+pub async fn right_count(conn: &mut crate::db::Conn<'_>) -> Result<usize, DbError> {
+    crate::conn_run!(conn, |conn| {
+        let n: i64 = rights::table.count().get_result(conn).await?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    })
+}
+
 /// Role keys of several users at once.
 pub async fn roles_of_users(db: &Db, users: &[i64]) -> Result<BTreeMap<i64, Vec<String>>, DbError> {
     let pairs: Vec<(i64, String)> = db_run!(db, |conn| {
@@ -294,8 +302,8 @@ pub async fn roles_of_users(db: &Db, users: &[i64]) -> Result<BTreeMap<i64, Vec<
 /// Every role with its rights and user count, by key.
 pub async fn list_roles(db: &Db) -> Result<Vec<RoleInfo>, DbError> {
     db_run!(db, |conn| {
-        let all: Vec<(i64, String, String)> = roles::table
-            .select((roles::id, roles::key_name, roles::name))
+        let all: Vec<(i64, String, String, String)> = roles::table
+            .select((roles::id, roles::key_name, roles::name, roles::description))
             .order(roles::key_name)
             .load(conn)
             .await?;
@@ -312,12 +320,14 @@ pub async fn list_roles(db: &Db) -> Result<Vec<RoleInfo>, DbError> {
             .await?;
         Ok(all
             .into_iter()
-            .map(|(id, key, name)| RoleInfo {
+            .map(|(id, key, name, description)| RoleInfo {
                 id: RoleId(id),
+                builtin: BUILTIN_ROLES.iter().any(|(k, ..)| *k == key),
                 key,
                 name,
                 rights: keys_of(&grants, id),
                 user_count: count_of(&counts, id),
+                description,
             })
             .collect())
     })

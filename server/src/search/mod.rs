@@ -264,26 +264,75 @@ pub async fn find(
                 .collect::<Vec<_>>()
                 .join(" & ");
             let mut c = pool.get().await?;
-            diesel::sql_query(
-                "SELECT s.message_id FROM message_search AS s \
-                 JOIN conversation_members AS m \
-                   ON m.conversation_id = s.conversation_id AND m.user_id = $2 \
-                 WHERE s.terms @@ $1::tsquery \
-                 AND ($3::bigint IS NULL OR s.conversation_id = $3) AND s.message_id < $4 \
-                 AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
-                   WHERE h.user_id = $2 AND h.message_id = s.message_id) \
-                 ORDER BY s.message_id DESC LIMIT $5",
-            )
-            .bind::<Text, _>(matcher)
-            .bind::<BigInt, _>(user.0)
-            .bind::<Nullable<BigInt>, _>(conversation)
-            .bind::<BigInt, _>(before)
-            .bind::<BigInt, _>(limit)
-            .load(&mut *c)
-            .await?
+            postgres_find(&mut c, &matcher, user, conversation, before, limit).await?
         }
     };
     Ok(ids.into_iter().map(|i| MessageId(i.message_id)).collect())
+}
+
+/// Ids searched per PostgreSQL window at first; each further window is four times wider.
+const FIRST_WINDOW: i64 = 16_384;
+
+/// [`find`] on PostgreSQL, newest first, in windows of message ids going back from `before`.
+///
+/// One query over the whole history would make PostgreSQL choose between two bad plans: walk
+/// the primary key backwards testing each row (fast for a common word, a full scan for a rare
+/// one) or fetch every row the GIN index matches and sort them (fast for a rare word, tens of
+/// thousands of rows for a common one). A window bounds both: the GIN index gives the matches,
+/// only those inside the window are fetched (`ORDER BY message_id + 0` keeps the planner off
+/// the backward walk), and a window that holds enough ends the search. A rare word costs a few
+/// cheap windows, a common one a single small one.
+async fn postgres_find(
+    c: &mut diesel_async::AsyncPgConnection,
+    matcher: &str,
+    user: UserId,
+    conversation: Option<i64>,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<Id>, DbError> {
+    #[derive(QueryableByName)]
+    struct Newest {
+        #[diesel(sql_type = Nullable<BigInt>)]
+        newest: Option<i64>,
+    }
+    let newest: Newest = diesel::sql_query(
+        "SELECT max(message_id) AS newest FROM message_search WHERE message_id < $1",
+    )
+    .bind::<BigInt, _>(before)
+    .get_result(&mut *c)
+    .await?;
+    let Some(newest) = newest.newest else {
+        return Ok(Vec::new());
+    };
+    let mut found: Vec<Id> = Vec::new();
+    let mut high = newest + 1;
+    let mut width = FIRST_WINDOW;
+    while high > 0 && (found.len() as i64) < limit {
+        let low = high.saturating_sub(width).max(0);
+        let page: Vec<Id> = diesel::sql_query(
+            "SELECT s.message_id FROM message_search AS s \
+             WHERE s.terms @@ $1::tsquery \
+             AND s.message_id >= $4 AND s.message_id < $5 \
+             AND s.conversation_id IN \
+               (SELECT conversation_id FROM conversation_members WHERE user_id = $2) \
+             AND ($3::bigint IS NULL OR s.conversation_id = $3) \
+             AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
+               WHERE h.user_id = $2 AND h.message_id = s.message_id) \
+             ORDER BY s.message_id + 0 DESC LIMIT $6",
+        )
+        .bind::<Text, _>(matcher)
+        .bind::<BigInt, _>(user.0)
+        .bind::<Nullable<BigInt>, _>(conversation)
+        .bind::<BigInt, _>(low)
+        .bind::<BigInt, _>(high)
+        .bind::<BigInt, _>(limit - found.len() as i64)
+        .load(&mut *c)
+        .await?;
+        found.extend(page);
+        high = low;
+        width = width.saturating_mul(4);
+    }
+    Ok(found)
 }
 
 /// Indexes new messages every second until the process ends.

@@ -381,6 +381,17 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ("admin_reset_password", r#"{"user_id": 1.5}"#, Some("{}")),
     ("admin_revoke_sessions", r#"{"user_id": true}"#, Some("{}")),
     ("admin_audit_log", r#"{"limit": "ten"}"#, None),
+    (
+        "admin_create_role",
+        r#"{"name": "r", "rights": "login"}"#,
+        Some(r#"{"name": "r"}"#),
+    ),
+    (
+        "admin_update_role",
+        r#"{"role": 1, "rights": []}"#,
+        Some(r#"{"role": "r"}"#),
+    ),
+    ("admin_delete_role", r#"{"role": ["r"]}"#, Some("{}")),
     ("search_users", r#"{"query": 7}"#, Some("{}")),
     (
         "send_friend_request",
@@ -737,6 +748,50 @@ fn accounts_and_admin(t: &mut Table) {
         "a new account",
         |_, _| json!({"username": "matrix_made", "password": "a-good-passphrase"}),
         admin_only,
+    );
+    t.line(
+        "admin_create_role",
+        "a new role",
+        |_, _| json!({"name": "matrix_role", "rights": ["login"]}),
+        admin_only,
+    );
+    t.line(
+        "admin_update_role",
+        "that role",
+        |_, _| json!({"role": "matrix_role", "rights": ["login", "speak"]}),
+        admin_only,
+    );
+    t.line(
+        "admin_delete_role",
+        "a built-in role",
+        |_, _| json!({"role": "user"}),
+        &[
+            unauth,
+            (
+                &[Mute, NonMember, Member, GroupAdmin, Owner, Admin],
+                FORBIDDEN,
+            ),
+        ],
+    );
+    t.line(
+        "admin_delete_role",
+        "that role",
+        |_, _| json!({"role": "matrix_role"}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
+            (&[Admin], NULL),
+        ],
+    );
+    t.line(
+        "admin_update_role",
+        "a missing role",
+        |_, _| json!({"role": "no_such_role", "rights": []}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
+            (&[Admin], NOT_FOUND),
+        ],
     );
     t.line(
         "admin_audit_log",

@@ -460,6 +460,28 @@ async fn delete_for_me_hides_on_my_devices_only(server: TestServer) {
             _ => {}
         }
     }
+    // Deleting the last message makes the one before it the chat's preview, for Alice only.
+    let () = alice
+        .call("delete_message_for_me", json!({"message_id": m2.id}))
+        .await
+        .unwrap();
+    let preview = |list: Vec<shared::model::ConversationSummary>| {
+        list.into_iter()
+            .find(|c| c.id.0 == conv)
+            .and_then(|c| c.last_message)
+            .map(|m| m.id)
+    };
+    let mine: Vec<shared::model::ConversationSummary> =
+        alice.call("list_conversations", json!({})).await.unwrap();
+    let friend_added = history(&alice, conv).await.last().map(|m| m.id);
+    assert_eq!(
+        preview(mine),
+        friend_added,
+        "the newest message Alice still sees"
+    );
+    let theirs: Vec<shared::model::ConversationSummary> =
+        bob.call("list_conversations", json!({})).await.unwrap();
+    assert_eq!(preview(theirs), Some(m2.id));
     // A message elsewhere is not found.
     let carl = server.signed_up("carl").await;
     let dave = server.signed_up("dave").await;

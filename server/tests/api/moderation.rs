@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use shared::AppError;
 use shared::error::Invalid;
 use shared::ids::UserId;
-use shared::model::{AdminUserDetail, AuditEntry, FOREVER, OneTimePassword};
+use shared::model::{AdminUserDetail, AuditEntry, FOREVER, OneTimePassword, RoleInfo};
 use shared::rights::ROLE_ADMIN;
 
 use crate::harness::{Client, PASSWORD, TestServer};
@@ -19,6 +19,7 @@ crate::on_both_backends!(
     roles_change_at_once_and_the_last_admin_stays,
     passwords_sessions_and_new_accounts,
     the_audit_log_records_every_change_and_refuses_edits,
+    roles_are_made_edited_and_deleted_with_effect_at_once,
 );
 
 async fn admin(server: &TestServer) -> Client {
@@ -461,4 +462,167 @@ async fn the_audit_log_records_every_change_and_refuses_edits(server: TestServer
     assert!(deleted.is_err(), "a delete is refused");
     let again: Vec<AuditEntry> = root.call("admin_audit_log", json!({})).await.unwrap();
     assert_eq!(again.len(), 7);
+}
+
+async fn roles_are_made_edited_and_deleted_with_effect_at_once(server: TestServer) {
+    let root = admin(&server).await;
+    let bob = server.signed_up("bob").await;
+    let amy = server.signed_up("amy").await;
+    let conversation = bob.befriend(&amy).await;
+    let bob_id = id_of(&bob).await;
+    let send = |id: &'static str| {
+        let bob = bob.clone();
+        async move {
+            bob.call::<Value>(
+                "send_message",
+                json!({"conversation_id": conversation, "client_msg_id": id, "body": {"type": "text", "text": "hi"}}),
+            )
+            .await
+        }
+    };
+    let reviewer: RoleInfo = root
+        .call(
+            "admin_create_role",
+            json!({"name": " Reviewer ", "description": "Reads and reports", "rights": ["login", "add_friend"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reviewer.key, "reviewer");
+    assert_eq!(reviewer.rights, ["add_friend", "login"]);
+    assert_eq!(reviewer.description, "Reads and reports");
+    assert!(!reviewer.builtin);
+    for (body, field, reason) in [
+        (
+            json!({"name": "reviewer", "rights": []}),
+            "name",
+            Invalid::Taken,
+        ),
+        (
+            json!({"name": "x", "rights": []}),
+            "name",
+            Invalid::TooShort,
+        ),
+        (
+            json!({"name": "a b", "rights": []}),
+            "name",
+            Invalid::BadCharacters,
+        ),
+        (
+            json!({"name": "other", "rights": ["fly"]}),
+            "rights",
+            Invalid::Unknown,
+        ),
+    ] {
+        assert_eq!(
+            root.call::<RoleInfo>("admin_create_role", body)
+                .await
+                .unwrap_err(),
+            (422, AppError::invalid(field, reason))
+        );
+    }
+    // Bob becomes a reviewer only: he can no longer send.
+    let _: AdminUserDetail = root
+        .call(
+            "admin_set_user_roles",
+            json!({"user_id": bob_id, "roles": ["reviewer"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(send("r1").await.unwrap_err(), (403, AppError::Forbidden));
+    // The role gains `speak`: at once for Bob.
+    let edited: RoleInfo = root
+        .call(
+            "admin_update_role",
+            json!({"role": "reviewer", "rights": ["login", "add_friend", "speak"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.rights, ["add_friend", "login", "speak"]);
+    assert_eq!(
+        edited.description, "Reads and reports",
+        "kept when not given"
+    );
+    send("r2").await.unwrap();
+    // The role loses `login`: Bob's live connection closes.
+    let mut socket = bob.ws().await;
+    let _: RoleInfo = root
+        .call(
+            "admin_update_role",
+            json!({"role": "reviewer", "rights": ["speak"], "description": "Silent"}),
+        )
+        .await
+        .unwrap();
+    let code = tokio::time::timeout(Duration::from_secs(1), socket.close_code())
+        .await
+        .unwrap();
+    assert_eq!(code, Some(4001));
+    // Protections: the admin role keeps every right; built-in roles stay; nobody is left
+    // without `admin`.
+    assert_eq!(
+        root.call::<RoleInfo>(
+            "admin_update_role",
+            json!({"role": "admin", "rights": ["login", "admin"]})
+        )
+        .await
+        .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        root.call::<()>("admin_delete_role", json!({"role": "mute"}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    let _: RoleInfo = root
+        .call(
+            "admin_create_role",
+            json!({"name": "keyholder", "rights": ["login", "admin"]}),
+        )
+        .await
+        .unwrap();
+    let _: AdminUserDetail = root
+        .call(
+            "admin_set_user_roles",
+            json!({"user_id": id_of(&amy).await, "roles": ["keyholder"]}),
+        )
+        .await
+        .unwrap();
+    let _: AdminUserDetail = root
+        .call(
+            "admin_set_user_roles",
+            json!({"user_id": id_of(&root).await, "roles": ["user"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        amy.call::<()>("admin_delete_role", json!({"role": "keyholder"}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden),
+        "Amy is the last administrator, through this role"
+    );
+    assert_eq!(
+        amy.call::<()>("admin_delete_role", json!({"role": "nothing"}))
+            .await
+            .unwrap_err(),
+        (404, AppError::NotFound)
+    );
+    let () = amy
+        .call("admin_delete_role", json!({"role": "reviewer"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        bob.log_in("bob", PASSWORD).await.unwrap_err(),
+        (403, AppError::AccountDisabled),
+        "Bob holds no role any more"
+    );
+    let log: Vec<AuditEntry> = amy
+        .call("admin_audit_log", json!({"action": "update_role"}))
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(
+        log[0].detail["before"],
+        json!(["add_friend", "login", "speak"])
+    );
 }

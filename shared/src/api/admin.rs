@@ -92,6 +92,24 @@ pub trait AdminApi: Send + Sync {
         caller: &Caller,
         user_id: UserId,
     ) -> Result<AdminUserDetail, AppError>;
+    /// See [`admin_create_role`].
+    async fn create_role(
+        &self,
+        caller: &Caller,
+        name: String,
+        description: Option<String>,
+        rights: Vec<String>,
+    ) -> Result<RoleInfo, AppError>;
+    /// See [`admin_update_role`].
+    async fn update_role(
+        &self,
+        caller: &Caller,
+        role: String,
+        description: Option<String>,
+        rights: Vec<String>,
+    ) -> Result<RoleInfo, AppError>;
+    /// See [`admin_delete_role`].
+    async fn delete_role(&self, caller: &Caller, role: String) -> Result<(), AppError>;
     /// See [`admin_audit_log`].
     async fn audit_log(
         &self,
@@ -239,4 +257,44 @@ pub async fn admin_audit_log(
         .admin
         .audit_log(&caller, actor, action, target, before_id, limit)
         .await
+}
+
+/// Creates a role: `name` is its key (2–32 characters of `a-z 0-9 _ -`), `description` ≤ 200,
+/// `rights` the right keys it grants (≤ 64, each existing). Errors: `forbidden`, `validation`
+/// (`name` taken or malformed, `rights` unknown).
+#[server(endpoint = "admin_create_role", input = Json, output = Json)]
+pub async fn admin_create_role(
+    name: String,
+    #[server(default)] description: Option<String>,
+    rights: Vec<String>,
+) -> Result<RoleInfo, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .admin
+        .create_role(&caller, name, description, rights)
+        .await
+}
+
+/// Replaces role `role`'s rights (and its description when given). Takes effect at once for
+/// every signed-in holder on every node. The `admin` role keeps every right, and no change may
+/// leave nobody with `admin`. Errors: `forbidden`, `not_found`, `validation`.
+#[server(endpoint = "admin_update_role", input = Json, output = Json)]
+pub async fn admin_update_role(
+    role: String,
+    #[server(default)] description: Option<String>,
+    rights: Vec<String>,
+) -> Result<RoleInfo, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .admin
+        .update_role(&caller, role, description, rights)
+        .await
+}
+
+/// Deletes a role an administrator made (built-in roles stay); its holders lose it at once.
+/// Errors: `forbidden` (built-in, or it would leave nobody with `admin`), `not_found`.
+#[server(endpoint = "admin_delete_role", input = Json, output = Json)]
+pub async fn admin_delete_role(role: String) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.delete_role(&caller, role).await
 }

@@ -151,6 +151,12 @@ pub struct RoleInfo {
     pub rights: Vec<String>,
     /// How many users hold the role.
     pub user_count: u64,
+    /// What the role is for (set by administrators).
+    #[serde(default)]
+    pub description: String,
+    /// One of Parley's own roles (`admin`, `user`, `mute`, `disabled`): never deleted.
+    #[serde(default)]
+    pub builtin: bool,
 }
 
 /// A right and how many roles grant it.

@@ -1,8 +1,9 @@
 -- Moderation: a ban (no log-in) and a mute (no speaking), each until a time, and the
--- administrators' audit log, which nothing may change or delete.
+-- administrators' audit log, which nothing may change or delete; roles get a description.
 ALTER TABLE users ADD COLUMN banned_until BIGINT;
 ALTER TABLE users ADD COLUMN ban_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN muted_until BIGINT;
+ALTER TABLE roles ADD COLUMN description TEXT NOT NULL DEFAULT '';
 CREATE TABLE admin_audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     actor_id BIGINT NOT NULL,
