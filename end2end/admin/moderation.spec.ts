@@ -60,13 +60,15 @@ test('an administrator bans a user who is chatting on a phone: the phone is sign
     await drawer.getByRole('button', { name: 'Lift ban' }).click();
     await expect(drawer.getByText('Active', { exact: true })).toBeVisible();
     await mobile.getByRole('button', { name: 'Log in' }).click();
-    await expect(mobile).toHaveURL(atPath('/'));
+    // Back to the chat they were in.
+    await expect(mobile).toHaveURL(atPath(`/chat/${conversation}`));
 
     await page.goto('/admin/audit');
     const log = page.getByRole('table', { name: 'Audit log' });
     const entries = log.getByRole('row').filter({ hasText: chatter.username });
-    await expect(entries.filter({ hasText: 'unban_user' })).toHaveCount(1);
-    await expect(entries.filter({ hasText: /\bban_user\b/ }).filter({ hasText: 'Spamming the lobby' })).toHaveCount(1);
+    const action = (name: string) => entries.filter({ has: page.getByRole('cell', { name, exact: true }) });
+    await expect(action('unban_user')).toHaveCount(1);
+    await expect(action('ban_user').filter({ hasText: 'Spamming the lobby' })).toHaveCount(1);
   } finally {
     await mobile.context().close();
     await apiChatter.dispose();

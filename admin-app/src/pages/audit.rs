@@ -13,7 +13,7 @@ use crate::layout::AdminPage;
 use crate::session::use_session;
 
 /// The actions the filter offers (the functions' names without `admin_`).
-const ACTIONS: [&str; 8] = [
+const ACTIONS: [&str; 11] = [
     "create_user",
     "set_user_roles",
     "ban_user",
@@ -22,6 +22,9 @@ const ACTIONS: [&str; 8] = [
     "unmute_user",
     "reset_password",
     "revoke_sessions",
+    "create_role",
+    "update_role",
+    "delete_role",
 ];
 
 /// The audit log page (behind the admin gate).

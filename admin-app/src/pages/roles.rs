@@ -214,7 +214,7 @@ fn RoleForm(
                 <legend>{i18n.tr(Key::Rights)}</legend>
                 <Transition fallback=Loading>{checklist}</Transition>
             </fieldset>
-            <p class="error-text" role="alert">{error}</p>
+            {move || error().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}
             <button
                 type="submit"
                 class="btn btn-primary"

@@ -154,7 +154,7 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
             <p class="toast" role="status">
                 {move || saved.get().then(|| i18n.t(Key::Saved))}
             </p>
-            <p class="error-text" role="alert">{error}</p>
+            {move || error().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}
         </section>
     }
     .into_any();
@@ -212,10 +212,12 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
     let mute_for = RwSignal::new(DURATIONS[0].0);
     let banned = move || current.with(|d| d.user.banned_until.is_some());
     let muted = move || current.with(|d| d.user.muted_until.is_some());
-    let duration_options = move || {
+    let duration_options = move |chosen: i64| {
         DURATIONS
             .iter()
-            .map(|(ms, key)| view! { <option value=ms.to_string()>{i18n.tr(*key)}</option> })
+            .map(|(ms, key)| {
+                view! { <option value=ms.to_string() selected=*ms == chosen>{i18n.tr(*key)}</option> }
+            })
             .collect_view()
     };
     let moderation = view! {
@@ -244,7 +246,7 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
                                     }
                                 }
                             >
-                                {duration_options()}
+                                {duration_options(ban_for.get_untracked())}
                             </select>
                         </div>
                         <button
@@ -288,7 +290,7 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
                                     }
                                 }
                             >
-                                {duration_options()}
+                                {duration_options(mute_for.get_untracked())}
                             </select>
                         </div>
                         <button

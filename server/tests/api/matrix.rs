@@ -560,6 +560,9 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ("join_group_by_invite", r#"{"code": {}}"#, Some("{}")),
 ];
 
+/// A request body built around one id.
+type IdBody = fn(&Fixture, i64) -> Value;
+
 /// The whole matrix, in the order it runs.
 fn table() -> Vec<Row> {
     let mut t = Table::default();
@@ -698,7 +701,7 @@ fn accounts_and_admin(t: &mut Table) {
         (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
         (&[Admin], NOT_FOUND),
     ];
-    let moderation: [(&str, fn(&Fixture, i64) -> Value); 8] = [
+    let moderation: [(&str, IdBody); 8] = [
         ("admin_get_user", |_, id| json!({"user_id": id})),
         ("admin_mute_user", |_, id| json!({"user_id": id})),
         ("admin_unmute_user", |_, id| json!({"user_id": id})),
