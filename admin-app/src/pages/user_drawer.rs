@@ -212,14 +212,6 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
     let mute_for = RwSignal::new(DURATIONS[0].0);
     let banned = move || current.with(|d| d.user.banned_until.is_some());
     let muted = move || current.with(|d| d.user.muted_until.is_some());
-    let duration_options = move |chosen: i64| {
-        DURATIONS
-            .iter()
-            .map(|(ms, key)| {
-                view! { <option value=ms.to_string() selected=*ms == chosen>{i18n.tr(*key)}</option> }
-            })
-            .collect_view()
-    };
     let moderation = view! {
         <section class="drawer-section" aria-labelledby="ban-title">
             <h3 id="ban-title">{i18n.tr(Key::BanUser)}</h3>
@@ -236,19 +228,7 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
                                 on:input=move |ev| reason.set(event_target_value(&ev))
                             />
                         </div>
-                        <div class="field">
-                            <label for="ban-duration">{i18n.tr(Key::DurationLabel)}</label>
-                            <select
-                                id="ban-duration"
-                                on:change=move |ev| {
-                                    if let Ok(v) = event_target_value(&ev).parse() {
-                                        ban_for.set(v);
-                                    }
-                                }
-                            >
-                                {duration_options(ban_for.get_untracked())}
-                            </select>
-                        </div>
+                        <DurationField id="ban-duration" value=ban_for/>
                         <button
                             type="button"
                             class="btn btn-danger"
@@ -280,19 +260,7 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
                 when=muted
                 fallback=move || {
                     view! {
-                        <div class="field">
-                            <label for="mute-duration">{i18n.tr(Key::DurationLabel)}</label>
-                            <select
-                                id="mute-duration"
-                                on:change=move |ev| {
-                                    if let Ok(v) = event_target_value(&ev).parse() {
-                                        mute_for.set(v);
-                                    }
-                                }
-                            >
-                                {duration_options(mute_for.get_untracked())}
-                            </select>
-                        </div>
+                        <DurationField id="mute-duration" value=mute_for/>
                         <button
                             type="button"
                             class="btn btn-danger"
@@ -399,6 +367,38 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
     }
     .into_any();
     view! { {header} {roles_form} {moderation} {account} }.into_any()
+}
+
+/// A labelled choice among [`DURATIONS`].
+#[component]
+fn DurationField(
+    /// The select's id.
+    id: &'static str,
+    /// The chosen duration (ms; 0: for good).
+    value: RwSignal<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = value.get_untracked();
+    view! {
+        <div class="field">
+            <label for=id>{i18n.tr(Key::DurationLabel)}</label>
+            <select
+                id=id
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse() {
+                        value.set(v);
+                    }
+                }
+            >
+                {DURATIONS
+                    .iter()
+                    .map(|(ms, key)| {
+                        view! { <option value=ms.to_string() selected=*ms == chosen>{i18n.tr(*key)}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
 }
 
 /// "Banned until …", "Muted until …" or "Active".

@@ -65,6 +65,30 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Appends the audit entry of a change `caller` made to `user` (whose standing before it is
+/// `standing`).
+async fn record_user(
+    tx: &mut Conn<'_>,
+    caller: &Caller,
+    action: &str,
+    user: UserId,
+    standing: &Standing,
+    detail: serde_json::Value,
+) -> Result<(), Failure> {
+    record(
+        tx,
+        caller,
+        Audited {
+            action,
+            target_kind: "user",
+            target_id: Some(user.0),
+            target_name: &standing.username,
+            detail,
+        },
+    )
+    .await
+}
+
 /// The user's standing, or `not_found`.
 async fn load(tx: &mut Conn<'_>, user: UserId) -> Result<Standing, Failure> {
     Ok(repo::standing(tx, user).await?.ok_or(AppError::NotFound)?)
@@ -232,16 +256,13 @@ impl Api {
             }
             let before = repo::role_keys(tx, user).await?;
             repo::replace_roles(tx, user, &role_ids).await?;
-            record(
+            record_user(
                 tx,
                 caller,
-                Audited {
-                    action: "set_user_roles",
-                    target_kind: "user",
-                    target_id: Some(user.0),
-                    target_name: &standing.username,
-                    detail: json!({"before": before, "after": roles}),
-                },
+                "set_user_roles",
+                user,
+                &standing,
+                json!({"before": before, "after": roles}),
             )
             .await?;
             Ok::<_, Failure>(())
@@ -272,21 +293,18 @@ impl Api {
             }
             repo::set_ban(tx, user, Some(until), &reason).await?;
             let ended = repo::end_sessions(tx, user).await?;
-            record(
+            record_user(
                 tx,
                 caller,
-                Audited {
-                    action: "ban_user",
-                    target_kind: "user",
-                    target_id: Some(user.0),
-                    target_name: &standing.username,
-                    detail: json!({
-                        "before": {"banned_until": standing.banned_until},
-                        "after": {"banned_until": until},
-                        "reason": reason,
-                        "sessions_ended": ended,
-                    }),
-                },
+                "ban_user",
+                user,
+                &standing,
+                json!({
+                    "before": {"banned_until": standing.banned_until},
+                    "after": {"banned_until": until},
+                    "reason": reason,
+                    "sessions_ended": ended,
+                }),
             )
             .await?;
             Ok::<_, Failure>(ended)
@@ -306,21 +324,10 @@ impl Api {
         crate::db_transaction!(&self.state.db, |tx| {
             let standing = load(tx, user).await?;
             repo::set_ban(tx, user, None, "").await?;
-            record(
-                tx,
-                caller,
-                Audited {
-                    action: "unban_user",
-                    target_kind: "user",
-                    target_id: Some(user.0),
-                    target_name: &standing.username,
-                    detail: json!({
+            record_user(tx, caller, "unban_user", user, &standing, json!({
                         "before": {"banned_until": standing.banned_until, "reason": standing.ban_reason},
                         "after": {"banned_until": null},
-                    }),
-                },
-            )
-            .await?;
+                    })).await?;
             Ok::<_, Failure>(())
         })?;
         self.changed(user).await
@@ -341,23 +348,20 @@ impl Api {
         crate::db_transaction!(&self.state.db, |tx| {
             let standing = load(tx, user).await?;
             repo::set_mute(tx, user, until).await?;
-            record(
+            record_user(
                 tx,
                 caller,
-                Audited {
-                    action: if until.is_some() {
-                        "mute_user"
-                    } else {
-                        "unmute_user"
-                    },
-                    target_kind: "user",
-                    target_id: Some(user.0),
-                    target_name: &standing.username,
-                    detail: json!({
-                        "before": {"muted_until": standing.muted_until},
-                        "after": {"muted_until": until},
-                    }),
+                if until.is_some() {
+                    "mute_user"
+                } else {
+                    "unmute_user"
                 },
+                user,
+                &standing,
+                json!({
+                    "before": {"muted_until": standing.muted_until},
+                    "after": {"muted_until": until},
+                }),
             )
             .await?;
             Ok::<_, Failure>(())
@@ -378,16 +382,13 @@ impl Api {
             let standing = load(tx, user).await?;
             repo::set_password_hash(tx, user, &hash).await?;
             let ended = repo::end_sessions(tx, user).await?;
-            record(
+            record_user(
                 tx,
                 caller,
-                Audited {
-                    action: "reset_password",
-                    target_kind: "user",
-                    target_id: Some(user.0),
-                    target_name: &standing.username,
-                    detail: json!({"sessions_ended": ended}),
-                },
+                "reset_password",
+                user,
+                &standing,
+                json!({"sessions_ended": ended}),
             )
             .await?;
             Ok::<_, Failure>(())
@@ -409,16 +410,13 @@ impl Api {
         crate::db_transaction!(&self.state.db, |tx| {
             let standing = load(tx, user).await?;
             let ended = repo::end_sessions(tx, user).await?;
-            record(
+            record_user(
                 tx,
                 caller,
-                Audited {
-                    action: "revoke_sessions",
-                    target_kind: "user",
-                    target_id: Some(user.0),
-                    target_name: &standing.username,
-                    detail: json!({"sessions_ended": ended}),
-                },
+                "revoke_sessions",
+                user,
+                &standing,
+                json!({"sessions_ended": ended}),
             )
             .await?;
             Ok::<_, Failure>(())
