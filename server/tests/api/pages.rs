@@ -101,20 +101,31 @@ async fn client_and_admin_pages_load_their_own_bundles() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logged_out_visitors_are_sent_to_log_in() {
     let server = TestServer::start(Backend::Sqlite).await.unwrap();
-    let res = server
-        .client()
-        .http
-        .get(format!("{}/me", server.base))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned());
-    assert_eq!((status, location.as_deref()), (302, Some("/login")));
+    // Back to the page asked for after signing in (an invite link, say); Chats needs no `next`.
+    for (path, expected) in [
+        ("/me", "/login?next=/me"),
+        ("/join/AbC123dEf456", "/login?next=/join/AbC123dEf456"),
+        ("/", "/login"),
+    ] {
+        let res = server
+            .client()
+            .http
+            .get(format!("{}{path}", server.base))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        assert_eq!(
+            (status, location.as_deref()),
+            (302, Some(expected)),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
