@@ -21,7 +21,7 @@ mod session;
 
 use pages::{
     audit::AuditPage, login::LoginPage, not_found::NotFoundPage, overview::OverviewPage,
-    rights::RightsPage, roles::RolesPage, users::UsersPage,
+    rights::RightsPage, roles::RolesPage, settings::SettingsPage, users::UsersPage,
 };
 
 /// The whole HTML document of the admin console, rendered on the server.
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/roles") view=RolesPage/>
                 <Route path=path!("/admin/rights") view=RightsPage/>
                 <Route path=path!("/admin/audit") view=AuditPage/>
+                <Route path=path!("/admin/settings") view=SettingsPage/>
             </Routes>
         </Router>
     }

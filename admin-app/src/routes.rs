@@ -14,6 +14,8 @@ pub const ROLES: &str = "/admin/roles";
 pub const RIGHTS: &str = "/admin/rights";
 /// The audit log.
 pub const AUDIT: &str = "/admin/audit";
+/// The system settings.
+pub const SETTINGS: &str = "/admin/settings";
 
 /// Where a freshly logged-in admin lands.
 pub const AFTER_LOG_IN: &str = USERS;

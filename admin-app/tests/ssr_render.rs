@@ -561,6 +561,16 @@ impl AdminApi for FakeAdmin {
     async fn delete_role(&self, _: &Caller, _: String) -> Result<(), AppError> {
         Err(AppError::Internal)
     }
+    async fn get_settings(&self, _: &Caller) -> Result<shared::model::AdminSettings, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn update_settings(
+        &self,
+        _: &Caller,
+        _: Option<String>,
+    ) -> Result<shared::model::AdminSettings, AppError> {
+        Err(AppError::Internal)
+    }
     async fn audit_log(
         &self,
         _: &Caller,

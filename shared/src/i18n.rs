@@ -235,6 +235,10 @@ catalogue! {
     RolesTotalLabel => "角色数", "Roles";
     ManageUser => "管理", "Manage";
     FieldTaken => "已被使用", "is already taken";
+    SystemSettings => "系统设置", "Settings";
+    RegistrationLabel => "注册", "Registration";
+    RegistrationOpenOption => "开放注册：任何人都可以注册", "Open: anyone may sign up";
+    RegistrationClosedOption => "关闭注册：只有管理员可以创建账号", "Closed: only administrators create accounts";
     NewRole => "新建角色", "New role";
     RoleKeyLabel => "角色标识", "Role key";
     DescriptionLabel => "描述", "Description";

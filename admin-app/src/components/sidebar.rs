@@ -42,6 +42,9 @@ pub fn Sidebar(
                     <li>
                         <A href=routes::AUDIT>{i18n.tr(Key::AuditLog)}</A>
                     </li>
+                    <li>
+                        <A href=routes::SETTINGS>{i18n.tr(Key::SystemSettings)}</A>
+                    </li>
                 </ul>
             </nav>
             <div class="sidebar-footer">

@@ -6,5 +6,6 @@ pub mod not_found;
 pub mod overview;
 pub mod rights;
 pub mod roles;
+pub mod settings;
 pub mod user_drawer;
 pub mod users;

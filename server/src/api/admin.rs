@@ -175,6 +175,21 @@ impl AdminApi for Api {
         self.do_admin_delete_role(caller, role).await
     }
 
+    async fn get_settings(
+        &self,
+        caller: &Caller,
+    ) -> Result<shared::model::AdminSettings, AppError> {
+        self.do_admin_get_settings(caller).await
+    }
+
+    async fn update_settings(
+        &self,
+        caller: &Caller,
+        registration: Option<String>,
+    ) -> Result<shared::model::AdminSettings, AppError> {
+        self.do_admin_update_settings(caller, registration).await
+    }
+
     async fn audit_log(
         &self,
         caller: &Caller,

@@ -43,3 +43,17 @@ pub async fn get_bool(db: &Db, key: &str, default: bool) -> Result<bool, DbError
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or(default))
 }
+
+/// Sets `key` to `value` inside the caller's unit of work.
+pub async fn set_in(conn: &mut crate::db::Conn<'_>, key: &str, value: &str) -> Result<(), DbError> {
+    crate::conn_run!(conn, |conn| {
+        diesel::insert_into(settings::table)
+            .values((settings::key_name.eq(key), settings::value.eq(value)))
+            .on_conflict(settings::key_name)
+            .do_update()
+            .set(settings::value.eq(value))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}

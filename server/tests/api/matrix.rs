@@ -392,6 +392,8 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some(r#"{"role": "r"}"#),
     ),
     ("admin_delete_role", r#"{"role": ["r"]}"#, Some("{}")),
+    ("admin_get_settings", "[1]", None),
+    ("admin_update_settings", r#"{"registration": false}"#, None),
     ("search_users", r#"{"query": 7}"#, Some("{}")),
     (
         "send_friend_request",
@@ -751,6 +753,23 @@ fn accounts_and_admin(t: &mut Table) {
         "a new account",
         |_, _| json!({"username": "matrix_made", "password": "a-good-passphrase"}),
         admin_only,
+    );
+    t.line("admin_get_settings", "all", |_, _| json!({}), admin_only);
+    t.line(
+        "admin_update_settings",
+        "registration stays open",
+        |_, _| json!({"registration": "open"}),
+        admin_only,
+    );
+    t.line(
+        "admin_update_settings",
+        "an unknown registration mode",
+        |_, _| json!({"registration": "maybe"}),
+        &[
+            unauth,
+            (&[Mute, NonMember, Member, GroupAdmin, Owner], FORBIDDEN),
+            (&[Admin], Expect::Invalid("registration")),
+        ],
     );
     t.line(
         "admin_create_role",

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use shared::AppError;
 use shared::error::Invalid;
 use shared::ids::UserId;
-use shared::model::{AdminUserDetail, AuditEntry, FOREVER, OneTimePassword, RoleInfo};
+use shared::model::{
+    AdminSettings, AdminUserDetail, AuditEntry, FOREVER, OneTimePassword, RoleInfo,
+};
 use shared::rights::ROLE_ADMIN;
 
 use crate::harness::{Client, PASSWORD, TestServer};
@@ -20,6 +22,7 @@ crate::on_both_backends!(
     passwords_sessions_and_new_accounts,
     the_audit_log_records_every_change_and_refuses_edits,
     roles_are_made_edited_and_deleted_with_effect_at_once,
+    closing_registration_refuses_sign_ups_at_once,
 );
 
 async fn admin(server: &TestServer) -> Client {
@@ -625,4 +628,66 @@ async fn roles_are_made_edited_and_deleted_with_effect_at_once(server: TestServe
         log[0].detail["before"],
         json!(["add_friend", "login", "speak"])
     );
+}
+
+async fn closing_registration_refuses_sign_ups_at_once(server: TestServer) {
+    let root = admin(&server).await;
+    let bob = server.signed_up("bob").await;
+    let settings: AdminSettings = root.call("admin_get_settings", json!({})).await.unwrap();
+    assert_eq!(settings.registration, "open");
+    assert_eq!(
+        bob.call::<AdminSettings>("admin_update_settings", json!({"registration": "closed"}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        root.call::<AdminSettings>("admin_update_settings", json!({"registration": "invite"}))
+            .await
+            .unwrap_err(),
+        (422, AppError::invalid("registration", Invalid::OutOfRange))
+    );
+    let closed: AdminSettings = root
+        .call("admin_update_settings", json!({"registration": "closed"}))
+        .await
+        .unwrap();
+    assert_eq!(closed.registration, "closed");
+    assert_eq!(
+        server
+            .client()
+            .call::<Value>(
+                "sign_up",
+                json!({"username": "latecomer", "password": PASSWORD})
+            )
+            .await
+            .unwrap_err(),
+        (403, AppError::RegistrationClosed)
+    );
+    // Administrators still make accounts; existing users still log in.
+    let _: AdminUserDetail = root
+        .call(
+            "admin_create_user",
+            json!({"username": "invited", "password": "a-good-passphrase"}),
+        )
+        .await
+        .unwrap();
+    bob.log_in("bob", PASSWORD).await.unwrap();
+    let log: Vec<AuditEntry> = root
+        .call("admin_audit_log", json!({"action": "update_settings"}))
+        .await
+        .unwrap();
+    assert_eq!(log[0].detail["after"]["registration"], "closed");
+    assert_eq!(log[0].detail["before"]["registration"], "open");
+    let _: AdminSettings = root
+        .call("admin_update_settings", json!({"registration": "open"}))
+        .await
+        .unwrap();
+    let _: Value = server
+        .client()
+        .call(
+            "sign_up",
+            json!({"username": "latecomer", "password": PASSWORD}),
+        )
+        .await
+        .unwrap();
 }

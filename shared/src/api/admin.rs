@@ -7,7 +7,8 @@ use super::codec::Json;
 use crate::error::AppError;
 use crate::ids::UserId;
 use crate::model::{
-    AdminUser, AdminUserDetail, AuditEntry, OneTimePassword, Page, RightInfo, RoleInfo,
+    AdminSettings, AdminUser, AdminUserDetail, AuditEntry, OneTimePassword, Page, RightInfo,
+    RoleInfo,
 };
 
 #[cfg(feature = "ssr")]
@@ -110,6 +111,14 @@ pub trait AdminApi: Send + Sync {
     ) -> Result<RoleInfo, AppError>;
     /// See [`admin_delete_role`].
     async fn delete_role(&self, caller: &Caller, role: String) -> Result<(), AppError>;
+    /// See [`admin_get_settings`].
+    async fn get_settings(&self, caller: &Caller) -> Result<AdminSettings, AppError>;
+    /// See [`admin_update_settings`].
+    async fn update_settings(
+        &self,
+        caller: &Caller,
+        registration: Option<String>,
+    ) -> Result<AdminSettings, AppError>;
     /// See [`admin_audit_log`].
     async fn audit_log(
         &self,
@@ -297,4 +306,21 @@ pub async fn admin_update_role(
 pub async fn admin_delete_role(role: String) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.admin.delete_role(&caller, role).await
+}
+
+/// The system settings. Errors: `forbidden`.
+#[server(endpoint = "admin_get_settings", input = Json, output = Json)]
+pub async fn admin_get_settings() -> Result<AdminSettings, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.get_settings(&caller).await
+}
+
+/// Changes the settings given (each optional): `registration` `"open"` or `"closed"`, in force
+/// at once. Errors: `forbidden`, `validation` (another value).
+#[server(endpoint = "admin_update_settings", input = Json, output = Json)]
+pub async fn admin_update_settings(
+    #[server(default)] registration: Option<String>,
+) -> Result<AdminSettings, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.admin.update_settings(&caller, registration).await
 }

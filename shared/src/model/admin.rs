@@ -83,3 +83,11 @@ pub struct AuditEntry {
     /// When (epoch ms).
     pub created_at: i64,
 }
+
+/// The system settings the console edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminSettings {
+    /// Who may sign up: `open` (anyone) or `closed` (`sign_up` answers `registration_closed`;
+    /// administrators still create accounts).
+    pub registration: String,
+}
