@@ -13,6 +13,7 @@ use shared::i18n::Key;
 use shared::ui::provide_i18n;
 
 mod components;
+mod csv;
 mod layout;
 mod names;
 mod pages;
@@ -20,8 +21,9 @@ mod routes;
 mod session;
 
 use pages::{
-    audit::AuditPage, login::LoginPage, not_found::NotFoundPage, overview::OverviewPage,
-    rights::RightsPage, roles::RolesPage, settings::SettingsPage, users::UsersPage,
+    audit::AuditPage, groups::GroupsPage, login::LoginPage, messages::MessagesPage,
+    not_found::NotFoundPage, overview::OverviewPage, rights::RightsPage, roles::RolesPage,
+    settings::SettingsPage, users::UsersPage,
 };
 
 /// The whole HTML document of the admin console, rendered on the server.
@@ -64,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=LoginPage/>
                 <Route path=path!("/admin") view=OverviewPage/>
                 <Route path=path!("/admin/users") view=UsersPage/>
+                <Route path=path!("/admin/groups") view=GroupsPage/>
+                <Route path=path!("/admin/messages") view=MessagesPage/>
                 <Route path=path!("/admin/roles") view=RolesPage/>
                 <Route path=path!("/admin/rights") view=RightsPage/>
                 <Route path=path!("/admin/audit") view=AuditPage/>

@@ -13,22 +13,25 @@ use leptos_router::components::provide_server_redirect;
 use leptos_router::location::RequestUrl;
 use shared::AppError;
 use shared::api::accounts::AccountsApi;
-use shared::api::admin::AdminApi;
+use shared::api::admin::{AdminApi, UserFilter};
+use shared::api::admin_content::{AdminContentApi, GroupFilter, MessageFilter};
 use shared::api::contacts::ContactsApi;
 use shared::api::groups::GroupsApi;
 use shared::api::links::LinksApi;
 use shared::api::media::MediaApi;
 use shared::api::messages::MessagesApi;
+use shared::api::reports::ReportsApi;
 use shared::api::{Caller, Ports};
 use shared::ids::{
     ConversationId, FriendRequestId, GroupId, GroupInviteId, GroupRequestId, MessageId, RightId,
     RoleId, SessionId, UserId,
 };
 use shared::model::{
-    AdminUser, AdminUserDetail, AuditEntry, ConversationSummary, Friend, FriendLink, FriendRequest,
-    GroupCard, GroupInfo, GroupInvite, GroupRequest, InvitePreview, Me, Mention, Message,
+    AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AuditEntry,
+    ConversationSummary, Friend, FriendLink, FriendRequest, GroupCard, GroupInfo, GroupInvite,
+    GroupMember, GroupRequest, GroupRole, GroupStatus, InvitePreview, Me, Mention, Message,
     MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility, ReadReceipts,
-    RightInfo, RoleInfo, SearchHit, SessionInfo, UserCard,
+    RightInfo, RoleInfo, SearchHit, SessionInfo, SystemNotice, UserCard,
 };
 
 struct FakeAccounts {
@@ -401,6 +404,39 @@ impl LinksApi for NotUsedByAdmin {
 }
 
 #[async_trait::async_trait]
+impl ReportsApi for NotUsedByAdmin {
+    async fn report(
+        &self,
+        _: &Caller,
+        _: String,
+        _: i64,
+        _: String,
+        _: String,
+    ) -> Result<shared::model::Report, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_reports(
+        &self,
+        _: &Caller,
+        _: Option<String>,
+        _: Option<i64>,
+        _: Option<u32>,
+    ) -> Result<Vec<shared::model::Report>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn resolve_report(
+        &self,
+        _: &Caller,
+        _: i64,
+        _: String,
+        _: String,
+        _: Option<i64>,
+    ) -> Result<shared::model::Report, AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+#[async_trait::async_trait]
 impl MediaApi for NotUsedByAdmin {
     async fn upload_media(
         &self,
@@ -445,28 +481,36 @@ impl AdminApi for FakeAdmin {
     async fn list_users(
         &self,
         _: &Caller,
-        query: Option<String>,
-        page: u32,
-        per_page: u32,
+        filter: UserFilter,
+        offset: Option<u32>,
+        limit: Option<u32>,
     ) -> Result<Page<AdminUser>, AppError> {
+        let (offset, limit) = (offset.unwrap_or(0), limit.unwrap_or(20));
         self.call()?;
         let matching: Vec<_> = self
             .users
             .iter()
-            .filter(|u| query.as_deref().is_none_or(|q| u.username.contains(q)))
+            .filter(|u| {
+                filter
+                    .query
+                    .as_deref()
+                    .is_none_or(|q| u.username.contains(q))
+            })
+            .filter(|u| filter.role.as_ref().is_none_or(|r| u.roles.contains(r)))
+            .filter(|u| filter.status.as_deref() != Some("online") || u.online)
             .cloned()
             .collect();
         let total = matching.len() as u64;
         let items = matching
             .into_iter()
-            .skip(((page - 1) * per_page) as usize)
-            .take(per_page as usize)
+            .skip(offset as usize)
+            .take(limit as usize)
             .collect();
         Ok(Page {
             items,
             total,
-            page,
-            per_page,
+            page: offset / limit + 1,
+            per_page: limit,
         })
     }
     async fn list_roles(&self, _: &Caller) -> Result<Vec<RoleInfo>, AppError> {
@@ -585,6 +629,213 @@ impl AdminApi for FakeAdmin {
     }
 }
 
+/// The console's group and message area: a few groups and messages; changes are refused.
+struct FakeAdminContent;
+
+fn group(id: i64, name: &str, owner: &str, status: GroupStatus, dissolved: bool) -> AdminGroup {
+    AdminGroup {
+        id: GroupId(id),
+        conversation_id: ConversationId(id + 6),
+        name: name.into(),
+        avatar_url: None,
+        owner_id: UserId(id * 10),
+        owner_name: owner.into(),
+        member_count: 3,
+        status,
+        dissolved,
+        listed: id == 1,
+        created_at: 1_795_392_000_000,
+        last_message_at: (id == 1).then_some(1_795_395_600_000),
+    }
+}
+
+fn fake_groups() -> Vec<AdminGroup> {
+    vec![
+        group(1, "Hiking club", "ann", GroupStatus::Active, false),
+        group(2, "Night owls", "bob", GroupStatus::Disabled, false),
+        group(3, "Old friends", "cat", GroupStatus::Active, true),
+    ]
+}
+
+fn member(id: i64, username: &str, role: GroupRole) -> GroupMember {
+    GroupMember {
+        user_id: UserId(id),
+        username: username.into(),
+        nickname: format!("Nick {username}"),
+        group_nickname: String::new(),
+        avatar_url: None,
+        role,
+        muted_until: None,
+        joined_at: 1_795_392_000_000,
+    }
+}
+
+fn fake_message(id: i64, sender: Option<(i64, &str)>, body: MessageBody) -> AdminMessage {
+    AdminMessage {
+        message: Message {
+            id: MessageId(id),
+            conversation_id: ConversationId(7),
+            seq: id,
+            sender_id: sender.map(|(s, _)| UserId(s)),
+            client_msg_id: None,
+            body,
+            created_at: 1_795_392_000_000 + id,
+            quote: None,
+            edited_at: None,
+            reactions: Vec::new(),
+            mentions: Vec::new(),
+        },
+        conversation_kind: "group".into(),
+        conversation_title: "Hiking club".into(),
+        sender_name: sender.map(|(_, n)| n.to_owned()).unwrap_or_default(),
+    }
+}
+
+#[async_trait::async_trait]
+impl AdminContentApi for FakeAdminContent {
+    async fn list_groups(
+        &self,
+        _: &Caller,
+        filter: GroupFilter,
+        offset: Option<u32>,
+        limit: Option<u32>,
+    ) -> Result<Page<AdminGroup>, AppError> {
+        let (offset, limit) = (offset.unwrap_or(0), limit.unwrap_or(20));
+        let matching: Vec<_> = fake_groups()
+            .into_iter()
+            .filter(|g| {
+                filter
+                    .query
+                    .as_deref()
+                    .is_none_or(|q| g.name.to_lowercase().contains(&q.to_lowercase()))
+            })
+            .filter(|g| match filter.status.as_deref() {
+                None => true,
+                Some("dissolved") => g.dissolved,
+                Some(s) => !g.dissolved && g.status.as_str() == s,
+            })
+            .collect();
+        Ok(Page {
+            total: matching.len() as u64,
+            items: matching
+                .into_iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .collect(),
+            page: offset / limit + 1,
+            per_page: limit,
+        })
+    }
+    async fn get_group(&self, _: &Caller, id: GroupId) -> Result<AdminGroupDetail, AppError> {
+        let group = fake_groups()
+            .into_iter()
+            .find(|g| g.id == id)
+            .ok_or(AppError::NotFound)?;
+        Ok(AdminGroupDetail {
+            group,
+            introduction: "Weekend walks".into(),
+            notice: String::new(),
+            muted_all: false,
+            message_count: 42,
+            members: vec![
+                member(10, "ann", GroupRole::Owner),
+                member(11, "bob", GroupRole::Admin),
+                member(12, "cat", GroupRole::Member),
+            ],
+        })
+    }
+    async fn set_group_status(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: String,
+    ) -> Result<AdminGroupDetail, AppError> {
+        Err(AppError::Forbidden)
+    }
+    async fn dissolve_group(&self, _: &Caller, _: GroupId) -> Result<AdminGroupDetail, AppError> {
+        Err(AppError::Forbidden)
+    }
+    async fn transfer_group(
+        &self,
+        _: &Caller,
+        _: GroupId,
+        _: UserId,
+    ) -> Result<AdminGroupDetail, AppError> {
+        Err(AppError::Forbidden)
+    }
+    async fn list_messages(
+        &self,
+        _: &Caller,
+        filter: MessageFilter,
+        _: Option<u32>,
+    ) -> Result<Vec<AdminMessage>, AppError> {
+        let all = vec![
+            fake_message(
+                104,
+                Some((10, "ann")),
+                MessageBody::Text {
+                    text: "hello from the fake".into(),
+                },
+            ),
+            fake_message(
+                103,
+                Some((11, "bob")),
+                MessageBody::Recalled {
+                    by: UserId(1),
+                    by_admin: true,
+                },
+            ),
+            fake_message(
+                102,
+                Some((12, "cat")),
+                MessageBody::Image {
+                    media_id: "m".into(),
+                    media: None,
+                },
+            ),
+            fake_message(
+                101,
+                None,
+                MessageBody::System {
+                    notice: SystemNotice::DissolvedByAdmin,
+                },
+            ),
+        ];
+        Ok(all
+            .into_iter()
+            .filter(|m| {
+                filter
+                    .conversation_id
+                    .is_none_or(|c| m.message.conversation_id == c)
+            })
+            .filter(|m| {
+                filter
+                    .user_id
+                    .is_none_or(|u| m.message.sender_id == Some(u))
+            })
+            .filter(|m| filter.before_id.is_none_or(|b| m.message.id < b))
+            .collect())
+    }
+    async fn delete_message(
+        &self,
+        _: &Caller,
+        _: MessageId,
+        _: String,
+    ) -> Result<AdminMessage, AppError> {
+        Err(AppError::Forbidden)
+    }
+    async fn stats(
+        &self,
+        _: &Caller,
+        _: Option<u32>,
+    ) -> Result<shared::model::DashboardStats, AppError> {
+        Err(AppError::Forbidden)
+    }
+    async fn announce(&self, _: &Caller, _: String) -> Result<shared::model::Announced, AppError> {
+        Err(AppError::Forbidden)
+    }
+}
+
 fn me(rights: &[&str]) -> Me {
     Me {
         id: UserId(1),
@@ -610,6 +861,10 @@ fn users(n: i64) -> Vec<AdminUser> {
             session_count: 2,
             banned_until: None,
             muted_until: None,
+            provider: "local".into(),
+            // The first is online, the second was seen on 2026-11-23, the rest never.
+            last_seen_at: (i <= 2).then_some(1_795_392_000_000),
+            online: i == 1,
         })
         .collect()
 }
@@ -649,11 +904,13 @@ async fn render_with(
         provide_context(Ports {
             accounts: Arc::new(FakeAccounts { me }),
             admin: admin.clone(),
+            admin_content: Arc::new(FakeAdminContent),
             contacts: Arc::new(NotUsedByAdmin),
             messages: Arc::new(NotUsedByAdmin),
             groups: Arc::new(NotUsedByAdmin),
             media: Arc::new(NotUsedByAdmin),
             links: Arc::new(NotUsedByAdmin),
+            reports: Arc::new(NotUsedByAdmin),
         });
         let redirect = redirect.clone();
         provide_server_redirect(move |to| {
@@ -717,7 +974,8 @@ async fn admins_see_the_users_table() {
     assert!(html.contains(r#"<label for="user-search""#));
     assert!(html.contains(r#"aria-current="page""#));
     assert!(html.contains("Boss"));
-    assert_eq!(r.admin_calls, 1);
+    // The page and the role filter's options.
+    assert_eq!(r.admin_calls, 2);
 }
 
 #[tokio::test]
@@ -833,5 +1091,181 @@ async fn out_of_order_streaming_renders_too() {
     };
     let r = render_with("/admin/users", Some(me(&["admin"])), admin, None, true).await;
     assert!(r.html.contains("user02"), "{}", r.html);
-    assert_eq!(r.admin_calls, 1);
+    assert_eq!(r.admin_calls, 2, "the page and the role filter");
+}
+
+#[tokio::test]
+async fn admins_see_the_groups_table() {
+    let r = render(
+        "/admin/groups",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert_eq!(r.redirect, None);
+    let html = &r.html;
+    assert!(html.contains(r#"aria-label="Groups""#), "{html}");
+    assert!(
+        html.contains("Hiking club") && html.contains("Night owls"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"aria-label="Manage Hiking club""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(">Disabled<") && html.contains(">Dissolved<"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<label for="group-status""#), "{html}");
+    assert!(html.contains(r#"<label for="group-search""#), "{html}");
+    // The owner's username and the sidebar's current page.
+    assert!(html.contains(">ann<"), "{html}");
+    assert!(
+        html.contains(r#"href="/admin/groups" aria-current="page""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/admin/messages""#), "{html}");
+}
+
+#[tokio::test]
+async fn the_groups_table_follows_its_url() {
+    let r = render(
+        "/admin/groups?status=disabled&q=owl",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        None,
+    )
+    .await;
+    let html = &r.html;
+    assert!(html.contains("Night owls"), "{html}");
+    assert!(!html.contains("Hiking club"), "{html}");
+    assert!(html.contains(r#"value="owl""#), "{html}");
+    assert!(html.contains("已停用"), "{html}");
+    assert!(
+        html.contains(r#"<option value="disabled" selected"#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn admins_browse_messages() {
+    let r = render(
+        "/admin/messages?conversation=7",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert_eq!(r.redirect, None);
+    let html = &r.html;
+    assert!(html.contains(r#"aria-label="Messages""#), "{html}");
+    assert!(html.contains("hello from the fake"), "{html}");
+    assert!(
+        html.contains("This message was removed by an administrator"),
+        "{html}"
+    );
+    assert!(html.contains("[Photo]"), "{html}");
+    assert!(
+        html.contains("An administrator dissolved the group"),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="7""#), "{html}");
+    // Removed messages and notices cannot be deleted again.
+    assert!(
+        html.contains(r#"aria-label="Delete message 104""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"aria-label="Delete message 102""#),
+        "{html}"
+    );
+    assert!(
+        !html.contains(r#"aria-label="Delete message 103""#),
+        "{html}"
+    );
+    assert!(
+        !html.contains(r#"aria-label="Delete message 101""#),
+        "{html}"
+    );
+    // The sender links to their messages; fewer than a page: nothing older.
+    assert!(html.contains(r#"href="/admin/messages?user=10""#), "{html}");
+    assert!(html.contains("No older messages"), "{html}");
+    assert!(html.contains("Export CSV"), "{html}");
+}
+
+#[tokio::test]
+async fn an_empty_message_search_says_so() {
+    let r = render(
+        "/admin/messages?conversation=99&q=nothing",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        None,
+    )
+    .await;
+    assert!(r.html.contains("没有匹配的结果"), "{}", r.html);
+    assert!(r.html.contains(r#"value="nothing""#), "{}", r.html);
+}
+
+#[tokio::test]
+async fn the_users_table_shows_presence_provider_and_filters() {
+    let admin = FakeAdmin {
+        users: users(3),
+        ..FakeAdmin::default()
+    };
+    let r = render(
+        "/admin/users?sort=last_seen&role=admin",
+        Some(me(&["admin"])),
+        admin,
+        Some("parley_lang=en"),
+    )
+    .await;
+    let html = &r.html;
+    // Nobody holds `admin` among the fakes.
+    assert!(html.contains("No matching results"), "{html}");
+    assert!(
+        html.contains(r#"<option value="last_seen" selected"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<option value="admin" selected"#), "{html}");
+    assert!(html.contains(">Administrator<"), "{html}");
+    assert!(html.contains(r#"<label for="user-status""#), "{html}");
+
+    let admin = FakeAdmin {
+        users: users(3),
+        ..FakeAdmin::default()
+    };
+    let r = render(
+        "/admin/users",
+        Some(me(&["admin"])),
+        admin,
+        Some("parley_lang=en"),
+    )
+    .await;
+    let html = &r.html;
+    assert!(html.contains(">Last seen<"), "{html}");
+    assert!(html.contains("presence-online"), "{html}");
+    assert!(html.contains(">Never<"), "{html}");
+    assert!(html.contains(">Local<"), "{html}");
+    assert!(html.contains(r#"<option value="online""#), "{html}");
+
+    let admin = FakeAdmin {
+        users: users(3),
+        ..FakeAdmin::default()
+    };
+    let r = render(
+        "/admin/users?status=online",
+        Some(me(&["admin"])),
+        admin,
+        None,
+    )
+    .await;
+    assert!(r.html.contains("user01"), "{}", r.html);
+    assert!(!r.html.contains("user02"), "{}", r.html);
+    assert!(
+        r.html.contains("管理员"),
+        "role names in Chinese: {}",
+        r.html
+    );
 }

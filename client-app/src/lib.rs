@@ -42,6 +42,7 @@ use crate::pages::{
     me::MePage,
     new_friends::NewFriendsPage,
     not_found::NotFound,
+    report::ReportPage,
     search::SearchPage,
 };
 
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("discover") view=DiscoverPage/>
                     <Route path=path!("me") view=MePage/>
                     <Route path=path!("me/blocked") view=BlockedPage/>
+                    <Route path=path!("report/:kind/:id") view=ReportPage/>
                 </ParentRoute>
             </Routes>
         </Router>

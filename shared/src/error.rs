@@ -120,6 +120,9 @@ pub enum AppError {
     /// was dissolved.
     #[error("this link is no longer valid")]
     LinkExpired,
+    /// An administrator disabled the group: it is read-only.
+    #[error("the group is disabled")]
+    GroupDisabled,
     /// Registration of new accounts is closed on this server.
     #[error("registration is closed")]
     RegistrationClosed,
@@ -198,6 +201,7 @@ impl AppError {
             Self::RegistrationClosed => "registration_closed",
             Self::TooLate => "too_late",
             Self::LinkExpired => "link_expired",
+            Self::GroupDisabled => "group_disabled",
             Self::BadRequest { .. } => "bad_request",
             Self::Network { .. } => "network",
             Self::Internal => "internal",
@@ -211,7 +215,8 @@ impl AppError {
             Self::AccountDisabled
             | Self::Forbidden
             | Self::CrossSite
-            | Self::RegistrationClosed => 403,
+            | Self::RegistrationClosed
+            | Self::GroupDisabled => 403,
             Self::NotFound => 404,
             Self::LinkExpired => 410,
             Self::UsernameTaken | Self::AlreadyFriends | Self::RequestPending => 409,

@@ -345,6 +345,7 @@ catalogue! {
     ErrTimeout => "请求超时，请重试", "The request timed out, please retry";
     ErrRegistrationClosed => "当前不开放注册", "Registration is closed";
     ErrTooLate => "已超过可操作的时间", "It is too late to do that to this message";
+    ErrGroupDisabled => "本群已被管理员停用，只能查看", "An administrator disabled this group: it is read-only";
     ErrLinkExpired => "该链接已失效（过期、被撤销或次数已用完）", "This link no longer works (expired, revoked or used up)";
     ErrBadRequest => "请求格式错误", "Malformed request";
     ErrNetwork => "网络错误，请检查连接", "Network error, check your connection";
@@ -506,18 +507,126 @@ catalogue! {
     NoticeFriendAdded => "你已添加了{user}，现在可以开始聊天了。", "You added {user} as a friend. Start chatting.";
     NoticeFriendAccepted => "{by} 通过了你的朋友验证请求，现在可以开始聊天了。", "{by} accepted your friend request. Start chatting.";
     NoticeJoinedByLink => "{user} 通过 {by} 分享的邀请链接加入了群聊", "{user} joined through an invite link shared by {by}";
+    NoticeStatusActive => "管理员已恢复本群", "An administrator restored this group";
+    NoticeStatusMuted => "管理员已将本群禁言", "An administrator muted this group";
+    NoticeStatusDisabled => "管理员已停用本群，群聊变为只读", "An administrator disabled this group; it is now read-only";
+    NoticeDissolvedByAdmin => "管理员解散了群聊", "An administrator dissolved the group";
+    NoticeOwnerChangedByAdmin => "管理员已将群主转让给 {user}", "An administrator made {user} the group owner";
+    NoticeReportDismissed => "感谢你的举报。经核实，该{target}未发现违规。", "Thank you for your report. We looked at the {target} and found nothing against the rules.";
+    NoticeReportRemoved => "感谢你的举报。经核实，该消息已被删除。", "Thank you for your report. We removed the message.";
+    NoticeReportMuted => "感谢你的举报。经核实，我们已对相关账号或群聊作出禁言处理。", "Thank you for your report. We muted the account or group concerned.";
+    NoticeReportBanned => "感谢你的举报。经核实，我们已对相关账号作出封禁处理（群聊已停用）。", "Thank you for your report. We banned the account concerned (or disabled the group).";
+    ReportTargetMessage => "消息", "message";
+    ReportTargetUser => "用户", "user";
+    ReportTargetGroup => "群聊", "group";
+    ActionReport => "投诉", "Report";
+    ReportMessage => "投诉消息", "Report message";
+    ReportUser => "投诉用户", "Report user";
+    ReportGroup => "投诉群聊", "Report group";
+    ReportReasonHeading => "请选择投诉原因", "Why are you reporting this?";
+    ReasonSpam => "垃圾广告", "Spam or advertising";
+    ReasonHarassment => "骚扰或辱骂", "Harassment or abuse";
+    ReasonFraud => "欺诈或冒充", "Fraud or impersonation";
+    ReasonSexual => "色情低俗", "Sexual content";
+    ReasonIllegal => "违法内容", "Illegal content";
+    ReasonOther => "其他", "Something else";
+    ReportNoteLabel => "补充说明（选填）", "Anything to add (optional)";
+    SubmitReport => "提交", "Submit";
+    ReportSent => "投诉已提交", "Report sent";
+    ReportSentHint => "管理员处理后，会通过“Parley”聊天通知你。", "An administrator will look at it; the answer will arrive in your Parley chat.";
+    SystemChatReadOnly => "这是系统通知，无法回复", "This is a system chat: replies are not possible";
+    GroupBannerMuted => "本群已被管理员禁言，暂时无法发言", "An administrator muted this group: nobody can post for now";
+    GroupBannerDisabled => "本群已被管理员停用：只能查看历史消息", "An administrator disabled this group: its history is read-only";
+    RecalledByAdmin => "该消息已被管理员删除", "This message was removed by an administrator";
     NoticeSomeone => "一位成员", "a member";
     NoticeListSeparator => "、", ", ";
+    // admin console: user filters, groups, messages, CSV export
+    AdminGroups => "群组管理", "Groups";
+    AdminMessages => "消息管理", "Messages";
+    UserMessagesLink => "查看 TA 的消息", "Messages";
+    RoleFilter => "角色", "Role";
+    AllRoles => "全部角色", "All roles";
+    AllStatuses => "全部状态", "All statuses";
+    SortLabel => "排序", "Sort by";
+    SortNewest => "最新注册", "Newest first";
+    SortOldest => "最早注册", "Oldest first";
+    SortUsername => "用户名", "Username";
+    SortLastSeen => "最近在线", "Recently seen";
+    LastSeenCol => "最近在线", "Last seen";
+    NeverSeen => "从未登录", "Never";
+    ProviderLocal => "本地账号", "Local";
+    ExportCsv => "导出 CSV", "Export CSV";
+    Exporting => "正在导出…", "Exporting…";
+    ExportDone => "已导出 {n} 行", "Exported {n} rows";
+    ExportCapped => "已导出前 {n} 行（导出上限）", "Exported the first {n} rows (the export limit)";
+    ListedCol => "公开", "Listed";
+    YesLabel => "是", "Yes";
+    NoLabel => "否", "No";
+    GroupCreatedAt => "创建时间", "Created";
+    LastMessageCol => "最后消息", "Last message";
+    GroupStatusActive => "正常", "Active";
+    GroupStatusMuted => "已禁言", "Muted";
+    GroupStatusDisabled => "已停用", "Disabled";
+    GroupStatusDissolved => "已解散", "Dissolved";
+    GroupDetail => "群组详情", "Group details";
+    GroupMessageCount => "消息数", "Messages";
+    OwnerMutedAll => "群主开启了全员禁言", "Everyone muted by the owner";
+    GroupRoleMember => "成员", "Member";
+    JoinedAt => "入群时间", "Joined";
+    ModerationHeading => "管理操作", "Moderation";
+    MuteGroupAction => "禁言该群", "Mute group";
+    DisableGroupAction => "停用该群", "Disable group";
+    RestoreGroupAction => "恢复", "Restore";
+    TransferOwnerAction => "转让群主", "Transfer ownership";
+    NewOwnerLabel => "新群主", "New owner";
+    ChooseMemberOption => "选择成员", "Choose a member";
+    BrowseMessages => "查看消息", "Browse messages";
+    ConfirmMuteGroup => "禁言后所有成员（包括群主和群管理员）都不能发言，确定吗？", "Nobody, the owner and admins included, will be able to post. Mute the group?";
+    ConfirmDisableGroup => "停用后群聊变为只读，无法被搜索到，邀请链接失效。确定吗？", "The group becomes read-only, hidden from search and the directory, and its invite links stop working. Disable it?";
+    ConfirmRestoreGroup => "恢复后成员可以正常发言，确定吗？", "Members will be able to post again. Restore the group?";
+    ConfirmAdminDissolve => "解散后所有人都不能再发言，历史消息仍可查看。确定解散吗？", "Nobody will be able to post; the history stays readable. Dissolve the group?";
+    ConfirmAdminTransfer => "确定将群主转让给 {name}？原群主将成为管理员。", "Make {name} the owner? The current owner becomes an admin.";
+    GroupMutedToast => "已禁言该群", "The group is muted";
+    GroupDisabledToast => "已停用该群", "The group is disabled";
+    GroupRestoredToast => "已恢复该群", "The group is restored";
+    GroupDissolvedToast => "已解散该群", "The group is dissolved";
+    OwnerTransferredToast => "已转让群主", "Ownership transferred";
+    ConversationIdLabel => "会话 ID", "Conversation ID";
+    UserIdLabel => "用户 ID", "User ID";
+    WordsLabel => "关键词", "Words";
+    WordsPlaceholder => "消息中的文字", "Words in the message";
+    FilterAction => "筛选", "Filter";
+    ClearFilters => "清除筛选", "Clear";
+    ConversationCol => "会话", "Conversation";
+    ConversationKindCol => "会话类型", "Conversation type";
+    SenderCol => "发送者", "Sender";
+    ContentCol => "内容", "Content";
+    MessageIdCol => "消息 ID", "Message ID";
+    DirectChatKind => "私聊", "Direct";
+    GroupChatKind => "群聊", "Group";
+    SystemSender => "系统", "System";
+    RecalledLabel => "已撤回", "Recalled";
+    DeleteMessage => "删除", "Delete";
+    DeleteMessageLabel => "删除消息", "Delete message";
+    ConfirmDeleteMessageTitle => "删除这条消息？", "Delete this message?";
+    ConfirmDeleteMessage => "删除后所有成员将看到“该消息已被管理员删除”。", "Every member will see “This message was removed by an administrator”.";
+    DeleteReasonLabel => "原因（记入审计日志）", "Reason (kept in the audit log)";
+    MessageDeletedToast => "已删除该消息", "The message was removed";
 }
 
 /// Words a recalled message in `lang` for the reader `me`: "You recalled a message", or
-/// "X recalled a message" with `name` resolving X (a member it cannot resolve is "a member").
+/// "X recalled a message" with `name` resolving X (a member it cannot resolve is "a member"),
+/// or, `by_admin`, "removed by an administrator".
 pub fn recall_text(
     lang: Lang,
     by: UserId,
+    by_admin: bool,
     me: Option<UserId>,
     name: &dyn Fn(UserId) -> Option<String>,
 ) -> String {
+    if by_admin {
+        return lang.t(Key::RecalledByAdmin).to_owned();
+    }
     if Some(by) == me {
         return lang.t(Key::RecalledByYou).to_owned();
     }
@@ -617,6 +726,37 @@ pub fn notice_text(
             Key::NoticeJoinedByLink,
             &[("by", who(*by)), ("user", who(*user))],
         ),
+        SystemNotice::StatusChanged { status } => lang
+            .t(match status {
+                crate::model::GroupStatus::Active => Key::NoticeStatusActive,
+                crate::model::GroupStatus::Muted => Key::NoticeStatusMuted,
+                crate::model::GroupStatus::Disabled => Key::NoticeStatusDisabled,
+            })
+            .to_owned(),
+        SystemNotice::DissolvedByAdmin => lang.t(Key::NoticeDissolvedByAdmin).to_owned(),
+        SystemNotice::OwnerChangedByAdmin { user } => {
+            fill(Key::NoticeOwnerChangedByAdmin, &[("user", who(*user))])
+        }
+        SystemNotice::ReportHandled {
+            target_kind,
+            action,
+        } => {
+            let target = lang
+                .t(match target_kind {
+                    crate::model::ReportTarget::Message => Key::ReportTargetMessage,
+                    crate::model::ReportTarget::User => Key::ReportTargetUser,
+                    crate::model::ReportTarget::Group => Key::ReportTargetGroup,
+                })
+                .to_owned();
+            let key = match action {
+                crate::model::ReportAction::Dismiss => Key::NoticeReportDismissed,
+                crate::model::ReportAction::DeleteMessage => Key::NoticeReportRemoved,
+                crate::model::ReportAction::Mute => Key::NoticeReportMuted,
+                crate::model::ReportAction::Ban => Key::NoticeReportBanned,
+            };
+            fill(key, &[("target", target)])
+        }
+        SystemNotice::Announcement { text } => text.clone(),
         SystemNotice::FriendAdded { user, by } => {
             if Some(*by) == me {
                 fill(Key::NoticeFriendAdded, &[("user", who(*user))])
@@ -714,6 +854,7 @@ pub fn error_text(lang: Lang, err: &AppError) -> String {
         AppError::RegistrationClosed => Key::ErrRegistrationClosed,
         AppError::TooLate => Key::ErrTooLate,
         AppError::LinkExpired => Key::ErrLinkExpired,
+        AppError::GroupDisabled => Key::ErrGroupDisabled,
         AppError::BadRequest { .. } => Key::ErrBadRequest,
         AppError::Network { .. } => Key::ErrNetwork,
         AppError::Internal => Key::ErrInternal,

@@ -1,19 +1,21 @@
-//! `/admin/audit`: the audit log, newest first, filtered by action, a page of 50 at a time.
+//! `/admin/audit`: the audit log, newest first, filtered by action, a page of 50 at a time,
+//! exported as CSV with the same filter.
 
 use leptos::prelude::*;
 use shared::AppError;
 use shared::LocalTime;
 use shared::api::admin::admin_audit_log;
-use shared::i18n::Key;
-use shared::model::{AUDIT_PAGE_DEFAULT, AuditEntry};
-use shared::ui::{use_hydrated, use_i18n};
+use shared::i18n::{Key, Lang};
+use shared::model::{AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, AuditEntry};
+use shared::ui::{format_time, use_hydrated, use_i18n};
 
+use crate::components::export::{ExportButton, Table, by_before};
 use crate::components::status::{ErrorPanel, Loading};
 use crate::layout::AdminPage;
 use crate::session::use_session;
 
 /// The actions the filter offers (the functions' names without `admin_`).
-const ACTIONS: [&str; 11] = [
+const ACTIONS: [&str; 15] = [
     "create_user",
     "set_user_roles",
     "ban_user",
@@ -25,6 +27,10 @@ const ACTIONS: [&str; 11] = [
     "create_role",
     "update_role",
     "delete_role",
+    "set_group_status",
+    "dissolve_group",
+    "transfer_group",
+    "delete_message",
 ];
 
 /// The audit log page (behind the admin gate).
@@ -41,13 +47,74 @@ pub fn AuditPage() -> AnyView {
             admin_audit_log(None, action, None, before, Some(AUDIT_PAGE_DEFAULT)).await
         },
     );
+    let i18n = use_i18n();
+    let export = move || {
+        let action = action.get_untracked();
+        let lang = i18n.lang.get_untracked();
+        async move {
+            let list = by_before(
+                AUDIT_PAGE_MAX,
+                |e: &AuditEntry| e.id,
+                |before| {
+                    let action = action.clone();
+                    async move {
+                        admin_audit_log(None, action, None, before, Some(AUDIT_PAGE_MAX)).await
+                    }
+                },
+            )
+            .await?;
+            Ok(export_table(lang, list))
+        }
+    };
     view! {
         <AdminPage title=Key::AuditLog>
-            <Filter action before/>
+            <div class="toolbar toolbar-split">
+                <Filter action before/>
+                <ExportButton what="audit" fetch=export/>
+            </div>
             <Log entries before/>
         </AdminPage>
     }
     .into_any()
+}
+
+/// The exported entries: header and rows in `lang`.
+fn export_table(lang: Lang, list: Vec<AuditEntry>) -> Table {
+    let header = [
+        Key::Id,
+        Key::AuditTime,
+        Key::AuditActor,
+        Key::AuditAction,
+        Key::AuditTarget,
+        Key::AuditDetail,
+        Key::AuditAddress,
+    ]
+    .iter()
+    .map(|k| lang.t(*k).to_owned())
+    .collect();
+    let rows = list
+        .into_iter()
+        .map(|e| {
+            vec![
+                e.id.to_string(),
+                format_time(e.created_at),
+                e.actor_name.clone(),
+                e.action.clone(),
+                target_text(&e),
+                e.detail.to_string(),
+                e.address.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table { header, rows }
+}
+
+/// What an entry acted on: kind, id and name.
+fn target_text(entry: &AuditEntry) -> String {
+    match entry.target_id {
+        Some(id) => format!("{} #{id} {}", entry.target_kind, entry.target_name),
+        None => format!("{} {}", entry.target_kind, entry.target_name),
+    }
 }
 
 #[component]
@@ -139,10 +206,7 @@ fn Log(
 
 #[component]
 fn EntryRow(entry: AuditEntry) -> AnyView {
-    let target = match entry.target_id {
-        Some(id) => format!("{} #{id} {}", entry.target_kind, entry.target_name),
-        None => format!("{} {}", entry.target_kind, entry.target_name),
-    };
+    let target = target_text(&entry);
     view! {
         <tr>
             <td class="nowrap"><LocalTime ms=entry.created_at/></td>

@@ -1,7 +1,10 @@
 //! One module per route.
 
 pub mod audit;
+pub mod group_drawer;
+pub mod groups;
 pub mod login;
+pub mod messages;
 pub mod not_found;
 pub mod overview;
 pub mod rights;

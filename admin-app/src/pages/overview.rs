@@ -23,7 +23,7 @@ pub fn OverviewPage() -> AnyView {
         || (),
         move |_| async move {
             session.require_admin().await?;
-            admin_list_users(None, Some(1), Some(1)).await
+            admin_list_users(None, None, None, None, Some(0), Some(1), None, None).await
         },
     );
     let roles = Resource::new(

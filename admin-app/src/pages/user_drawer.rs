@@ -1,5 +1,6 @@
 //! The user drawer of `/admin/users`: profile, standing, roles editor, ban and mute with a
-//! duration and a reason, sign-out everywhere, password reset, sessions and groups.
+//! duration and a reason, sign-out everywhere, password reset, sessions, groups and a link to
+//! the messages they sent.
 
 use leptos::prelude::*;
 use shared::AppError;
@@ -16,6 +17,8 @@ use shared::ui::{use_hydrated, use_i18n};
 use crate::components::badges::{BadgeKind, Badges};
 use crate::components::status::{ErrorPanel, Loading};
 use crate::names::role_name;
+use crate::pages::group_drawer::role_key as group_role_key;
+use crate::pages::messages::{MessageFilters, messages_url};
 
 /// Durations offered for bans and mutes (ms; 0: for good).
 const DURATIONS: [(i64, Key); 5] = [
@@ -151,6 +154,12 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
                     }}
                 </dd>
             </dl>
+            <p class="drawer-links">
+                <a href=messages_url(&MessageFilters {
+                    user: Some(user),
+                    ..MessageFilters::default()
+                })>{i18n.tr(Key::UserMessagesLink)}</a>
+            </p>
             <p class="toast" role="status">
                 {move || saved.get().then(|| i18n.t(Key::Saved))}
             </p>
@@ -357,7 +366,7 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
                         {d
                             .groups
                             .iter()
-                            .map(|g| view! { <li>{g.name.clone()} " · " {g.role.as_str()}</li> })
+                            .map(|g| view! { <li>{g.name.clone()} " · " {i18n.tr(group_role_key(g.role))}</li> })
                             .collect_view()}
                     </ul>
                 }

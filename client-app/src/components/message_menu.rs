@@ -337,6 +337,16 @@ pub fn MessageMenu(
                                 {i18n.tr(Key::ActionRecall)}
                             </button>
                         })}
+                        {(!mine && message.sender_id.is_some()).then(|| view! {
+                            <a
+                                class="sheet-item"
+                                role="menuitem"
+                                href=format!("/report/message/{}", id.0)
+                                on:click=move |_| close()
+                            >
+                                {i18n.tr(Key::ActionReport)}
+                            </a>
+                        })}
                         <button
                             type="button"
                             class="sheet-item danger"

@@ -15,7 +15,7 @@ use shared::api::messages::{
 };
 use shared::i18n::{Key, Lang, notice_text, recall_text};
 use shared::ids::{ConversationId, MessageId, UserId};
-use shared::model::{Mention, Message, MessageBody, Quote};
+use shared::model::{ConversationKind, GroupStatus, Mention, Message, MessageBody, Quote};
 use shared::ui::{use_hydrated, use_i18n};
 use shared::when::TimeStyle;
 use shared::{rights, validate};
@@ -181,6 +181,7 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
                 let mine = info.members.iter().find(|m| Some(m.user_id) == me);
                 standing.0.set(Some(Standing {
                     muted_all: info.muted_all,
+                    status: info.status,
                     manages: mine.is_some_and(|m| m.role.manages()),
                     muted_until: mine.and_then(|m| m.muted_until),
                 }));
@@ -749,6 +750,7 @@ struct GroupStanding(RwSignal<Option<Standing>>);
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Standing {
     muted_all: bool,
+    status: GroupStatus,
     manages: bool,
     muted_until: Option<i64>,
 }
@@ -759,6 +761,11 @@ fn silenced(can_speak: bool, standing: Option<Standing>, now: i64) -> Option<(Ke
         return Some((Key::SpeakRevoked, None));
     }
     let standing = standing?;
+    match standing.status {
+        GroupStatus::Disabled => return Some((Key::GroupBannerDisabled, None)),
+        GroupStatus::Muted => return Some((Key::GroupBannerMuted, None)),
+        GroupStatus::Active => {}
+    }
     if let Some(until) = standing.muted_until.filter(|u| *u > now) {
         return Some((Key::MutedUntilTime, Some(until)));
     }
@@ -831,14 +838,14 @@ fn Bubble(
             return view! { <li class="time-separator system-notice" role="note">{worded}</li> }
                 .into_any();
         }
-        MessageBody::Recalled { by } => {
-            let by = *by;
+        MessageBody::Recalled { by, by_admin } => {
+            let (by, by_admin) = (*by, *by_admin);
             let worded = move || {
                 if let Some(n) = names {
                     n.0.track();
                 }
                 let me = store.state.with_untracked(|s| s.me);
-                recall_text(i18n.lang.get(), by, me, &name_of)
+                recall_text(i18n.lang.get(), by, by_admin, me, &name_of)
             };
             let text = move || {
                 actions
@@ -1173,6 +1180,14 @@ fn InputBar(
             .and_then(Result::ok)
             .flatten()
             .is_none_or(|me| me.has_right(rights::SPEAK));
+        let system = store.state.with(|s| {
+            s.conversations
+                .get(&id)
+                .is_some_and(|c| c.kind == ConversationKind::System)
+        });
+        if system {
+            return Some((Key::SystemChatReadOnly, None));
+        }
         silenced(can_speak, standing.and_then(|s| s.0.get()), now_ms())
     });
     let silence_text = move || {

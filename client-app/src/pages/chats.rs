@@ -84,14 +84,14 @@ fn ConversationRow(
                     };
                     notice_text(lang, notice, me, &name)
                 }
-                MessageBody::Recalled { by } => {
+                MessageBody::Recalled { by, by_admin } => {
                     let me = store.state.with_untracked(|s| s.me);
                     let name = |u: UserId| {
                         peer.as_ref()
                             .filter(|(p, _)| *p == u)
                             .map(|(_, title)| title.clone())
                     };
-                    shared::i18n::recall_text(lang, *by, me, &name)
+                    shared::i18n::recall_text(lang, *by, *by_admin, me, &name)
                 }
                 other => other.preview(lang),
             })

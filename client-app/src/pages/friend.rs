@@ -308,6 +308,9 @@ fn Profile(friend: Friend) -> impl IntoView {
                         >
                             {i18n.tr(Key::BlockUser)}
                         </button>
+                        <a class="button block" href=format!("/report/user/{}", user_id.0)>
+                            {i18n.tr(Key::ReportUser)}
+                        </a>
                     }
                         .into_any()
                 }

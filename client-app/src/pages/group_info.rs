@@ -9,7 +9,7 @@ use shared::LocalTime;
 use shared::api::groups::{dissolve_group, get_group, leave_group};
 use shared::i18n::Key;
 use shared::ids::{GroupId, UserId};
-use shared::model::{GroupInfo, GroupMember, GroupRole};
+use shared::model::{GroupInfo, GroupMember, GroupRole, GroupStatus};
 use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::avatar::face;
@@ -190,6 +190,18 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
         <Show when=move || muted_all.get() && !dissolved.get()>
             <p class="banner" role="status">{i18n.tr(Key::EveryoneMuted)}</p>
         </Show>
+        <Show when=move || !dissolved.get() && info.with(|i| i.status != GroupStatus::Active)>
+            <p class="banner group-hold" role="status">
+                {move || {
+                    let key = if info.with(|i| i.status == GroupStatus::Disabled) {
+                        Key::GroupBannerDisabled
+                    } else {
+                        Key::GroupBannerMuted
+                    };
+                    i18n.lang.get().t(key)
+                }}
+            </p>
+        </Show>
         <Show when=move || info.with(|i| !i.notice.is_empty())>
             <section class="cell-group" aria-labelledby="notice-title">
                 <h2 id="notice-title" class="group-title">{i18n.tr(Key::FieldNotice)}</h2>
@@ -256,6 +268,11 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
             </Show>
         </Show>
         <LeaveOrDissolve id my_role dissolved info/>
+        <section class="cell-group profile-actions">
+            <a class="button block" href=format!("/report/group/{}", id.0)>
+                {i18n.tr(Key::ReportGroup)}
+            </a>
+        </section>
     }
     .into_any();
     view! { {top} {bottom} }

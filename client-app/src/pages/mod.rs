@@ -18,5 +18,6 @@ pub mod links;
 pub mod me;
 pub mod new_friends;
 pub mod not_found;
+pub mod report;
 pub mod search;
 pub mod sessions;

@@ -2,7 +2,8 @@
 
 use async_trait::async_trait;
 use shared::api::Caller;
-use shared::api::admin::AdminApi;
+use shared::api::admin::{AdminApi, UserFilter, offset_and_limit};
+use shared::error::Invalid;
 use shared::ids::UserId;
 use shared::model::{
     AdminUser, AdminUserDetail, AuditEntry, OneTimePassword, Page, RightInfo, RoleInfo,
@@ -39,22 +40,81 @@ pub async fn rights_changed(state: &AppState, user: shared::ids::UserId) -> Resu
     Ok(())
 }
 
+/// Most users the `online` filter of the users table looks at.
+const ONLINE_FILTER_MAX: usize = 10_000;
+
+impl Api {
+    /// The users table's query from the console's filter; `validation` for a value it does
+    /// not know.
+    async fn user_query(
+        &self,
+        filter: UserFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<users::UserQuery, AppError> {
+        if filter
+            .query
+            .as_ref()
+            .is_some_and(|q| q.chars().count() > 64)
+        {
+            return Err(AppError::invalid("query", Invalid::TooLong));
+        }
+        if filter.role.as_ref().is_some_and(|r| r.len() > 32) {
+            return Err(AppError::invalid("role", Invalid::TooLong));
+        }
+        let status = match filter.status.as_deref() {
+            None | Some("") => None,
+            Some("active") => Some(users::StatusFilter::Active),
+            Some("banned") => Some(users::StatusFilter::Banned),
+            Some("muted") => Some(users::StatusFilter::Muted),
+            Some("online") => {
+                let online = self.state.hub.online_users(ONLINE_FILTER_MAX).await;
+                Some(users::StatusFilter::Among(
+                    online.into_iter().map(|u| u.0).collect(),
+                ))
+            }
+            Some(_) => return Err(AppError::invalid("status", Invalid::OutOfRange)),
+        };
+        let order = match filter.sort.as_deref() {
+            None | Some("") | Some("newest") => users::UserOrder::Newest,
+            Some("oldest") => users::UserOrder::Oldest,
+            Some("username") => users::UserOrder::Username,
+            Some("last_seen") => users::UserOrder::LastSeen,
+            Some(_) => return Err(AppError::invalid("sort", Invalid::OutOfRange)),
+        };
+        Ok(users::UserQuery {
+            text: filter.query,
+            role: filter.role.filter(|r| !r.is_empty()),
+            status,
+            order,
+            offset,
+            limit,
+        })
+    }
+}
+
 #[async_trait]
 impl AdminApi for Api {
     async fn list_users(
         &self,
         caller: &Caller,
-        query: Option<String>,
-        page: u32,
-        per_page: u32,
+        filter: UserFilter,
+        offset: Option<u32>,
+        limit: Option<u32>,
     ) -> Result<Page<AdminUser>, AppError> {
         caller.require(rights::ADMIN)?;
-        let (items, total) = users::list(&self.state.db, query.as_deref(), page, per_page).await?;
+        let (offset, limit) = offset_and_limit(offset, limit)?;
+        let query = self.user_query(filter, offset, limit).await?;
+        let (mut items, total) = users::list(&self.state.db, &query).await?;
+        let ids: Vec<UserId> = items.iter().map(|u| u.id).collect();
+        for (user, online) in items.iter_mut().zip(self.state.hub.online(&ids).await) {
+            user.online = online;
+        }
         Ok(Page {
             items,
             total,
-            page,
-            per_page,
+            page: offset / limit + 1,
+            per_page: limit,
         })
     }
 

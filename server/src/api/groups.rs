@@ -11,7 +11,8 @@ use shared::error::Invalid;
 use shared::event::ServerEvent;
 use shared::ids::{ConversationId, GroupId, GroupRequestId, UserId};
 use shared::model::{
-    GroupCard, GroupInfo, GroupRequest, GroupRole, MessageBody, RequestStatus, SystemNotice,
+    GroupCard, GroupInfo, GroupRequest, GroupRole, GroupStatus, MessageBody, RequestStatus,
+    SystemNotice,
 };
 use shared::{AppError, rights, validate};
 
@@ -75,8 +76,8 @@ async fn load_access(
     Ok((group, role))
 }
 
-/// Like [`load_access`], for changes: the group must be live and the caller an owner or admin
-/// (`owner_only`: the owner). Run inside the change's unit of work, so what it checked still
+/// Like [`load_access`], for changes: the group must be live (`group_disabled` while an
+/// administrator disabled it) and the caller an owner or admin (`owner_only`: the owner). Run inside the change's unit of work, so what it checked still
 /// holds when the change commits.
 pub(crate) async fn check_manage(
     tx: &mut Conn<'_>,
@@ -92,6 +93,9 @@ pub(crate) async fn check_manage(
     };
     if !allowed || group.dissolved_at.is_some() {
         return Err(AppError::Forbidden);
+    }
+    if group.hold() == GroupStatus::Disabled {
+        return Err(AppError::GroupDisabled);
     }
     Ok((group, role))
 }
@@ -149,6 +153,7 @@ impl Api {
             Ok::<_, AppError>((g, members, listed))
         })?;
         Ok(GroupInfo {
+            status: g.hold(),
             id: GroupId(g.id),
             conversation_id: ConversationId(g.conversation_id),
             name: g.name,
@@ -167,7 +172,7 @@ impl Api {
     /// After the commit of a change to `group`: drops the cached access of its conversation
     /// on every node, delivers the notice to the members and tells them (and `also`, e.g.
     /// someone who just left) that the group changed.
-    fn publish(&self, group: &GroupRow, notice: Notice, also: &[UserId]) {
+    pub(crate) fn publish(&self, group: &GroupRow, notice: Notice, also: &[UserId]) {
         let hub = &self.state.hub;
         hub.invalidate(Invalidation::Conversation(conversation(group)));
         let Notice {
@@ -384,6 +389,9 @@ impl GroupsApi for Api {
                 .await?
                 .filter(|g| g.dissolved_at.is_none())
                 .ok_or(AppError::NotFound)?;
+            if group.hold() == GroupStatus::Disabled {
+                return Err(AppError::GroupDisabled.into());
+            }
             if repo::role(tx, conversation(&group), me).await?.is_some() {
                 return Err(AppError::AlreadyMember.into());
             }
@@ -603,6 +611,9 @@ impl GroupsApi for Api {
             let (group, _) = load_access(tx, me, group_id).await?;
             if group.dissolved_at.is_some() {
                 return Err(AppError::Forbidden.into());
+            }
+            if group.hold() == GroupStatus::Disabled {
+                return Err(AppError::GroupDisabled.into());
             }
             repo::set_group_nickname(tx, conversation(&group), me, &nickname).await?;
             Ok::<_, Failure>(group)

@@ -12,9 +12,9 @@ use shared::api::links::LinksApi;
 use shared::error::Invalid;
 use shared::ids::{GroupId, GroupInviteId, UserId};
 use shared::model::{
-    FriendLink, GroupCard, GroupInfo, GroupInvite, INVITE_DEFAULT_HOURS, INVITE_MAX_ACTIVE,
-    INVITE_MAX_HOURS, INVITE_MAX_USES, InvitePreview, LINK_CODE_LEN, SystemNotice, UserCard,
-    is_link_code,
+    FriendLink, GroupCard, GroupInfo, GroupInvite, GroupStatus, INVITE_DEFAULT_HOURS,
+    INVITE_MAX_ACTIVE, INVITE_MAX_HOURS, INVITE_MAX_USES, InvitePreview, LINK_CODE_LEN,
+    SystemNotice, UserCard, is_link_code,
 };
 
 use super::Api;
@@ -257,7 +257,10 @@ impl LinksApi for Api {
             let group = groups::get(conn, GroupId(invite.group_id))
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if group.dissolved_at.is_some() || !invite.is_live(now_ms()) {
+            if group.dissolved_at.is_some()
+                || group.hold() == GroupStatus::Disabled
+                || !invite.is_live(now_ms())
+            {
                 return Err(AppError::LinkExpired);
             }
             let members = messages::members(conn, conversation(&group)).await?;
@@ -299,7 +302,7 @@ impl LinksApi for Api {
                 .ok_or(AppError::NotFound)?;
             let group_id = GroupId(invite.group_id);
             let group = groups::get(tx, group_id).await?.ok_or(AppError::NotFound)?;
-            if group.dissolved_at.is_some() {
+            if group.dissolved_at.is_some() || group.hold() == GroupStatus::Disabled {
                 return Err(AppError::LinkExpired.into());
             }
             let conv = conversation(&group);

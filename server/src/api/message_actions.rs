@@ -44,7 +44,7 @@ impl Api {
     }
 
     /// Sends `message`'s new form to every member of its conversation.
-    async fn announce_change(
+    pub(crate) async fn announce_change(
         &self,
         id: MessageId,
         access: &ConversationAccess,
@@ -127,7 +127,7 @@ impl Api {
             if matches!(current.body, MessageBody::Recalled { .. }) {
                 return Ok(());
             }
-            repo::recall(tx, &current, me).await?;
+            repo::recall(tx, &current, me, false).await?;
             crate::search::forget(tx, id).await?;
             Ok::<_, Failure>(())
         })?;

@@ -11,8 +11,8 @@ use shared::error::Invalid;
 use shared::event::ServerEvent;
 use shared::ids::{ConversationId, MessageId, UserId};
 use shared::model::{
-    ConversationKind, ConversationSummary, MENTIONS_MAX, Mention, Message, MessageBody,
-    MessageReaders, ReadReceipts,
+    ConversationKind, ConversationSummary, GroupStatus, MENTIONS_MAX, Mention, Message,
+    MessageBody, MessageReaders, ReadReceipts,
 };
 use shared::{AppError, rights, validate};
 
@@ -24,6 +24,9 @@ use crate::time::now_ms;
 
 /// Default history page size.
 const DEFAULT_PAGE: u32 = 50;
+
+/// The title of every user's system chat.
+const SYSTEM_CHAT_TITLE: &str = "Parley";
 
 impl Api {
     /// The access data of `conversation` if `user` is a member, or `forbidden` (a non-member
@@ -73,7 +76,8 @@ impl Api {
     }
 
     /// Whether `me` may post to `conversation` now: a member, still friends in a direct chat,
-    /// not muted (alone or with everyone) in a group that is not dissolved.
+    /// not muted (alone or with everyone) in a group that is not dissolved and on which no
+    /// administrator put a hold (`muted`, `group_disabled`).
     pub(crate) async fn check_may_post(
         &self,
         me: UserId,
@@ -86,8 +90,13 @@ impl Api {
         match access.group {
             None if !member.friends => return Err(AppError::Forbidden),
             None => {}
-            Some((muted_all, dissolved)) => {
-                if dissolved || (muted_all && !member.role.manages()) {
+            Some(gate) => {
+                match gate.status {
+                    GroupStatus::Disabled => return Err(AppError::GroupDisabled),
+                    GroupStatus::Muted => return Err(AppError::Muted { until: None }),
+                    GroupStatus::Active => {}
+                }
+                if gate.dissolved || (gate.muted_all && !member.role.manages()) {
                     return Err(AppError::Muted { until: None });
                 }
                 if let Some(until) = member.muted_until.filter(|t| *t > now_ms()) {
@@ -137,14 +146,16 @@ impl MessagesApi for Api {
                         Some(r) if !r.is_empty() => r.clone(),
                         _ => nickname.clone(),
                     },
+                    // The system chat speaks for the server.
+                    (None, None) if row.kind == "system" => SYSTEM_CHAT_TITLE.to_owned(),
                     (None, None) => String::new(),
                 };
                 ConversationSummary {
                     id: ConversationId(row.id),
-                    kind: if row.kind == "group" {
-                        ConversationKind::Group
-                    } else {
-                        ConversationKind::Direct
+                    kind: match row.kind.as_str() {
+                        "group" => ConversationKind::Group,
+                        "system" => ConversationKind::System,
+                        _ => ConversationKind::Direct,
                     },
                     title,
                     avatar_url: shared::model::avatar_url(avatar),

@@ -6,6 +6,10 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_content;
+pub mod admin_dashboard;
+pub mod admin_groups;
+pub mod admin_messages;
 pub mod contacts;
 pub mod groups;
 pub mod links;
@@ -15,6 +19,7 @@ pub mod messages;
 pub mod moderation;
 pub mod presence;
 pub mod receipts;
+pub mod reports;
 pub mod roles_admin;
 pub mod search;
 
@@ -39,9 +44,11 @@ pub fn ports(state: &AppState) -> Ports {
     Ports {
         accounts: api.clone(),
         admin: api.clone(),
+        admin_content: api.clone(),
         contacts: api.clone(),
         groups: api.clone(),
         links: api.clone(),
+        reports: api.clone(),
         media: api.clone(),
         messages: api,
     }

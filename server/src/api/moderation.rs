@@ -153,6 +153,7 @@ impl Api {
             })?;
         // The console's own session is never "current" here.
         let sessions = sessions::list(db, user, SessionId(0)).await?;
+        let online = self.state.hub.online(&[user]).await.first() == Some(&true);
         Ok(AdminUserDetail {
             user: AdminUser {
                 id: user,
@@ -164,6 +165,9 @@ impl Api {
                 session_count: u64::try_from(sessions.len()).unwrap_or(0),
                 banned_until: in_force(standing.banned_until, now),
                 muted_until: in_force(standing.muted_until, now),
+                provider: provider.clone(),
+                last_seen_at: sessions.iter().map(|s| s.last_seen_at).max(),
+                online,
             },
             signature: profile.signature,
             provider,

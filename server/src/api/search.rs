@@ -42,7 +42,7 @@ impl Api {
         search::catch_up(&self.state.db, CATCH_UP).await?;
         let ids = search::find(
             &self.state.db,
-            me,
+            search::Scope::Reader(me),
             &wanted,
             conversation,
             before,

@@ -55,6 +55,8 @@ pub enum Action {
     Search,
     /// Uploading a file.
     Upload,
+    /// Filing a report.
+    Report,
     /// Any server function call of a signed-in user: the backstop for every endpoint that has
     /// no limit of its own.
     Call,
@@ -86,6 +88,8 @@ pub struct LimitConfig {
     pub searches: Rate,
     /// Uploads per user (an album of nine photos fits in a burst).
     pub uploads: Rate,
+    /// Reports filed per user.
+    pub reports: Rate,
     /// Server function calls per signed-in user, whatever the function.
     pub calls: Rate,
 }
@@ -133,6 +137,10 @@ impl Default for LimitConfig {
                 burst: 30,
                 period: Duration::from_millis(500),
             },
+            reports: Rate {
+                burst: 10,
+                period: Duration::from_secs(60),
+            },
             calls: Rate::per_second(CALLS_PER_SEND * 10),
         }
     }
@@ -176,6 +184,7 @@ pub struct Limits {
     group_creations: DefaultKeyedRateLimiter<UserId>,
     searches: DefaultKeyedRateLimiter<UserId>,
     uploads: DefaultKeyedRateLimiter<UserId>,
+    reports: DefaultKeyedRateLimiter<UserId>,
     calls: DefaultKeyedRateLimiter<UserId>,
 }
 
@@ -215,6 +224,7 @@ impl Limits {
             group_creations: RateLimiter::keyed(config.group_creations.quota()),
             searches: RateLimiter::keyed(config.searches.quota()),
             uploads: RateLimiter::keyed(config.uploads.quota()),
+            reports: RateLimiter::keyed(config.reports.quota()),
             calls: RateLimiter::keyed(config.calls.quota()),
         }
     }
@@ -267,6 +277,7 @@ impl Limits {
             Action::CreateGroup => &self.group_creations,
             Action::Search => &self.searches,
             Action::Upload => &self.uploads,
+            Action::Report => &self.reports,
             Action::Call => &self.calls,
         };
         // The limiter's own clock, read only on a refusal: building a clock is expensive (it
@@ -288,6 +299,7 @@ impl Limits {
         self.group_creations.retain_recent();
         self.searches.retain_recent();
         self.uploads.retain_recent();
+        self.reports.retain_recent();
         self.calls.retain_recent();
     }
 
@@ -303,6 +315,7 @@ impl Limits {
             + self.group_creations.len()
             + self.searches.len()
             + self.uploads.len()
+            + self.reports.len()
             + self.calls.len()
     }
 

@@ -128,6 +128,7 @@ diesel::table! {
         created_at -> BigInt,
         avatar -> Nullable<Text>,
         listed -> Bool,
+        status -> Text,
     }
 }
 
@@ -256,6 +257,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        reporter_id -> BigInt,
+        target_kind -> Text,
+        target_id -> BigInt,
+        target_user_id -> Nullable<BigInt>,
+        summary -> Text,
+        reason -> Text,
+        note -> Text,
+        status -> Text,
+        action -> Nullable<Text>,
+        resolution_note -> Text,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
 diesel::joinable!(group_requests -> chat_groups (group_id));
 diesel::joinable!(group_invites -> chat_groups (group_id));
 diesel::joinable!(user_roles -> roles (role_id));
@@ -265,6 +284,7 @@ diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    reports,
     admin_audit,
     roles,
     rights,

@@ -151,6 +151,18 @@ impl Realtime {
         online
     }
 
+    /// Everyone connected, on this node or (with Redis) any other; at most `limit`, sorted.
+    pub async fn online_users(&self, limit: usize) -> Vec<UserId> {
+        let mut users = self.hub.connected_users();
+        if let Some(presence) = &self.presence {
+            users.extend(presence.everyone(limit).await);
+        }
+        users.sort_unstable();
+        users.dedup();
+        users.truncate(limit);
+        users
+    }
+
     /// Delivers `event` to every connection of `users`, on every node.
     pub fn send_to(&self, users: &[UserId], event: &ServerEvent) {
         let Ok(json) = serde_json::to_string(event) else {

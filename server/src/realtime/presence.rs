@@ -72,6 +72,28 @@ impl SharedPresence {
             }
         }
     }
+
+    /// Everyone some node has announced and not let expire, at most `limit` (empty when Redis
+    /// does not answer).
+    pub async fn everyone(&self, limit: usize) -> Vec<UserId> {
+        let mut conn = self.conn.clone();
+        let ids: Result<Vec<i64>, _> = redis::cmd("ZRANGEBYSCORE")
+            .arg(&self.key)
+            .arg(now_ms())
+            .arg("+inf")
+            .arg("LIMIT")
+            .arg(0)
+            .arg(limit)
+            .query_async(&mut conn)
+            .await;
+        match ids {
+            Ok(ids) => ids.into_iter().map(UserId).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "presence listing failed");
+                Vec::new()
+            }
+        }
+    }
 }
 
 async fn refresh(

@@ -32,6 +32,15 @@ pub struct GroupRow {
     pub created_at: i64,
     /// Avatar media id.
     pub avatar: Option<String>,
+    /// An administrator's hold (`active`, `muted`, `disabled`).
+    pub status: String,
+}
+
+impl GroupRow {
+    /// An administrator's hold on the group.
+    pub fn hold(&self) -> shared::model::GroupStatus {
+        shared::model::GroupStatus::parse(&self.status).unwrap_or_default()
+    }
 }
 
 const GROUP_COLUMNS: (
@@ -45,6 +54,7 @@ const GROUP_COLUMNS: (
     chat_groups::dissolved_at,
     chat_groups::created_at,
     chat_groups::avatar,
+    chat_groups::status,
 ) = (
     chat_groups::id,
     chat_groups::conversation_id,
@@ -56,6 +66,7 @@ const GROUP_COLUMNS: (
     chat_groups::dissolved_at,
     chat_groups::created_at,
     chat_groups::avatar,
+    chat_groups::status,
 );
 
 /// A join request as stored: `(id, group_id, user_id, note, status, created_at)`.
@@ -394,7 +405,8 @@ pub async fn dissolve(conn: &mut Conn<'_>, id: GroupId, now: i64) -> Result<(), 
     })
 }
 
-/// Groups (not dissolved) whose name matches `pattern`, with member counts, at most `limit`.
+/// Groups (not dissolved, not disabled) whose name matches `pattern`, with member counts, at
+/// most `limit`.
 pub async fn search(
     conn: &mut Conn<'_>,
     pattern: &str,
@@ -408,6 +420,7 @@ pub async fn search(
                     .escape('\\'),
             )
             .filter(chat_groups::dissolved_at.is_null())
+            .filter(chat_groups::status.ne("disabled"))
             .select(GROUP_COLUMNS)
             .order(chat_groups::name)
             .limit(limit)
@@ -634,8 +647,8 @@ pub async fn is_listed(conn: &mut Conn<'_>, id: GroupId) -> Result<bool, DbError
     })
 }
 
-/// A page of the directory: listed groups that are not dissolved, the largest first (then by
-/// name), with their member counts.
+/// A page of the directory: listed groups that are neither dissolved nor disabled, the
+/// largest first (then by id), with their member counts.
 pub async fn directory(
     conn: &mut Conn<'_>,
     offset: i64,
@@ -649,6 +662,7 @@ pub async fn directory(
             )
             .filter(chat_groups::listed.eq(true))
             .filter(chat_groups::dissolved_at.is_null())
+            .filter(chat_groups::status.ne("disabled"))
             .group_by(chat_groups::id)
             .select((chat_groups::id, diesel::dsl::count_star()))
             .order((diesel::dsl::count_star().desc(), chat_groups::id.asc()))

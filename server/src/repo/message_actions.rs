@@ -162,13 +162,18 @@ pub async fn set_body(
 
 /// Empties a recalled message: its body becomes `recalled`, its reactions go, and the media it
 /// carried is no longer fetchable through its conversation.
-pub async fn recall(conn: &mut Conn<'_>, message: &Message, by: UserId) -> Result<(), DbError> {
+pub async fn recall(
+    conn: &mut Conn<'_>,
+    message: &Message,
+    by: UserId,
+    by_admin: bool,
+) -> Result<(), DbError> {
     let media = message.body.all_media_ids();
     let conversation = message.conversation_id.0;
     set_body(
         conn,
         message.id,
-        &StoredBody::plain(MessageBody::Recalled { by }),
+        &StoredBody::plain(MessageBody::Recalled { by, by_admin }),
     )
     .await?;
     conn_run!(conn, |c| {

@@ -119,12 +119,23 @@ pub struct MemberAccess {
     pub friends: bool,
 }
 
+/// What decides who may post in a group, besides each member's own mute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupGate {
+    /// Only the owner and admins may post.
+    pub muted_all: bool,
+    /// Dissolved: nobody may post.
+    pub dissolved: bool,
+    /// An administrator's hold.
+    pub status: shared::model::GroupStatus,
+}
+
 /// Who may read and write a conversation: what every send and read checks, kept in memory
 /// (see [`crate::cache`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationAccess {
-    /// For a group: `(muted_all, dissolved)`; `None` for a direct conversation.
-    pub group: Option<(bool, bool)>,
+    /// For a group, what decides who may post; `None` for a direct conversation.
+    pub group: Option<GroupGate>,
     /// The members, by user id.
     members: Vec<MemberAccess>,
     /// Their ids, in the same order (who receives its events).
@@ -159,7 +170,7 @@ pub async fn access(
     conversation: ConversationId,
 ) -> Result<Option<ConversationAccess>, DbError> {
     type MemberRow = (i64, String, Option<i64>, Option<i64>);
-    type GroupRow = (bool, Option<i64>);
+    type GroupRow = (bool, Option<i64>, String);
     let found: Option<(String, Option<GroupRow>, Vec<MemberRow>)> = db_run!(db, |conn| {
         let kind: Option<String> = conversations::table
             .find(conversation.0)
@@ -173,7 +184,11 @@ pub async fn access(
         let group: Option<GroupRow> = if kind == "group" {
             chat_groups::table
                 .filter(chat_groups::conversation_id.eq(conversation.0))
-                .select((chat_groups::muted_all, chat_groups::dissolved_at))
+                .select((
+                    chat_groups::muted_all,
+                    chat_groups::dissolved_at,
+                    chat_groups::status,
+                ))
                 .first(conn)
                 .await
                 .optional()?
@@ -212,9 +227,17 @@ pub async fn access(
         .collect();
     let ids = members.iter().map(|m| m.user).collect();
     let group = match (kind.as_str(), group) {
-        ("group", Some((muted_all, dissolved))) => Some((muted_all, dissolved.is_some())),
+        ("group", Some((muted_all, dissolved, status))) => Some(GroupGate {
+            muted_all,
+            dissolved: dissolved.is_some(),
+            status: shared::model::GroupStatus::parse(&status).unwrap_or_default(),
+        }),
         // A group conversation without its group row cannot be written to.
-        ("group", None) => Some((true, true)),
+        ("group", None) => Some(GroupGate {
+            muted_all: true,
+            dissolved: true,
+            status: shared::model::GroupStatus::Disabled,
+        }),
         _ => None,
     };
     Ok(Some(ConversationAccess {

@@ -1,6 +1,8 @@
 //! Queries, grouped by table family. Each function is written once for both backends through
 //! [`db_run!`](crate::db_run) and returns [`DbError`](crate::db::DbError) on failure.
 
+pub mod admin_groups;
+pub mod admin_messages;
 pub mod audit;
 pub mod contacts;
 pub mod groups;
@@ -11,9 +13,12 @@ pub mod message_batch;
 pub mod messages;
 pub mod moderation;
 pub mod rbac;
+pub mod reports;
 pub mod roles;
 pub mod sessions;
 pub mod settings;
+pub mod stats;
+pub mod system_chat;
 pub mod users;
 
 /// The keys paired with `id` in `(id, key)` rows, in row order.

@@ -245,19 +245,65 @@ pub fn like_pattern(query: &str) -> String {
     p
 }
 
-/// One page of users whose username or nickname contains `query` (case-insensitive), newest
-/// first, with the total count of matches.
-pub async fn list(
-    db: &Db,
-    query: Option<&str>,
-    page: u32,
-    per_page: u32,
-) -> Result<(Vec<AdminUser>, u64), DbError> {
-    let pattern = query
+/// Whose standing `admin_list_users` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Neither banned nor muted now.
+    Active,
+    /// Banned now.
+    Banned,
+    /// Muted now.
+    Muted,
+    /// Among these (the users connected now).
+    Among(Vec<i64>),
+}
+
+/// How `admin_list_users` orders its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserOrder {
+    /// Newest account first.
+    Newest,
+    /// Oldest account first.
+    Oldest,
+    /// By username.
+    Username,
+    /// Most recently seen first (never seen last).
+    LastSeen,
+}
+
+/// What one page of the console's users table asks for.
+#[derive(Debug, Clone)]
+pub struct UserQuery {
+    /// Part of the username or nickname, case-insensitive.
+    pub text: Option<String>,
+    /// Holders of this role key.
+    pub role: Option<String>,
+    /// Their standing.
+    pub status: Option<StatusFilter>,
+    /// The order.
+    pub order: UserOrder,
+    /// Rows skipped.
+    pub offset: u32,
+    /// Rows at most.
+    pub limit: u32,
+}
+
+/// The SQL of a user's last use of any session (0 when none), for ordering.
+fn last_seen_sql() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "COALESCE((SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.user_id = users.id), 0)",
+    )
+}
+
+/// One page of the console's users table with the total count of matches.
+pub async fn list(db: &Db, q: &UserQuery) -> Result<(Vec<AdminUser>, u64), DbError> {
+    let pattern = q
+        .text
+        .as_deref()
         .map(str::trim)
-        .filter(|q| !q.is_empty())
+        .filter(|t| !t.is_empty())
         .map(like_pattern);
-    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    let now = crate::time::now_ms();
     type Row = (
         i64,
         String,
@@ -266,63 +312,110 @@ pub async fn list(
         Option<String>,
         Option<i64>,
         Option<i64>,
+        String,
     );
     let (rows, total): (Vec<Row>, i64) = db_run!(db, |conn| {
-        let mut count = users::table.into_boxed();
-        let mut select = users::table.into_boxed();
-        if let Some(p) = &pattern {
-            let matches = lower(users::username)
-                .like(p.clone())
-                .escape('\\')
-                .or(lower(users::nickname).like(p.clone()).escape('\\'));
-            count = count.filter(matches.clone());
-            select = select.filter(matches);
-        }
-        let total: i64 = count.count().get_result(conn).await?;
-        let rows = select
-            .select((
-                users::id,
-                users::username,
-                users::nickname,
-                users::created_at,
-                users::avatar,
-                users::banned_until,
-                users::muted_until,
-            ))
-            .order((users::created_at.desc(), users::id.desc()))
-            .limit(i64::from(per_page))
-            .offset(offset)
+        // The same filters, once for the count and once for the page.
+        let filtered = || {
+            let mut query = users::table.into_boxed();
+            if let Some(p) = &pattern {
+                query = query.filter(
+                    lower(users::username)
+                        .like(p.clone())
+                        .escape('\\')
+                        .or(lower(users::nickname).like(p.clone()).escape('\\')),
+                );
+            }
+            if let Some(role) = &q.role {
+                query = query.filter(
+                    users::id.eq_any(
+                        user_roles::table
+                            .inner_join(roles::table.on(roles::id.eq(user_roles::role_id)))
+                            .filter(roles::key_name.eq(role.clone()))
+                            .select(user_roles::user_id),
+                    ),
+                );
+            }
+            match &q.status {
+                None => {}
+                Some(StatusFilter::Banned) => query = query.filter(users::banned_until.gt(now)),
+                Some(StatusFilter::Muted) => query = query.filter(users::muted_until.gt(now)),
+                Some(StatusFilter::Active) => {
+                    query = query
+                        .filter(
+                            users::banned_until
+                                .is_null()
+                                .or(users::banned_until.le(now)),
+                        )
+                        .filter(users::muted_until.is_null().or(users::muted_until.le(now)));
+                }
+                Some(StatusFilter::Among(ids)) => {
+                    query = query.filter(users::id.eq_any(ids.clone()))
+                }
+            }
+            query
+        };
+        let total: i64 = filtered().count().get_result(conn).await?;
+        let mut page = filtered().select((
+            users::id,
+            users::username,
+            users::nickname,
+            users::created_at,
+            users::avatar,
+            users::banned_until,
+            users::muted_until,
+            users::provider,
+        ));
+        page = match q.order {
+            UserOrder::Newest => page.order((users::created_at.desc(), users::id.desc())),
+            UserOrder::Oldest => page.order((users::created_at.asc(), users::id.asc())),
+            UserOrder::Username => page.order(users::username.asc()),
+            UserOrder::LastSeen => page.order((last_seen_sql().desc(), users::id.desc())),
+        };
+        let rows = page
+            .limit(i64::from(q.limit))
+            .offset(i64::from(q.offset))
             .load(conn)
             .await?;
         Ok::<_, DbError>((rows, total))
     })?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut roles = super::rbac::roles_of_users(db, &ids).await?;
-    let session_counts: Vec<(i64, i64)> = db_run!(db, |conn| {
+    type SessionStats = (i64, i64, Option<i64>);
+    let session_stats: Vec<SessionStats> = db_run!(db, |conn| {
         Ok::<_, DbError>(
             sessions::table
                 .filter(sessions::user_id.eq_any(&ids))
-                .filter(sessions::expires_at.gt(crate::time::now_ms()))
+                .filter(sessions::expires_at.gt(now))
                 .group_by(sessions::user_id)
-                .select((sessions::user_id, diesel::dsl::count_star()))
+                .select((
+                    sessions::user_id,
+                    diesel::dsl::count_star(),
+                    diesel::dsl::max(sessions::last_seen_at),
+                ))
                 .load(conn)
                 .await?,
         )
     })?;
-    let now = crate::time::now_ms();
     let items = rows
         .into_iter()
         .map(
-            |(id, username, nickname, created_at, avatar, banned_until, muted_until)| AdminUser {
-                banned_until: banned_until.filter(|t| *t > now),
-                muted_until: muted_until.filter(|t| *t > now),
-                id: UserId(id),
-                username,
-                nickname,
-                avatar_url: shared::model::avatar_url(avatar),
-                roles: roles.remove(&id).unwrap_or_default(),
-                created_at,
-                session_count: super::count_of(&session_counts, id),
+            |(id, username, nickname, created_at, avatar, banned_until, muted_until, provider)| {
+                let stats = session_stats.iter().find(|(u, _, _)| *u == id);
+                AdminUser {
+                    banned_until: banned_until.filter(|t| *t > now),
+                    muted_until: muted_until.filter(|t| *t > now),
+                    id: UserId(id),
+                    username,
+                    nickname,
+                    avatar_url: shared::model::avatar_url(avatar),
+                    roles: roles.remove(&id).unwrap_or_default(),
+                    created_at,
+                    session_count: stats.map_or(0, |s| u64::try_from(s.1).unwrap_or(0)),
+                    provider,
+                    last_seen_at: stats.and_then(|s| s.2),
+                    online: false,
+                }
             },
         )
         .collect();
@@ -338,4 +431,18 @@ mod tests {
         assert_eq!(like_pattern("Ab"), "%ab%");
         assert_eq!(like_pattern("50%_x\\"), "%50\\%\\_x\\\\%");
     }
+}
+
+/// Every user's id, in order.
+pub async fn all_ids(db: &Db) -> Result<Vec<UserId>, DbError> {
+    let ids: Vec<i64> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            users::table
+                .select(users::id)
+                .order(users::id.asc())
+                .load(conn)
+                .await?,
+        )
+    })?;
+    Ok(ids.into_iter().map(UserId).collect())
 }

@@ -201,12 +201,23 @@ async fn postgres_forget(c: &mut diesel_async::AsyncPgConnection, id: i64) -> Qu
     Ok(())
 }
 
-/// The ids of messages matching every term of `query`, newest first, in conversations `user`
-/// belongs to (one of them when `conversation` is given), older than `before` when given,
-/// leaving out those `user` deleted for themselves.
+/// Whose search it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A member's: the conversations they belong to, without what they deleted for themselves.
+    Reader(UserId),
+    /// An administrator's: every conversation; only `sender`'s messages when given.
+    Anyone {
+        /// The one sender asked for.
+        sender: Option<UserId>,
+    },
+}
+
+/// The ids of messages matching every term of `query`, newest first, in the conversations of
+/// `scope` (one of them when `conversation` is given), older than `before` when given.
 pub async fn find(
     db: &Db,
-    user: UserId,
+    scope: Scope,
     query: &[terms::QueryTerm],
     conversation: Option<ConversationId>,
     before: Option<MessageId>,
@@ -231,25 +242,49 @@ pub async fn find(
                 .collect::<Vec<_>>()
                 .join(" ");
             let mut c = pool.get().await?;
-            diesel::sql_query(
-                "SELECT f.rowid AS message_id FROM message_fts AS f \
-                 WHERE message_fts MATCH ? \
-                 AND f.conversation_id IN \
-                   (SELECT conversation_id FROM conversation_members WHERE user_id = ?) \
-                 AND (? IS NULL OR f.conversation_id = ?) AND f.rowid < ? \
-                 AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
-                   WHERE h.user_id = ? AND h.message_id = f.rowid) \
-                 ORDER BY f.rowid DESC LIMIT ?",
-            )
-            .bind::<Text, _>(matcher)
-            .bind::<BigInt, _>(user.0)
-            .bind::<Nullable<BigInt>, _>(conversation)
-            .bind::<Nullable<BigInt>, _>(conversation)
-            .bind::<BigInt, _>(before)
-            .bind::<BigInt, _>(user.0)
-            .bind::<BigInt, _>(limit)
-            .load(&mut *c)
-            .await?
+            match scope {
+                Scope::Reader(user) => {
+                    diesel::sql_query(
+                        "SELECT f.rowid AS message_id FROM message_fts AS f \
+                         WHERE message_fts MATCH ? \
+                         AND f.conversation_id IN \
+                           (SELECT conversation_id FROM conversation_members WHERE user_id = ?) \
+                         AND (? IS NULL OR f.conversation_id = ?) AND f.rowid < ? \
+                         AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
+                           WHERE h.user_id = ? AND h.message_id = f.rowid) \
+                         ORDER BY f.rowid DESC LIMIT ?",
+                    )
+                    .bind::<Text, _>(matcher)
+                    .bind::<BigInt, _>(user.0)
+                    .bind::<Nullable<BigInt>, _>(conversation)
+                    .bind::<Nullable<BigInt>, _>(conversation)
+                    .bind::<BigInt, _>(before)
+                    .bind::<BigInt, _>(user.0)
+                    .bind::<BigInt, _>(limit)
+                    .load(&mut *c)
+                    .await?
+                }
+                Scope::Anyone { sender } => {
+                    let sender = sender.map(|s| s.0);
+                    diesel::sql_query(
+                        "SELECT f.rowid AS message_id FROM message_fts AS f \
+                         WHERE message_fts MATCH ? \
+                         AND (? IS NULL OR f.conversation_id = ?) AND f.rowid < ? \
+                         AND (? IS NULL OR EXISTS (SELECT 1 FROM messages AS m \
+                           WHERE m.id = f.rowid AND m.sender_id = ?)) \
+                         ORDER BY f.rowid DESC LIMIT ?",
+                    )
+                    .bind::<Text, _>(matcher)
+                    .bind::<Nullable<BigInt>, _>(conversation)
+                    .bind::<Nullable<BigInt>, _>(conversation)
+                    .bind::<BigInt, _>(before)
+                    .bind::<Nullable<BigInt>, _>(sender)
+                    .bind::<Nullable<BigInt>, _>(sender)
+                    .bind::<BigInt, _>(limit)
+                    .load(&mut *c)
+                    .await?
+                }
+            }
         }
         Db::Postgres(pool) => {
             let matcher = query
@@ -264,7 +299,7 @@ pub async fn find(
                 .collect::<Vec<_>>()
                 .join(" & ");
             let mut c = pool.get().await?;
-            postgres_find(&mut c, &matcher, user, conversation, before, limit).await?
+            postgres_find(&mut c, &matcher, scope, conversation, before, limit).await?
         }
     };
     Ok(ids.into_iter().map(|i| MessageId(i.message_id)).collect())
@@ -285,7 +320,7 @@ const FIRST_WINDOW: i64 = 16_384;
 async fn postgres_find(
     c: &mut diesel_async::AsyncPgConnection,
     matcher: &str,
-    user: UserId,
+    scope: Scope,
     conversation: Option<i64>,
     before: i64,
     limit: i64,
@@ -309,25 +344,49 @@ async fn postgres_find(
     let mut width = FIRST_WINDOW;
     while high > 0 && (found.len() as i64) < limit {
         let low = high.saturating_sub(width).max(0);
-        let page: Vec<Id> = diesel::sql_query(
-            "SELECT s.message_id FROM message_search AS s \
-             WHERE s.terms @@ $1::tsquery \
-             AND s.message_id >= $4 AND s.message_id < $5 \
-             AND s.conversation_id IN \
-               (SELECT conversation_id FROM conversation_members WHERE user_id = $2) \
-             AND ($3::bigint IS NULL OR s.conversation_id = $3) \
-             AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
-               WHERE h.user_id = $2 AND h.message_id = s.message_id) \
-             ORDER BY s.message_id + 0 DESC LIMIT $6",
-        )
-        .bind::<Text, _>(matcher)
-        .bind::<BigInt, _>(user.0)
-        .bind::<Nullable<BigInt>, _>(conversation)
-        .bind::<BigInt, _>(low)
-        .bind::<BigInt, _>(high)
-        .bind::<BigInt, _>(limit - found.len() as i64)
-        .load(&mut *c)
-        .await?;
+        let wanted = limit - found.len() as i64;
+        let page: Vec<Id> = match scope {
+            Scope::Reader(user) => {
+                diesel::sql_query(
+                    "SELECT s.message_id FROM message_search AS s \
+                     WHERE s.terms @@ $1::tsquery \
+                     AND s.message_id >= $4 AND s.message_id < $5 \
+                     AND s.conversation_id IN \
+                       (SELECT conversation_id FROM conversation_members WHERE user_id = $2) \
+                     AND ($3::bigint IS NULL OR s.conversation_id = $3) \
+                     AND NOT EXISTS (SELECT 1 FROM hidden_messages AS h \
+                       WHERE h.user_id = $2 AND h.message_id = s.message_id) \
+                     ORDER BY s.message_id + 0 DESC LIMIT $6",
+                )
+                .bind::<Text, _>(matcher)
+                .bind::<BigInt, _>(user.0)
+                .bind::<Nullable<BigInt>, _>(conversation)
+                .bind::<BigInt, _>(low)
+                .bind::<BigInt, _>(high)
+                .bind::<BigInt, _>(wanted)
+                .load(&mut *c)
+                .await?
+            }
+            Scope::Anyone { sender } => {
+                diesel::sql_query(
+                    "SELECT s.message_id FROM message_search AS s \
+                     WHERE s.terms @@ $1::tsquery \
+                     AND s.message_id >= $4 AND s.message_id < $5 \
+                     AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM messages AS m \
+                       WHERE m.id = s.message_id AND m.sender_id = $2)) \
+                     AND ($3::bigint IS NULL OR s.conversation_id = $3) \
+                     ORDER BY s.message_id + 0 DESC LIMIT $6",
+                )
+                .bind::<Text, _>(matcher)
+                .bind::<Nullable<BigInt>, _>(sender.map(|s| s.0))
+                .bind::<Nullable<BigInt>, _>(conversation)
+                .bind::<BigInt, _>(low)
+                .bind::<BigInt, _>(high)
+                .bind::<BigInt, _>(wanted)
+                .load(&mut *c)
+                .await?
+            }
+        };
         found.extend(page);
         high = low;
         width = width.saturating_mul(4);

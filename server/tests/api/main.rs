@@ -7,6 +7,7 @@ mod harness;
 
 mod accounts;
 mod admin;
+mod admin_content;
 mod bans;
 mod cluster;
 mod contacts;
@@ -25,6 +26,7 @@ mod pages;
 mod presence;
 mod realtime;
 mod receipts;
+mod reports;
 mod search;
 mod security;
 mod seed;

@@ -193,7 +193,13 @@ async fn recalls_empty_the_message_for_everyone_and_follow_the_rules(server: Tes
         .await
         .unwrap();
     let alice_id = alice.me().await.unwrap().id;
-    assert_eq!(recalled.body, MessageBody::Recalled { by: alice_id });
+    assert_eq!(
+        recalled.body,
+        MessageBody::Recalled {
+            by: alice_id,
+            by_admin: false
+        }
+    );
     assert_eq!(changed(&mut bob_ws).await, recalled);
     // The content is gone from what is stored and from history.
     let stored = server::repo::message_actions::find(&server.db, secret.id)
@@ -261,14 +267,21 @@ async fn recalls_empty_the_message_for_everyone_and_follow_the_rules(server: Tes
     assert_eq!(
         by_admin.body,
         MessageBody::Recalled {
-            by: bob.me().await.unwrap().id
+            by: bob.me().await.unwrap().id,
+            by_admin: false
         }
     );
     let by_owner: Message = alice
         .call("recall_message", json!({"message_id": from_bob.id}))
         .await
         .unwrap();
-    assert_eq!(by_owner.body, MessageBody::Recalled { by: alice_id });
+    assert_eq!(
+        by_owner.body,
+        MessageBody::Recalled {
+            by: alice_id,
+            by_admin: false
+        }
+    );
     // A notice is not a message anyone recalls.
     let notice = history(&alice, gc).await[0].clone();
     assert_eq!(

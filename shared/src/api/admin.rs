@@ -27,9 +27,9 @@ pub trait AdminApi: Send + Sync {
     async fn list_users(
         &self,
         caller: &Caller,
-        query: Option<String>,
-        page: u32,
-        per_page: u32,
+        filter: UserFilter,
+        offset: Option<u32>,
+        limit: Option<u32>,
     ) -> Result<Page<AdminUser>, AppError>;
     /// See [`admin_list_roles`].
     async fn list_roles(&self, caller: &Caller) -> Result<Vec<RoleInfo>, AppError>;
@@ -131,18 +131,71 @@ pub trait AdminApi: Send + Sync {
     ) -> Result<Vec<AuditEntry>, AppError>;
 }
 
-/// Users matching `query` (part of the username or nickname; all when absent), newest first.
-/// `page` counts from 1 (default 1); `per_page` defaults to 20, at most 100.
+/// What `admin_list_users` filters and sorts by.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserFilter {
+    /// Part of the username or nickname (≤ 64 characters).
+    pub query: Option<String>,
+    /// Holders of this role key.
+    pub role: Option<String>,
+    /// `active` (neither banned nor muted), `banned`, `muted` or `online` (connected now).
+    pub status: Option<String>,
+    /// `newest` (default), `oldest`, `username` or `last_seen`.
+    pub sort: Option<String>,
+}
+
+/// `offset` (default 0, at most [`crate::model::ADMIN_OFFSET_MAX`]) and `limit` (1–100,
+/// default 20) of an admin listing; `validation` otherwise. The server checks them after the
+/// caller's rights.
+pub fn offset_and_limit(offset: Option<u32>, limit: Option<u32>) -> Result<(u32, u32), AppError> {
+    use crate::error::Invalid;
+    let offset = offset.unwrap_or(0);
+    if offset > crate::model::ADMIN_OFFSET_MAX {
+        return Err(AppError::invalid("offset", Invalid::OutOfRange));
+    }
+    let limit = limit.unwrap_or(DEFAULT_PER_PAGE);
+    if !(1..=MAX_PER_PAGE).contains(&limit) {
+        return Err(AppError::invalid("limit", Invalid::OutOfRange));
+    }
+    Ok((offset, limit))
+}
+
+/// Users matching `query` (part of the username or nickname), holding `role`, of one `status`
+/// (`active`, `banned`, `muted`, `online`), sorted by `sort` (`newest`, `oldest`, `username`,
+/// `last_seen`), each with avatar, provider, last seen and whether they are online now.
+/// Paged by `offset` (from 0) and `limit` (1–100, default 20); `page` (from 1) and `per_page`
+/// are accepted instead. Errors: `forbidden`, `validation`.
 #[server(endpoint = "admin_list_users", input = Json, output = Json)]
 pub async fn admin_list_users(
-    query: Option<String>,
-    page: Option<u32>,
-    per_page: Option<u32>,
+    #[server(default)] query: Option<String>,
+    #[server(default)] role: Option<String>,
+    #[server(default)] status: Option<String>,
+    #[server(default)] sort: Option<String>,
+    #[server(default)] offset: Option<u32>,
+    #[server(default)] limit: Option<u32>,
+    #[server(default)] page: Option<u32>,
+    #[server(default)] per_page: Option<u32>,
 ) -> Result<Page<AdminUser>, AppError> {
     let (ports, caller) = super::request()?;
-    let page = page.unwrap_or(1).max(1);
-    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE);
-    ports.admin.list_users(&caller, query, page, per_page).await
+    // The page arguments keep their first meaning: `per_page` clamped to 1–100, a page past
+    // the end empty.
+    let limit = limit.or(per_page.map(|p| p.clamp(1, MAX_PER_PAGE)));
+    let offset = match (offset, page) {
+        (None, Some(page)) => Some(
+            page.max(1)
+                .saturating_sub(1)
+                .saturating_mul(limit.unwrap_or(DEFAULT_PER_PAGE))
+                .min(crate::model::ADMIN_OFFSET_MAX),
+        ),
+        (offset, _) => offset,
+    };
+    let filter = UserFilter {
+        query,
+        role,
+        status,
+        sort,
+    };
+    ports.admin.list_users(&caller, filter, offset, limit).await
 }
 
 /// Every role with its rights and number of users.

@@ -10,11 +10,13 @@ use crate::ids::{SessionId, UserId};
 
 use super::accounts::AccountsApi;
 use super::admin::AdminApi;
+use super::admin_content::AdminContentApi;
 use super::contacts::ContactsApi;
 use super::groups::GroupsApi;
 use super::links::LinksApi;
 use super::media::MediaApi;
 use super::messages::MessagesApi;
+use super::reports::ReportsApi;
 
 /// The implementations of every API area, provided by the server as Leptos context.
 #[derive(Clone)]
@@ -23,6 +25,8 @@ pub struct Ports {
     pub accounts: Arc<dyn AccountsApi>,
     /// The admin console's functions.
     pub admin: Arc<dyn AdminApi>,
+    /// The admin console's group and message functions.
+    pub admin_content: Arc<dyn AdminContentApi>,
     /// Friends, requests, blocks.
     pub contacts: Arc<dyn ContactsApi>,
     /// Conversations and messages.
@@ -33,6 +37,8 @@ pub struct Ports {
     pub media: Arc<dyn MediaApi>,
     /// Add-friend links and group invite links.
     pub links: Arc<dyn LinksApi>,
+    /// Reports and their queue.
+    pub reports: Arc<dyn ReportsApi>,
 }
 
 /// Who is calling: resolved by the server from the session cookie before the function runs, and

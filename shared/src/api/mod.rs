@@ -9,8 +9,10 @@
 // documented parameters; those generated fields carry no doc comments of their own.
 #[allow(missing_docs)]
 pub mod accounts;
-#[allow(missing_docs)]
+#[allow(missing_docs, clippy::too_many_arguments)]
 pub mod admin;
+#[allow(missing_docs)]
+pub mod admin_content;
 pub mod codec;
 #[allow(missing_docs)]
 pub mod contacts;
@@ -22,6 +24,8 @@ pub mod links;
 pub mod media;
 #[allow(missing_docs)]
 pub mod messages;
+#[allow(missing_docs)]
+pub mod reports;
 
 #[cfg(feature = "ssr")]
 mod context;

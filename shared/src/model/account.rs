@@ -136,6 +136,15 @@ pub struct AdminUser {
     /// Muted (may not speak anywhere) until then (epoch ms), when muted now.
     #[serde(default)]
     pub muted_until: Option<i64>,
+    /// Where the account comes from (`local`, …).
+    #[serde(default)]
+    pub provider: String,
+    /// When one of their sessions was last used (epoch ms); `null` when they never logged in.
+    #[serde(default)]
+    pub last_seen_at: Option<i64>,
+    /// Whether they are connected now (on any node).
+    #[serde(default)]
+    pub online: bool,
 }
 
 /// A role with its rights.

@@ -121,6 +121,10 @@ pub struct GroupInfo {
     /// Listed in the public group directory by its owner.
     #[serde(default)]
     pub listed: bool,
+    /// An administrator's hold: `muted` (nobody may post) or `disabled` (read-only); the
+    /// apps show a banner.
+    #[serde(default)]
+    pub status: crate::model::GroupStatus,
     /// Created at.
     pub created_at: i64,
 }

@@ -62,6 +62,9 @@ pub enum MessageBody {
     Recalled {
         /// Who recalled it (the sender, or the owner or admin who removed it).
         by: UserId,
+        /// Removed by a server administrator (the apps say so instead of naming `by`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        by_admin: bool,
     },
     /// Several messages forwarded as one "chat history" card (WeChat's merged forward).
     Forwarded {
@@ -171,6 +174,30 @@ pub enum SystemNotice {
         user: UserId,
         /// Who made the link.
         by: UserId,
+    },
+    /// A server administrator put a hold on the group or lifted it.
+    StatusChanged {
+        /// The hold now.
+        status: crate::model::GroupStatus,
+    },
+    /// A server administrator dissolved the group.
+    DissolvedByAdmin,
+    /// A server administrator handed the group to another member.
+    OwnerChangedByAdmin {
+        /// The new owner.
+        user: UserId,
+    },
+    /// In the reporter's system chat: an administrator handled their report.
+    ReportHandled {
+        /// What they had reported.
+        target_kind: crate::model::ReportTarget,
+        /// What was done.
+        action: crate::model::ReportAction,
+    },
+    /// In everyone's system chat: an administrator's announcement.
+    Announcement {
+        /// What it says.
+        text: String,
     },
 }
 
@@ -473,6 +500,8 @@ pub enum ConversationKind {
     Direct,
     /// A group chat.
     Group,
+    /// The user's "Parley" chat: announcements and answers to their reports, read-only.
+    System,
 }
 
 /// A conversation as the caller's conversation list shows it.

@@ -2,16 +2,20 @@
 
 mod account;
 mod admin;
+mod admin_content;
 mod contact;
 mod group;
 mod link;
 mod media;
 mod message;
+mod report;
 
 pub use account::*;
 pub use admin::*;
+pub use admin_content::*;
 pub use contact::*;
 pub use group::*;
 pub use link::*;
 pub use media::*;
 pub use message::*;
+pub use report::*;

@@ -1,0 +1,2 @@
+DROP INDEX chat_groups_status;
+ALTER TABLE chat_groups DROP COLUMN status;
