@@ -74,7 +74,7 @@ impl Api {
             }
         };
         let mut found = message_actions::stored_many(db, &ids).await?;
-        found.sort_by(|a, b| b.id.cmp(&a.id));
+        found.sort_by_key(|m| std::cmp::Reverse(m.id));
         self.admin_messages(found).await
     }
 

@@ -49,7 +49,8 @@ type Row = (
     i64,
 );
 
-const COLUMNS: (
+/// The columns a report is read with.
+type Columns = (
     reports::id,
     reports::reporter_id,
     reports::target_kind,
@@ -64,7 +65,9 @@ const COLUMNS: (
     reports::resolved_by,
     reports::resolved_at,
     reports::created_at,
-) = (
+);
+
+const COLUMNS: Columns = (
     reports::id,
     reports::reporter_id,
     reports::target_kind,

@@ -422,17 +422,6 @@ pub async fn list(db: &Db, q: &UserQuery) -> Result<(Vec<AdminUser>, u64), DbErr
     Ok((items, u64::try_from(total).unwrap_or(0)))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern("Ab"), "%ab%");
-        assert_eq!(like_pattern("50%_x\\"), "%50\\%\\_x\\\\%");
-    }
-}
-
 /// Every user's id, in order.
 pub async fn all_ids(db: &Db) -> Result<Vec<UserId>, DbError> {
     let ids: Vec<i64> = db_run!(db, |conn| {
@@ -445,4 +434,15 @@ pub async fn all_ids(db: &Db) -> Result<Vec<UserId>, DbError> {
         )
     })?;
     Ok(ids.into_iter().map(UserId).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("Ab"), "%ab%");
+        assert_eq!(like_pattern("50%_x\\"), "%50\\%\\_x\\\\%");
+    }
 }
