@@ -12,6 +12,7 @@ use leptos_router::path;
 use shared::i18n::Key;
 use shared::ui::provide_i18n;
 
+mod chart;
 mod components;
 mod csv;
 mod layout;
@@ -22,8 +23,8 @@ mod session;
 
 use pages::{
     audit::AuditPage, groups::GroupsPage, login::LoginPage, messages::MessagesPage,
-    not_found::NotFoundPage, overview::OverviewPage, rights::RightsPage, roles::RolesPage,
-    settings::SettingsPage, users::UsersPage,
+    not_found::NotFoundPage, overview::OverviewPage, reports::ReportsPage, rights::RightsPage,
+    roles::RolesPage, settings::SettingsPage, users::UsersPage,
 };
 
 /// The whole HTML document of the admin console, rendered on the server.
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users") view=UsersPage/>
                 <Route path=path!("/admin/groups") view=GroupsPage/>
                 <Route path=path!("/admin/messages") view=MessagesPage/>
+                <Route path=path!("/admin/reports") view=ReportsPage/>
                 <Route path=path!("/admin/roles") view=RolesPage/>
                 <Route path=path!("/admin/rights") view=RightsPage/>
                 <Route path=path!("/admin/audit") view=AuditPage/>

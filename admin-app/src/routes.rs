@@ -12,6 +12,8 @@ pub const USERS: &str = "/admin/users";
 pub const GROUPS: &str = "/admin/groups";
 /// The message browser.
 pub const MESSAGES: &str = "/admin/messages";
+/// The report queue.
+pub const REPORTS: &str = "/admin/reports";
 /// The roles table.
 pub const ROLES: &str = "/admin/roles";
 /// The rights table.

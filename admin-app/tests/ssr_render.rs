@@ -28,10 +28,11 @@ use shared::ids::{
 };
 use shared::model::{
     AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AuditEntry,
-    ConversationSummary, Friend, FriendLink, FriendRequest, GroupCard, GroupInfo, GroupInvite,
-    GroupMember, GroupRequest, GroupRole, GroupStatus, InvitePreview, Me, Mention, Message,
-    MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility, ReadReceipts,
-    RightInfo, RoleInfo, SearchHit, SessionInfo, SystemNotice, UserCard,
+    ConversationSummary, DashboardStats, Friend, FriendLink, FriendRequest, GroupCard, GroupInfo,
+    GroupInvite, GroupMember, GroupRequest, GroupRole, GroupStatus, InvitePreview, Me, Mention,
+    Message, MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility,
+    ReadReceipts, Report, ReportAction, ReportReason, ReportStatus, ReportTarget, RightInfo,
+    RoleInfo, SearchHit, SeriesPoint, SessionInfo, SystemNotice, UserCard,
 };
 
 struct FakeAccounts {
@@ -403,8 +404,69 @@ impl LinksApi for NotUsedByAdmin {
     }
 }
 
+/// The report queue: an open report of a message, one resolved by removing a message, one of a
+/// group dismissed; filing and resolving are refused.
+struct FakeReports;
+
+fn fake_report(id: i64, kind: ReportTarget, summary: &str, status: ReportStatus) -> Report {
+    let action = match status {
+        ReportStatus::Open => None,
+        ReportStatus::Resolved => Some(ReportAction::DeleteMessage),
+        ReportStatus::Dismissed => Some(ReportAction::Dismiss),
+    };
+    Report {
+        id,
+        reporter_id: UserId(10),
+        reporter_name: "ann".into(),
+        target_kind: kind,
+        target_id: 100 + id,
+        target_user_id: Some(UserId(20)),
+        target_user_name: "spammer".into(),
+        summary: summary.into(),
+        reason: if kind == ReportTarget::Group {
+            ReportReason::Illegal
+        } else {
+            ReportReason::Spam
+        },
+        note: if id == 12 {
+            "Sent to everyone I know".into()
+        } else {
+            String::new()
+        },
+        status,
+        action,
+        resolution_note: action.map(|_| "Checked".to_owned()).unwrap_or_default(),
+        resolved_by_name: action.map(|_| "root".to_owned()).unwrap_or_default(),
+        resolved_at: action.map(|_| 1_795_395_600_000),
+        created_at: 1_795_392_000_000 + id,
+    }
+}
+
+fn fake_reports() -> Vec<Report> {
+    vec![
+        fake_report(
+            12,
+            ReportTarget::Message,
+            "Buy cheap watches now",
+            ReportStatus::Open,
+        ),
+        fake_report(
+            11,
+            ReportTarget::Message,
+            "Click this link",
+            ReportStatus::Resolved,
+        ),
+        fake_report(
+            10,
+            ReportTarget::Group,
+            "Night owls",
+            ReportStatus::Dismissed,
+        ),
+    ]
+}
+
 #[async_trait::async_trait]
-impl ReportsApi for NotUsedByAdmin {
+impl ReportsApi for FakeReports {
     async fn report(
         &self,
         _: &Caller,
@@ -412,17 +474,22 @@ impl ReportsApi for NotUsedByAdmin {
         _: i64,
         _: String,
         _: String,
-    ) -> Result<shared::model::Report, AppError> {
+    ) -> Result<Report, AppError> {
         Err(AppError::Internal)
     }
     async fn list_reports(
         &self,
         _: &Caller,
-        _: Option<String>,
-        _: Option<i64>,
-        _: Option<u32>,
-    ) -> Result<Vec<shared::model::Report>, AppError> {
-        Err(AppError::Internal)
+        status: Option<String>,
+        before_id: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Vec<Report>, AppError> {
+        Ok(fake_reports()
+            .into_iter()
+            .filter(|r| status.as_deref().is_none_or(|s| r.status.as_str() == s))
+            .filter(|r| before_id.is_none_or(|b| r.id < b))
+            .take(limit.unwrap_or(50) as usize)
+            .collect())
     }
     async fn resolve_report(
         &self,
@@ -431,8 +498,8 @@ impl ReportsApi for NotUsedByAdmin {
         _: String,
         _: String,
         _: Option<i64>,
-    ) -> Result<shared::model::Report, AppError> {
-        Err(AppError::Internal)
+    ) -> Result<Report, AppError> {
+        Err(AppError::Forbidden)
     }
 }
 
@@ -824,15 +891,49 @@ impl AdminContentApi for FakeAdminContent {
     ) -> Result<AdminMessage, AppError> {
         Err(AppError::Forbidden)
     }
-    async fn stats(
-        &self,
-        _: &Caller,
-        _: Option<u32>,
-    ) -> Result<shared::model::DashboardStats, AppError> {
-        Err(AppError::Forbidden)
+    async fn stats(&self, _: &Caller, hours: Option<u32>) -> Result<DashboardStats, AppError> {
+        // Figures taken at 2026-11-23 00:00 UTC; a message in every hour but the last, two
+        // sign-ups a day, up to 30 active users.
+        const HOUR: i64 = 3_600_000;
+        let now = 1_795_392_000_000;
+        let hours = hours.unwrap_or(48);
+        let since = now - i64::from(hours) * HOUR;
+        let messages_per_hour = (0..=i64::from(hours))
+            .map(|i| SeriesPoint {
+                at: since + i * HOUR,
+                count: if i == i64::from(hours) {
+                    0
+                } else {
+                    (i % 7) as u64
+                },
+            })
+            .collect();
+        let days = (i64::from(hours) + 23) / 24;
+        let day = |f: fn(i64) -> u64| -> Vec<SeriesPoint> {
+            (0..=days)
+                .map(|i| SeriesPoint {
+                    at: now - (days - i) * 24 * HOUR,
+                    count: f(i),
+                })
+                .collect()
+        };
+        Ok(DashboardStats {
+            users: 1234,
+            groups: 56,
+            messages: 98_765,
+            media_bytes: 1536 * 1024,
+            database_bytes: None,
+            online_users: 3,
+            connections: 5,
+            hours,
+            messages_per_hour,
+            new_users_per_day: day(|_| 2),
+            active_users_per_day: day(|i| (i % 31) as u64),
+            generated_at: now,
+        })
     }
     async fn announce(&self, _: &Caller, _: String) -> Result<shared::model::Announced, AppError> {
-        Err(AppError::Forbidden)
+        Ok(shared::model::Announced { recipients: 1234 })
     }
 }
 
@@ -910,7 +1011,7 @@ async fn render_with(
             groups: Arc::new(NotUsedByAdmin),
             media: Arc::new(NotUsedByAdmin),
             links: Arc::new(NotUsedByAdmin),
-            reports: Arc::new(NotUsedByAdmin),
+            reports: Arc::new(FakeReports),
         });
         let redirect = redirect.clone();
         provide_server_redirect(move |to| {
@@ -1017,7 +1118,7 @@ async fn a_forbidden_answer_is_translated_with_retry() {
 }
 
 #[tokio::test]
-async fn roles_rights_and_overview_render() {
+async fn roles_and_rights_render() {
     let r = render(
         "/admin/roles",
         Some(me(&["admin"])),
@@ -1038,18 +1139,6 @@ async fn roles_rights_and_overview_render() {
         "{}",
         r.html
     );
-    let admin = FakeAdmin {
-        users: users(7),
-        ..FakeAdmin::default()
-    };
-    let r = render("/admin", Some(me(&["admin"])), admin, None).await;
-    assert!(r.html.contains("用户总数"), "{}", r.html);
-    assert!(
-        r.html.contains(r#"<p class="stat-value">7</p>"#),
-        "{}",
-        r.html
-    );
-    assert_eq!(r.admin_calls, 3, "one call per count");
 }
 
 #[tokio::test]
@@ -1267,5 +1356,162 @@ async fn the_users_table_shows_presence_provider_and_filters() {
         r.html.contains("管理员"),
         "role names in Chinese: {}",
         r.html
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_figures_and_charts() {
+    let r = render(
+        "/admin",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert_eq!(r.redirect, None);
+    let html = &r.html;
+    // The figures, each labelled by its card's heading.
+    assert!(
+        html.contains(r#"<h2 id="stat-online-users" class="stat-label">Online now</h2>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r#"<p aria-labelledby="stat-online-users" data-testid="online-users" class="stat-value">3</p>"#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"data-testid="users" class="stat-value">1,234<"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"data-testid="messages" class="stat-value">98,765<"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"data-testid="media" class="stat-value">1.5 MB<"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"data-testid="database" class="stat-value stat-value-word">Unknown<"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"data-testid="connections" class="stat-value">5<"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="/admin/users?status=online""#),
+        "{html}"
+    );
+    // Two charts, named and summed up; 48 hourly bars (the last hour had none).
+    assert_eq!(html.matches("<svg").count(), 2, "{html}");
+    assert!(
+        html.contains(
+            r#"<title id="chart-hourly-title">Messages per hour (last 48 hours)</title>"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains(r#"role="img""#), "{html}");
+    assert!(
+        html.contains(r#"aria-labelledby="chart-daily-title""#),
+        "{html}"
+    );
+    assert!(
+        html.contains("messages in the last 48 hours; at most 6 in one hour."),
+        "{html}"
+    );
+    // The hourly chart's labels are the server's UTC hours; the last one is the current hour.
+    assert!(html.contains(">11-23 00:00</text>"), "{html}");
+    // The daily chart: 30 days of two sign-ups.
+    assert!(html.contains("60 sign-ups in the last 30 days"), "{html}");
+    assert!(html.contains("<polyline"), "{html}");
+    // The announcement form, its button disabled until hydrated.
+    assert!(
+        html.contains(r#"<label for="announce-text">Message to everyone</label>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"maxlength="2000""#), "{html}");
+    assert!(html.contains("Send to everyone"), "{html}");
+    // The users API is not asked for anything.
+    assert_eq!(r.admin_calls, 0);
+}
+
+#[tokio::test]
+async fn admins_see_the_open_reports() {
+    let r = render(
+        "/admin/reports",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert_eq!(r.redirect, None);
+    let html = &r.html;
+    assert!(html.contains(r#"aria-label="Reports""#), "{html}");
+    assert!(html.contains("Buy cheap watches now"), "{html}");
+    assert!(!html.contains("Click this link"), "only open ones: {html}");
+    assert!(html.contains("Spam or advertising"), "{html}");
+    assert!(html.contains("Sent to everyone I know"), "{html}");
+    assert!(html.contains("@spammer"), "{html}");
+    // The message links to its sender's messages.
+    assert!(
+        html.contains(
+            r#"<a href="/admin/messages?user=20" class="report-summary">Buy cheap watches now</a>"#
+        ),
+        "{html}"
+    );
+    for action in ["Dismiss", "Delete message", "Mute", "Ban"] {
+        let label = format!(r#"aria-label="{action} (report 12)""#);
+        assert!(html.contains(&label), "{label}: {html}");
+    }
+    // The filter: Open is the current one; the sidebar links here after Messages.
+    assert!(
+        html.contains(
+            r#"<a href="/admin/reports" aria-current="page" class="segmented-item">Open</a>"#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="/admin/reports" aria-current="page""#),
+        "{html}"
+    );
+    let messages = html
+        .find(r#"href="/admin/messages""#)
+        .expect("messages link");
+    let reports = html.find(r#"href="/admin/reports""#).expect("reports link");
+    assert!(messages < reports, "{html}");
+    assert!(html.contains("No older reports"), "{html}");
+}
+
+#[tokio::test]
+async fn closed_reports_show_their_outcome_without_actions() {
+    let r = render(
+        "/admin/reports?status=all",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        None,
+    )
+    .await;
+    let html = &r.html;
+    assert!(
+        html.contains("Buy cheap watches now") && html.contains("Click this link"),
+        "{html}"
+    );
+    // Chinese: the outcome, who resolved it and their note; the group links to its row.
+    assert!(html.contains("消息已删除"), "{html}");
+    assert!(html.contains("@root"), "{html}");
+    assert!(html.contains("Checked"), "{html}");
+    assert!(
+        html.contains(r#"href="/admin/groups?q=Night%20owls""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"data-status="dismissed""#), "{html}");
+    assert!(html.contains(r#"aria-label="驳回（投诉 12）""#), "{html}");
+    assert!(!html.contains(r#"aria-label="驳回（投诉 11）""#), "{html}");
+    assert!(
+        html.contains(r#"aria-current="page" class="segmented-item">全部</a>"#),
+        "{html}"
     );
 }

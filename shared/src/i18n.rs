@@ -520,6 +520,12 @@ catalogue! {
     ReportTargetUser => "用户", "user";
     ReportTargetGroup => "群聊", "group";
     ActionReport => "投诉", "Report";
+    FieldReport => "该举报（可能已处理）", "Report (perhaps handled already)";
+    FieldAction => "处理方式", "Action";
+    FieldUntil => "结束时间", "End time";
+    FieldReason => "原因", "Reason";
+    FieldStatus => "状态", "Status";
+    FieldTarget => "举报对象", "Reported item";
     ReportMessage => "投诉消息", "Report message";
     ReportUser => "投诉用户", "Report user";
     ReportGroup => "投诉群聊", "Report group";
@@ -847,6 +853,12 @@ fn field_label(lang: Lang, field: &str) -> &str {
         "max_uses" => Key::InviteMaxUses,
         "media_id" => Key::FieldMediaId,
         "file" => Key::FieldFile,
+        "report_id" => Key::FieldReport,
+        "action" => Key::FieldAction,
+        "until" => Key::FieldUntil,
+        "reason" => Key::FieldReason,
+        "status" => Key::FieldStatus,
+        "target_id" => Key::FieldTarget,
         other => return other,
     };
     lang.t(key)

@@ -44,6 +44,9 @@ pub fn Sidebar(
                             <A href=routes::MESSAGES>{i18n.tr(Key::AdminMessages)}</A>
                         </li>
                         <li>
+                            <A href=routes::REPORTS>{i18n.tr(Key::AdminReports)}</A>
+                        </li>
+                        <li>
                             <A href=routes::ROLES>{i18n.tr(Key::Roles)}</A>
                         </li>
                         <li>

@@ -7,6 +7,7 @@ pub mod login;
 pub mod messages;
 pub mod not_found;
 pub mod overview;
+pub mod reports;
 pub mod rights;
 pub mod roles;
 pub mod settings;

@@ -21,7 +21,7 @@ use crate::pages::group_drawer::role_key as group_role_key;
 use crate::pages::messages::{MessageFilters, messages_url};
 
 /// Durations offered for bans and mutes (ms; 0: for good).
-const DURATIONS: [(i64, Key); 5] = [
+pub(crate) const DURATIONS: [(i64, Key); 5] = [
     (3_600_000, Key::DurationHour),
     (86_400_000, Key::DurationDay),
     (604_800_000, Key::DurationWeek),

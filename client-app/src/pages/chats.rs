@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use shared::LocalTime;
 use shared::i18n::{Key, notice_text};
 use shared::ids::UserId;
-use shared::model::{ConversationSummary, MessageBody};
+use shared::model::{ConversationKind, ConversationSummary, MessageBody};
 use shared::ui::use_i18n;
 use shared::when::TimeStyle;
 
@@ -70,12 +70,14 @@ fn ConversationRow(
     let peer = conversation
         .peer_id
         .map(|p| (p, conversation.title.clone()));
+    // The system chat's notices name nobody.
+    let system = conversation.kind == ConversationKind::System;
     let preview = move || {
         let lang = i18n.lang.get();
         last_body
             .as_ref()
             .map(|body| match body {
-                MessageBody::System { notice } if peer.is_some() => {
+                MessageBody::System { notice } if peer.is_some() || system => {
                     let me = store.state.with_untracked(|s| s.me);
                     let name = |u: UserId| {
                         peer.as_ref()
