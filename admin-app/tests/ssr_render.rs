@@ -56,6 +56,9 @@ impl AccountsApi for FakeAccounts {
     async fn log_out(&self, _: &Caller) -> Result<(), AppError> {
         Ok(())
     }
+    async fn site_info(&self) -> Result<shared::model::SiteInfo, AppError> {
+        Err(AppError::Internal)
+    }
     async fn current_user(&self, _: &Caller) -> Result<Option<Me>, AppError> {
         Ok(self.me.clone())
     }
@@ -678,7 +681,7 @@ impl AdminApi for FakeAdmin {
     async fn update_settings(
         &self,
         _: &Caller,
-        _: Option<String>,
+        _: shared::api::admin::SettingsChange,
     ) -> Result<shared::model::AdminSettings, AppError> {
         Err(AppError::Internal)
     }

@@ -520,6 +520,12 @@ catalogue! {
     ReportTargetUser => "用户", "user";
     ReportTargetGroup => "群聊", "group";
     ActionReport => "投诉", "Report";
+    SiteNameLabel => "站点名称", "Site name";
+    LoginNoticeLabel => "登录页公告（选填）", "Notice on the log-in pages (optional)";
+    MaxUploadLabel => "单个文件上限（MiB）", "Largest upload (MiB)";
+    MaxUploadHint => "最大 {limit} MiB（由服务器启动参数决定）", "At most {limit} MiB (set when the server starts)";
+    RecallWindowLabel => "撤回时限（秒）", "Recall window (seconds)";
+    DefaultRoleLabel => "新用户的角色", "Role of new accounts";
     FieldReport => "该举报（可能已处理）", "Report (perhaps handled already)";
     FieldAction => "处理方式", "Action";
     FieldUntil => "结束时间", "End time";
@@ -859,6 +865,11 @@ fn field_label(lang: Lang, field: &str) -> &str {
         "reason" => Key::FieldReason,
         "status" => Key::FieldStatus,
         "target_id" => Key::FieldTarget,
+        "site_name" => Key::SiteNameLabel,
+        "login_notice" => Key::LoginNoticeLabel,
+        "max_upload_mib" => Key::MaxUploadLabel,
+        "recall_window_s" => Key::RecallWindowLabel,
+        "default_role" => Key::DefaultRoleLabel,
         other => return other,
     };
     lang.t(key)

@@ -1,10 +1,11 @@
-//! `/admin/settings`: the system settings (registration open or closed).
+//! `/admin/settings`: the system settings: registration, the site's name and log-in notice,
+//! the upload limit, the recall window and the role of new accounts.
 
 use leptos::prelude::*;
 use shared::AppError;
-use shared::api::admin::{admin_get_settings, admin_update_settings};
+use shared::api::admin::{admin_get_settings, admin_list_roles, admin_update_settings};
 use shared::i18n::Key;
-use shared::model::AdminSettings;
+use shared::model::{AdminSettings, LOGIN_NOTICE_MAX, RoleInfo, SITE_NAME_MAX};
 use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::status::{ErrorPanel, Loading};
@@ -19,13 +20,15 @@ pub fn SettingsPage() -> AnyView {
         || (),
         move |_| async move {
             session.require_admin().await?;
-            admin_get_settings().await
+            let settings = admin_get_settings().await?;
+            let roles = admin_list_roles().await?;
+            Ok::<_, AppError>((settings, roles))
         },
     );
     let body = move || {
         Suspend::new(async move {
             match settings.await {
-                Ok(current) => view! { <SettingsForm current/> }.into_any(),
+                Ok((current, roles)) => view! { <SettingsForm current roles/> }.into_any(),
                 Err(error) => {
                     view! { <ErrorPanel error on_retry=move || settings.refetch()/> }.into_any()
                 }
@@ -40,13 +43,39 @@ pub fn SettingsPage() -> AnyView {
     .into_any()
 }
 
+/// The form; `roles` are offered for new accounts (those granting `admin` are not).
 #[component]
-fn SettingsForm(current: AdminSettings) -> AnyView {
+fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let registration = RwSignal::new(current.registration);
-    let save =
-        Action::new(move |(): &()| admin_update_settings(Some(registration.get_untracked())));
+    let site_name = RwSignal::new(current.site_name);
+    let login_notice = RwSignal::new(current.login_notice);
+    let max_upload = RwSignal::new(current.max_upload_mib.to_string());
+    let recall = RwSignal::new(current.recall_window_s.to_string());
+    let default_role = RwSignal::new(current.default_role);
+    let limit = current.max_upload_mib_limit;
+    let save = Action::new(move |(): &()| {
+        let number = |s: String| s.trim().parse::<u64>().ok();
+        admin_update_settings(
+            Some(registration.get_untracked()),
+            Some(site_name.get_untracked()),
+            number(max_upload.get_untracked()),
+            number(recall.get_untracked()),
+            Some(default_role.get_untracked()),
+            Some(login_notice.get_untracked()),
+        )
+    });
+    let role_options: Vec<(String, String)> = roles
+        .into_iter()
+        .filter(|r| !r.rights.iter().any(|x| x == shared::rights::ADMIN))
+        .map(|r| {
+            (
+                r.key.clone(),
+                crate::names::role_name(i18n.lang.get_untracked(), &r.key, &r.name),
+            )
+        })
+        .collect();
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
     let error = move || {
         save.value()
@@ -81,6 +110,59 @@ fn SettingsForm(current: AdminSettings) -> AnyView {
                 {option("open", Key::RegistrationOpenOption)}
                 {option("closed", Key::RegistrationClosedOption)}
             </fieldset>
+            <label class="field">
+                <span>{i18n.tr(Key::SiteNameLabel)}</span>
+                <input
+                    type="text"
+                    maxlength=SITE_NAME_MAX.to_string()
+                    prop:value=move || site_name.get()
+                    on:input=move |ev| site_name.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="field">
+                <span>{i18n.tr(Key::LoginNoticeLabel)}</span>
+                <textarea
+                    maxlength=LOGIN_NOTICE_MAX.to_string()
+                    prop:value=move || login_notice.get()
+                    on:input=move |ev| login_notice.set(event_target_value(&ev))
+                ></textarea>
+            </label>
+            <label class="field">
+                <span>{i18n.tr(Key::MaxUploadLabel)}</span>
+                <input
+                    type="number"
+                    min="1"
+                    max=limit.to_string()
+                    prop:value=move || max_upload.get()
+                    on:input=move |ev| max_upload.set(event_target_value(&ev))
+                />
+                <small class="hint">{move || i18n.lang.get().t(Key::MaxUploadHint).replace("{limit}", &limit.to_string())}</small>
+            </label>
+            <label class="field">
+                <span>{i18n.tr(Key::RecallWindowLabel)}</span>
+                <input
+                    type="number"
+                    min="0"
+                    max=shared::model::RECALL_WINDOW_MAX_SECS.to_string()
+                    prop:value=move || recall.get()
+                    on:input=move |ev| recall.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="field">
+                <span>{i18n.tr(Key::DefaultRoleLabel)}</span>
+                <select
+                    prop:value=move || default_role.get()
+                    on:change=move |ev| default_role.set(event_target_value(&ev))
+                >
+                    {role_options
+                        .into_iter()
+                        .map(|(key, name)| {
+                            let selected = key == default_role.get_untracked();
+                            view! { <option value=key selected=selected>{name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             {move || error().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}
             <p class="toast" role="status">{move || saved().then(|| i18n.t(Key::Saved))}</p>
             <button

@@ -42,6 +42,8 @@ pub struct ChatActions {
     pub manages: Signal<bool>,
     /// Whether this is a group chat.
     pub is_group: bool,
+    /// How long after sending its sender may recall a message (the server's setting).
+    pub recall_window_ms: RwSignal<i64>,
 }
 
 impl ChatActions {
@@ -58,6 +60,9 @@ impl ChatActions {
             readers: RwSignal::new(None),
             recalled_texts: RwSignal::new(Vec::new()),
             compose: RwSignal::new(None),
+            recall_window_ms: RwSignal::new(
+                i64::try_from(shared::model::RECALL_WINDOW_DEFAULT_SECS * 1000).unwrap_or(0),
+            ),
             error: RwSignal::new(None),
             toast: RwSignal::new(None),
             manages,
@@ -150,7 +155,7 @@ pub fn MessageMenu(
         let id = message.id;
         let mine = message.sender_id.is_some() && message.sender_id == me;
         let now = crate::pages::chat::now_ms();
-        let window = i64::try_from(shared::model::RECALL_WINDOW_DEFAULT_SECS * 1000).unwrap_or(0);
+        let window = actions.recall_window_ms.get_untracked();
         let may_recall = (mine && now - message.created_at <= window)
             || (actions.is_group && actions.manages.get_untracked());
         let may_edit = me.is_some_and(|u| message.editable_by(u, now));

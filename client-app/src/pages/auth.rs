@@ -63,6 +63,21 @@ fn switch_href(page: &'static str) -> impl Fn() -> String + Send + Sync + 'stati
 #[component]
 fn AuthFrame(title: Key, children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    // The site's name and the administrators' notice, when they set one.
+    let site = Resource::new(|| (), |_| shared::api::accounts::get_site_info());
+    let about = move || {
+        Suspend::new(async move {
+            site.await.ok().map(|info| {
+                let notice = (!info.login_notice.is_empty()).then(|| {
+                    view! { <p class="login-notice" role="note">{info.login_notice}</p> }
+                });
+                view! {
+                    <p class="site-name">{info.site_name}</p>
+                    {notice}
+                }
+            })
+        })
+    };
     view! {
         <div class="auth-page">
             <header class="auth-top">
@@ -70,6 +85,7 @@ fn AuthFrame(title: Key, children: Children) -> impl IntoView {
             </header>
             <div class="auth-brand">
                 <div class="brand-mark" aria-hidden="true">"P"</div>
+                <Suspense fallback=|| ()>{about}</Suspense>
                 <h1>{i18n.tr(title)}</h1>
             </div>
             {children()}

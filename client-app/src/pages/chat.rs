@@ -495,6 +495,16 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
     let manages =
         Signal::derive(move || standing.and_then(|s| s.0.get()).is_some_and(|s| s.manages));
     let actions = ChatActions::new(id, manages, is_group);
+    // The recall window is the server's setting (asked once, in the browser).
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(info) = shared::api::accounts::get_site_info().await {
+                let ms =
+                    i64::try_from(info.recall_window_s.saturating_mul(1000)).unwrap_or(i64::MAX);
+                actions.recall_window_ms.try_set(ms);
+            }
+        });
+    });
     provide_context(actions);
     // The other members' read cursors, fetched on opening and again on each hint.
     let receipts = Receipts(RwSignal::new(None));

@@ -113,7 +113,8 @@ impl Api {
         Ok((username, nickname))
     }
 
-    /// Creates the account with the `user` role.
+    /// Creates the account with the role new accounts get (`user` unless an administrator
+    /// chose another).
     async fn do_sign_up(
         &self,
         username: &str,
@@ -121,16 +122,10 @@ impl Api {
         password: String,
     ) -> Result<UserId, AppError> {
         let hash = password::hash(password).await?;
-        users::create(
-            &self.state.db,
-            username,
-            &hash,
-            nickname,
-            rights::ROLE_USER,
-            now_ms(),
-        )
-        .await
-        .map_err(|e| e.unique_as(AppError::UsernameTaken))
+        let role = self.default_role().await?;
+        users::create(&self.state.db, username, &hash, nickname, &role, now_ms())
+            .await
+            .map_err(|e| e.unique_as(AppError::UsernameTaken))
     }
 
     /// Opens a session for `user` on the calling device and sets its cookie. A session the
@@ -230,6 +225,10 @@ impl AccountsApi for Api {
         self.do_open_session(caller, user).await?;
         tracing::info!(user = %user, "logged in");
         load_me(&self.state, user).await
+    }
+
+    async fn site_info(&self) -> Result<shared::model::SiteInfo, AppError> {
+        self.do_site_info().await
     }
 
     async fn log_out(&self, caller: &Caller) -> Result<(), AppError> {

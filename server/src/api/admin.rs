@@ -245,9 +245,9 @@ impl AdminApi for Api {
     async fn update_settings(
         &self,
         caller: &Caller,
-        registration: Option<String>,
+        change: shared::api::admin::SettingsChange,
     ) -> Result<shared::model::AdminSettings, AppError> {
-        self.do_admin_update_settings(caller, registration).await
+        self.do_admin_update_settings(caller, change).await
     }
 
     async fn audit_log(

@@ -126,7 +126,8 @@ impl MediaApi for Api {
         let me = caller.require(rights::UPLOAD)?.user_id;
         self.state.limits.check_user(me, Action::Upload)?;
         let multipart = data.into_inner().ok_or(AppError::Internal)?;
-        let row = self.state.media.accept(multipart, me).await?;
+        let cap = self.max_upload_bytes().await?;
+        let row = self.state.media.accept(multipart, me, cap).await?;
         if let Err(e) = repo::insert(&self.state.db, &row).await {
             self.state.media.discard(&row.id, row.has_thumb).await;
             return Err(e.into());

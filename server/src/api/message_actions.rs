@@ -97,7 +97,7 @@ impl Api {
         if matches!(message.body, MessageBody::System { .. }) {
             return Err(AppError::invalid("message_id", Invalid::WrongKind));
         }
-        let window = i64::try_from(self.state.config.recall_window.as_millis()).unwrap_or(i64::MAX);
+        let window = self.recall_window_ms().await?;
         let role = |u: Option<UserId>| {
             u.and_then(|u| access.member(u))
                 .map_or(GroupRole::Member, |m| m.role)

@@ -25,9 +25,6 @@ use crate::time::now_ms;
 /// Default history page size.
 const DEFAULT_PAGE: u32 = 50;
 
-/// The title of every user's system chat.
-const SYSTEM_CHAT_TITLE: &str = "Parley";
-
 impl Api {
     /// The access data of `conversation` if `user` is a member, or `forbidden` (a non-member
     /// learns nothing, not even whether the conversation exists). Served from the cache.
@@ -129,6 +126,14 @@ impl MessagesApi for Api {
         let unread: HashMap<i64, i64> = unread.into_iter().collect();
         let mut last: HashMap<i64, Message> =
             last.into_iter().map(|m| (m.conversation_id.0, m)).collect();
+        // The system chat speaks for the server, under the site's name.
+        let site_name = if rows.iter().any(|r| r.kind == "system") {
+            crate::repo::settings::get_string(&self.state.db, crate::repo::settings::SITE_NAME)
+                .await?
+                .unwrap_or_else(|| shared::model::DEFAULT_SITE_NAME.to_owned())
+        } else {
+            String::new()
+        };
         let mut list: Vec<ConversationSummary> = rows
             .into_iter()
             .map(|row| {
@@ -146,8 +151,7 @@ impl MessagesApi for Api {
                         Some(r) if !r.is_empty() => r.clone(),
                         _ => nickname.clone(),
                     },
-                    // The system chat speaks for the server.
-                    (None, None) if row.kind == "system" => SYSTEM_CHAT_TITLE.to_owned(),
+                    (None, None) if row.kind == "system" => site_name.clone(),
                     (None, None) => String::new(),
                 };
                 ConversationSummary {

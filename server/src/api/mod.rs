@@ -22,6 +22,7 @@ pub mod receipts;
 pub mod reports;
 pub mod roles_admin;
 pub mod search;
+pub mod settings;
 
 use std::sync::Arc;
 

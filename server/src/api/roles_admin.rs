@@ -1,5 +1,5 @@
-//! Roles and system settings as the admin console edits them: create, change the rights of,
-//! delete roles; read and change the settings. Each change is
+//! Roles as the admin console edits them: create, change the rights of, delete roles. Each
+//! change is
 //! one unit of work with its audit entry; once committed, every cached session on every node
 //! is looked up afresh, and holders left without `login` are signed out.
 
@@ -219,73 +219,5 @@ impl Api {
         })?;
         tracing::info!(role = %key, holders = holders.len(), "role deleted");
         self.role_changed(&holders).await
-    }
-}
-
-impl Api {
-    /// The settings as stored (defaults where unset).
-    async fn settings_now(&self) -> Result<shared::model::AdminSettings, AppError> {
-        let open = crate::repo::settings::get_bool(
-            &self.state.db,
-            crate::repo::settings::REGISTRATION_OPEN,
-            true,
-        )
-        .await?;
-        Ok(shared::model::AdminSettings {
-            registration: if open { "open" } else { "closed" }.to_owned(),
-        })
-    }
-
-    /// `admin_get_settings`.
-    pub(crate) async fn do_admin_get_settings(
-        &self,
-        caller: &Caller,
-    ) -> Result<shared::model::AdminSettings, AppError> {
-        caller.require(rights::ADMIN)?;
-        self.settings_now().await
-    }
-
-    /// `admin_update_settings`.
-    pub(crate) async fn do_admin_update_settings(
-        &self,
-        caller: &Caller,
-        registration: Option<String>,
-    ) -> Result<shared::model::AdminSettings, AppError> {
-        caller.require(rights::ADMIN)?;
-        let open = match registration.as_deref() {
-            None => None,
-            Some("open") => Some(true),
-            Some("closed") => Some(false),
-            Some(_) => return Err(AppError::invalid("registration", Invalid::OutOfRange)),
-        };
-        let before = self.settings_now().await?;
-        if let Some(open) = open {
-            crate::db_transaction!(&self.state.db, |tx| {
-                crate::repo::settings::set_in(
-                    tx,
-                    crate::repo::settings::REGISTRATION_OPEN,
-                    if open { "true" } else { "false" },
-                )
-                .await?;
-                record(
-                    tx,
-                    caller,
-                    Audited {
-                        action: "update_settings",
-                        target_kind: "settings",
-                        target_id: None,
-                        target_name: "registration",
-                        detail: json!({
-                            "before": {"registration": before.registration},
-                            "after": {"registration": if open { "open" } else { "closed" }},
-                        }),
-                    },
-                )
-                .await?;
-                Ok::<_, Failure>(())
-            })?;
-            tracing::info!(open, "registration changed");
-        }
-        self.settings_now().await
     }
 }

@@ -57,12 +57,14 @@ impl Media {
         &self.store
     }
 
-    /// Receives an upload, processes it if it is an image, and keeps it in the store. The
-    /// caller records the returned row; nothing is kept when this fails.
+    /// Receives an upload of at most `cap` bytes (and never more than configured), processes
+    /// it if it is an image, and keeps it in the store. The caller records the returned row;
+    /// nothing is kept when this fails.
     pub async fn accept(
         &self,
         multipart: multer::Multipart<'static>,
         uploader: UserId,
+        cap: u64,
     ) -> Result<MediaRow, AppError> {
         let _slot = self
             .uploads
@@ -70,7 +72,12 @@ impl Media {
             .map_err(|_| AppError::Unavailable {
                 retry_after_secs: 2,
             })?;
-        let received = receive::receive(multipart, self.store.tmp_dir(), self.limits).await?;
+        let limits = ReceiveLimits {
+            max_upload: self.limits.max_upload.min(cap),
+            max_image: self.limits.max_image.min(cap),
+            ..self.limits
+        };
+        let received = receive::receive(multipart, self.store.tmp_dir(), limits).await?;
         let Received {
             file,
             mut size,

@@ -57,3 +57,28 @@ pub async fn set_in(conn: &mut crate::db::Conn<'_>, key: &str, value: &str) -> R
         Ok(())
     })
 }
+
+/// The site's name (setting key; a JSON string).
+pub const SITE_NAME: &str = "site_name";
+/// The log-in pages' notice (setting key; a JSON string).
+pub const LOGIN_NOTICE: &str = "login_notice";
+/// Largest upload in MiB (setting key; a JSON number).
+pub const MAX_UPLOAD_MIB: &str = "max_upload_mib";
+/// Recall window in seconds (setting key; a JSON number).
+pub const RECALL_WINDOW_S: &str = "recall_window_s";
+/// The role of new accounts (setting key; a JSON string).
+pub const DEFAULT_ROLE: &str = "default_role";
+
+/// A string setting, `None` when unset or unreadable.
+pub async fn get_string(db: &Db, key: &str) -> Result<Option<String>, DbError> {
+    Ok(get(db, key)
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}
+
+/// A number setting, `None` when unset or unreadable.
+pub async fn get_u64(db: &Db, key: &str) -> Result<Option<u64>, DbError> {
+    Ok(get(db, key)
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok()))
+}

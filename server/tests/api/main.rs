@@ -31,4 +31,5 @@ mod search;
 mod security;
 mod seed;
 mod sessions;
+mod settings;
 mod state;

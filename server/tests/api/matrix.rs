@@ -425,6 +425,7 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ),
     ("admin_delete_role", r#"{"role": ["r"]}"#, Some("{}")),
     ("admin_get_settings", "[1]", None),
+    ("site_info", "[1]", None),
     ("admin_update_settings", r#"{"registration": false}"#, None),
     ("search_users", r#"{"query": 7}"#, Some("{}")),
     (
@@ -788,6 +789,7 @@ fn accounts_and_admin(t: &mut Table) {
         admin_only,
     );
     t.line("admin_get_settings", "all", |_, _| json!({}), admin_only);
+    t.line("site_info", "none", |_, _| json!({}), &[(EVERYONE, OK)]);
     t.line(
         "admin_update_settings",
         "registration stays open",

@@ -6,7 +6,7 @@ use super::codec::Json;
 
 use crate::error::AppError;
 use crate::ids::SessionId;
-use crate::model::{Me, PresenceVisibility, SessionInfo};
+use crate::model::{Me, PresenceVisibility, SessionInfo, SiteInfo};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -32,6 +32,8 @@ pub trait AccountsApi: Send + Sync {
     ) -> Result<Me, AppError>;
     /// See [`log_out`].
     async fn log_out(&self, caller: &Caller) -> Result<(), AppError>;
+    /// See [`get_site_info`].
+    async fn site_info(&self) -> Result<SiteInfo, AppError>;
     /// See [`current_user`].
     async fn current_user(&self, caller: &Caller) -> Result<Option<Me>, AppError>;
     /// See [`update_profile`].
@@ -146,4 +148,12 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 pub async fn revoke_session(session_id: SessionId) -> Result<(), AppError> {
     let (ports, caller) = super::request()?;
     ports.accounts.revoke_session(&caller, session_id).await
+}
+
+/// What anyone may know before signing in: the site's name, the log-in notice, whether
+/// sign-up is open, the recall window and the upload limit. No session needed.
+#[server(endpoint = "site_info", input = Json, output = Json)]
+pub async fn get_site_info() -> Result<SiteInfo, AppError> {
+    let (ports, _caller) = super::request()?;
+    ports.accounts.site_info().await
 }

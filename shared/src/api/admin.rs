@@ -117,7 +117,7 @@ pub trait AdminApi: Send + Sync {
     async fn update_settings(
         &self,
         caller: &Caller,
-        registration: Option<String>,
+        change: SettingsChange,
     ) -> Result<AdminSettings, AppError>;
     /// See [`admin_audit_log`].
     async fn audit_log(
@@ -368,12 +368,43 @@ pub async fn admin_get_settings() -> Result<AdminSettings, AppError> {
     ports.admin.get_settings(&caller).await
 }
 
-/// Changes the settings given (each optional): `registration` `"open"` or `"closed"`, in force
-/// at once. Errors: `forbidden`, `validation` (another value).
+/// A change to the settings: each field optional, the others kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SettingsChange {
+    /// `open` or `closed`.
+    pub registration: Option<String>,
+    /// 1–40 characters, one line.
+    pub site_name: Option<String>,
+    /// 1 MiB up to the server's configured ceiling.
+    pub max_upload_mib: Option<u64>,
+    /// 0 (no recall) up to a week.
+    pub recall_window_s: Option<u64>,
+    /// An existing role that does not grant `admin`.
+    pub default_role: Option<String>,
+    /// ≤ 500 characters (empty: none).
+    pub login_notice: Option<String>,
+}
+
+/// Changes the settings given (each optional), in force at once: `registration` (`"open"` or
+/// `"closed"`), `site_name`, `max_upload_mib`, `recall_window_s`, `default_role` (of new
+/// accounts), `login_notice`. Errors: `forbidden`, `validation`.
 #[server(endpoint = "admin_update_settings", input = Json, output = Json)]
 pub async fn admin_update_settings(
     #[server(default)] registration: Option<String>,
+    #[server(default)] site_name: Option<String>,
+    #[server(default)] max_upload_mib: Option<u64>,
+    #[server(default)] recall_window_s: Option<u64>,
+    #[server(default)] default_role: Option<String>,
+    #[server(default)] login_notice: Option<String>,
 ) -> Result<AdminSettings, AppError> {
     let (ports, caller) = super::request()?;
-    ports.admin.update_settings(&caller, registration).await
+    let change = SettingsChange {
+        registration,
+        site_name,
+        max_upload_mib,
+        recall_window_s,
+        default_role,
+        login_notice,
+    };
+    ports.admin.update_settings(&caller, change).await
 }

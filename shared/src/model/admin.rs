@@ -84,10 +84,52 @@ pub struct AuditEntry {
     pub created_at: i64,
 }
 
+/// Longest site name, in characters.
+pub const SITE_NAME_MAX: usize = 40;
+/// Longest log-in notice, in characters.
+pub const LOGIN_NOTICE_MAX: usize = 500;
+/// Longest recall window an administrator may set, in seconds (a week).
+pub const RECALL_WINDOW_MAX_SECS: u64 = 7 * 24 * 3600;
+/// The site name until an administrator sets one.
+pub const DEFAULT_SITE_NAME: &str = "Parley";
+
 /// The system settings the console edits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminSettings {
     /// Who may sign up: `open` (anyone) or `closed` (`sign_up` answers `registration_closed`;
     /// administrators still create accounts).
     pub registration: String,
+    /// The name the apps show (log-in pages, the system chat).
+    #[serde(default)]
+    pub site_name: String,
+    /// Largest upload, in MiB (at most `max_upload_mib_limit`).
+    #[serde(default)]
+    pub max_upload_mib: u64,
+    /// The ceiling the server was started with (`PARLEY_MAX_UPLOAD_MIB`); read-only.
+    #[serde(default)]
+    pub max_upload_mib_limit: u64,
+    /// How long after sending its sender may recall a message, in seconds.
+    #[serde(default)]
+    pub recall_window_s: u64,
+    /// The role new accounts get.
+    #[serde(default)]
+    pub default_role: String,
+    /// A notice the log-in pages show (empty: none).
+    #[serde(default)]
+    pub login_notice: String,
+}
+
+/// What anyone may know about this server before signing in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// The name the apps show.
+    pub site_name: String,
+    /// The log-in pages' notice (empty: none).
+    pub login_notice: String,
+    /// Whether anyone may sign up (`open`) or not (`closed`).
+    pub registration: String,
+    /// How long after sending its sender may recall a message, in seconds.
+    pub recall_window_s: u64,
+    /// Largest upload, in MiB.
+    pub max_upload_mib: u64,
 }
