@@ -56,7 +56,9 @@ pub fn AppShell() -> impl IntoView {
     // The unread count in the document's title: "(3) Parley".
     let i18n = shared::ui::use_i18n();
     let title = move || {
-        let unread = store.state.with(|s| s.total_unread());
+        // `try_with`: while a signed-out visitor is redirected on the server, the shell (and
+        // the store with it) may be disposed before the title is rendered.
+        let unread = store.state.try_with(|s| s.total_unread()).unwrap_or(0);
         crate::notify::title(i18n.lang.get().t(shared::i18n::Key::AppName), unread)
     };
     // Connect once the store holds the lists, so `resume` carries their cursors.
@@ -122,7 +124,7 @@ pub fn TabBar() -> impl IntoView {
     let store = crate::store::use_store();
     let location = use_location();
     let hidden = move || location.pathname.get().starts_with("/chat/");
-    let unread = Signal::derive(move || store.state.with(|s| s.total_unread()));
+    let unread = Signal::derive(move || store.state.try_with(|s| s.total_unread()).unwrap_or(0));
     let requests = Signal::derive(move || store.pending_total());
     view! {
         <nav class="tabbar" class:hidden=hidden aria-label=i18n.tr(Key::Tabs)>

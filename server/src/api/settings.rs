@@ -64,10 +64,11 @@ impl Api {
 
     /// The recall window now, in milliseconds.
     pub(crate) async fn recall_window_ms(&self) -> Result<i64, AppError> {
-        let secs = get_u64(&self.state.db, repo::RECALL_WINDOW_S)
-            .await?
-            .unwrap_or(self.state.config.recall_window.as_secs());
-        Ok(i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX))
+        let ms = match get_u64(&self.state.db, repo::RECALL_WINDOW_S).await? {
+            Some(secs) => u128::from(secs) * 1000,
+            None => self.state.config.recall_window.as_millis(),
+        };
+        Ok(i64::try_from(ms).unwrap_or(i64::MAX))
     }
 
     /// The largest upload now, in bytes (never above the configured ceiling).
