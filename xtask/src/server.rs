@@ -1,10 +1,12 @@
 //! The `parley` server binary: building its command line, and running it in the background
 //! for the end-to-end tests.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, PoisonError};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -164,12 +166,27 @@ impl Drop for Background {
     }
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
+/// A TCP port on 127.0.0.1 that nothing listens on right now and that this process has not
+/// handed out before: a port picked for a server that has not bound it yet is never picked
+/// again for another one.
 pub fn free_port() -> Result<u16> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .map_err(|err| Error::io("finding a free port on 127.0.0.1", &err))
+    /// Ports already handed out by this process.
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    /// How many ports the kernel may offer before giving up on a fresh one.
+    const ATTEMPTS: usize = 64;
+    let mut given = GIVEN.lock().unwrap_or_else(PoisonError::into_inner);
+    for _ in 0..ATTEMPTS {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|addr| addr.port())
+            .map_err(|err| Error::io("finding a free port on 127.0.0.1", &err))?;
+        if given.insert(port) {
+            return Ok(port);
+        }
+    }
+    Err(Error::new(
+        "finding a free port on 127.0.0.1: the kernel kept offering ports already handed out",
+    ))
 }
 
 /// Ends a task that ran a server with its log and scratch folder in `dir`: on success the folder
@@ -236,5 +253,13 @@ mod tests {
     #[test]
     fn free_ports_are_on_loopback() {
         assert!(free_port().is_ok_and(|port| port > 0));
+    }
+
+    #[test]
+    fn a_free_port_is_never_handed_out_twice() {
+        let ports: Vec<u16> = (0..200).filter_map(|_| free_port().ok()).collect();
+        assert_eq!(ports.len(), 200);
+        let distinct: std::collections::BTreeSet<u16> = ports.iter().copied().collect();
+        assert_eq!(distinct.len(), ports.len());
     }
 }
