@@ -14,6 +14,8 @@ pub const GROUPS: &str = "/admin/groups";
 pub const MESSAGES: &str = "/admin/messages";
 /// The report queue.
 pub const REPORTS: &str = "/admin/reports";
+/// The invite codes.
+pub const INVITES: &str = "/admin/invites";
 /// The roles table.
 pub const ROLES: &str = "/admin/roles";
 /// The rights table.

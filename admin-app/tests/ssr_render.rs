@@ -17,6 +17,7 @@ use shared::api::admin::{AdminApi, UserFilter};
 use shared::api::admin_content::{AdminContentApi, GroupFilter, MessageFilter};
 use shared::api::contacts::ContactsApi;
 use shared::api::groups::GroupsApi;
+use shared::api::invites::InvitesApi;
 use shared::api::links::LinksApi;
 use shared::api::media::MediaApi;
 use shared::api::messages::MessagesApi;
@@ -29,10 +30,11 @@ use shared::ids::{
 use shared::model::{
     AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AuditEntry,
     ConversationSummary, DashboardStats, Friend, FriendLink, FriendRequest, GroupCard, GroupInfo,
-    GroupInvite, GroupMember, GroupRequest, GroupRole, GroupStatus, InvitePreview, Me, Mention,
-    Message, MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility,
-    ReadReceipts, Report, ReportAction, ReportReason, ReportStatus, ReportTarget, RightInfo,
-    RoleInfo, SearchHit, SeriesPoint, SessionInfo, SystemNotice, UserCard,
+    GroupInvite, GroupMember, GroupRequest, GroupRole, GroupStatus, InviteCode, InvitePreview,
+    InviteStatus, InviteUse, Me, Mention, Message, MessageBody, MessageReaders, OneTimePassword,
+    Page, Presence, PresenceVisibility, ReadReceipts, Report, ReportAction, ReportReason,
+    ReportStatus, ReportTarget, RightInfo, RoleInfo, SearchHit, SeriesPoint, SessionInfo,
+    SystemNotice, UserCard,
 };
 
 struct FakeAccounts {
@@ -46,6 +48,7 @@ impl AccountsApi for FakeAccounts {
         _: &Caller,
         _: String,
         _: String,
+        _: Option<String>,
         _: Option<String>,
     ) -> Result<Me, AppError> {
         Err(AppError::Internal)
@@ -403,6 +406,74 @@ impl LinksApi for NotUsedByAdmin {
         Err(AppError::Internal)
     }
     async fn join_group_by_invite(&self, _: &Caller, _: String) -> Result<GroupInfo, AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+/// The invite codes: a usable one for five accounts used twice, a revoked one; creating and
+/// revoking are refused.
+struct FakeInvites;
+
+fn fake_invites() -> Vec<InviteCode> {
+    let code = |id: i64, code: &str, status: InviteStatus| InviteCode {
+        id,
+        code: code.into(),
+        url: format!("http://chat.example/signup?invite={code}"),
+        note: if id == 2 {
+            "Design team".into()
+        } else {
+            String::new()
+        },
+        max_uses: (id == 2).then_some(5),
+        uses: if id == 2 { 2 } else { 0 },
+        expires_at: None,
+        revoked_at: (status == InviteStatus::Revoked).then_some(1_795_395_600_000),
+        status,
+        created_by: Some(UserId(1)),
+        created_by_name: "root".into(),
+        created_at: 1_795_392_000_000 + id,
+        used_by: if id == 2 {
+            vec![InviteUse {
+                user_id: UserId(30),
+                username: "newhire".into(),
+                used_at: 1_795_393_000_000,
+            }]
+        } else {
+            Vec::new()
+        },
+    };
+    vec![
+        code(2, "Ab3dEf6hIj9k", InviteStatus::Active),
+        code(1, "Zz9yXx8wVv7u", InviteStatus::Revoked),
+    ]
+}
+
+#[async_trait::async_trait]
+impl InvitesApi for FakeInvites {
+    async fn create_invite_code(
+        &self,
+        _: &Caller,
+        _: String,
+        _: Option<u32>,
+        _: Option<u32>,
+    ) -> Result<InviteCode, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_invite_codes(
+        &self,
+        _: &Caller,
+        status: Option<String>,
+        before_id: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Vec<InviteCode>, AppError> {
+        Ok(fake_invites()
+            .into_iter()
+            .filter(|c| status.as_deref().is_none_or(|s| c.status.as_str() == s))
+            .filter(|c| before_id.is_none_or(|b| c.id < b))
+            .take(limit.unwrap_or(50) as usize)
+            .collect())
+    }
+    async fn revoke_invite_code(&self, _: &Caller, _: i64) -> Result<InviteCode, AppError> {
         Err(AppError::Internal)
     }
 }
@@ -1015,6 +1086,7 @@ async fn render_with(
             media: Arc::new(NotUsedByAdmin),
             links: Arc::new(NotUsedByAdmin),
             reports: Arc::new(FakeReports),
+            invites: Arc::new(FakeInvites),
         });
         let redirect = redirect.clone();
         provide_server_redirect(move |to| {
@@ -1486,6 +1558,57 @@ async fn admins_see_the_open_reports() {
     let reports = html.find(r#"href="/admin/reports""#).expect("reports link");
     assert!(messages < reports, "{html}");
     assert!(html.contains("No older reports"), "{html}");
+}
+
+#[tokio::test]
+async fn admins_see_the_usable_invite_codes_and_a_form_for_more() {
+    let r = render(
+        "/admin/invites",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert_eq!(r.redirect, None);
+    let html = &r.html;
+    assert!(html.contains(r#"aria-label="Invite codes""#), "{html}");
+    assert!(html.contains("Ab3dEf6hIj9k"), "{html}");
+    assert!(!html.contains("Zz9yXx8wVv7u"), "only usable ones: {html}");
+    assert!(html.contains("Design team"), "{html}");
+    assert!(html.contains("2 / 5"), "{html}");
+    assert!(html.contains("@newhire"), "{html}");
+    assert!(
+        html.contains(r#"aria-label="Revoke code Ab3dEf6hIj9k""#),
+        "{html}"
+    );
+    assert!(html.contains("New invite code"), "{html}");
+    assert!(html.contains(r#"name="max_uses""#), "{html}");
+    assert!(
+        html.contains(
+            r#"<a href="/admin/invites" aria-current="page" class="segmented-item">Usable</a>"#
+        ),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn revoked_invite_codes_offer_no_revoke_in_chinese() {
+    let r = render(
+        "/admin/invites?status=revoked",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=zh"),
+    )
+    .await;
+    let html = &r.html;
+    assert!(html.contains("Zz9yXx8wVv7u"), "{html}");
+    assert!(!html.contains("Ab3dEf6hIj9k"), "{html}");
+    assert!(html.contains("已撤销"), "{html}");
+    assert!(
+        !html.contains("撤销邀请码 Zz9yXx8wVv7u"),
+        "no revoke for a revoked code: {html}"
+    );
+    assert!(html.contains("新建邀请码"), "{html}");
 }
 
 #[tokio::test]

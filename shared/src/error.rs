@@ -126,6 +126,13 @@ pub enum AppError {
     /// Registration of new accounts is closed on this server.
     #[error("registration is closed")]
     RegistrationClosed,
+    /// Registration is by invitation and no invite code was given.
+    #[error("an invite code is required")]
+    InviteRequired,
+    /// The invite code is unknown, expired, used up or revoked (one answer for all four, so a
+    /// guess learns nothing).
+    #[error("this invite code is not valid")]
+    InviteInvalid,
     /// The request itself was malformed (missing or mistyped arguments).
     #[error("bad request: {detail}")]
     BadRequest {
@@ -199,6 +206,8 @@ impl AppError {
             Self::TooLarge => "too_large",
             Self::Timeout => "timeout",
             Self::RegistrationClosed => "registration_closed",
+            Self::InviteRequired => "invite_required",
+            Self::InviteInvalid => "invite_invalid",
             Self::TooLate => "too_late",
             Self::LinkExpired => "link_expired",
             Self::GroupDisabled => "group_disabled",
@@ -216,6 +225,8 @@ impl AppError {
             | Self::Forbidden
             | Self::CrossSite
             | Self::RegistrationClosed
+            | Self::InviteRequired
+            | Self::InviteInvalid
             | Self::GroupDisabled => 403,
             Self::NotFound => 404,
             Self::LinkExpired => 410,
@@ -300,6 +311,8 @@ mod tests {
             AppError::TooLarge,
             AppError::Timeout,
             AppError::RegistrationClosed,
+            AppError::InviteRequired,
+            AppError::InviteInvalid,
             AppError::BadRequest { detail: "d".into() },
             AppError::Network { detail: "d".into() },
             AppError::Internal,

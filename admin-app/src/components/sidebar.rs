@@ -56,6 +56,9 @@ pub fn Sidebar(
                             <A href=routes::AUDIT>{i18n.tr(Key::AuditLog)}</A>
                         </li>
                         <li>
+                            <A href=routes::INVITES>{i18n.tr(Key::InviteCodes)}</A>
+                        </li>
+                        <li>
                             <A href=routes::SETTINGS>{i18n.tr(Key::SystemSettings)}</A>
                         </li>
                     </ul>

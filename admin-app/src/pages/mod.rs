@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod group_drawer;
 pub mod groups;
+pub mod invites;
 pub mod login;
 pub mod messages;
 pub mod not_found;

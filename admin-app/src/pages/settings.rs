@@ -10,6 +10,7 @@ use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::status::{ErrorPanel, Loading};
 use crate::layout::AdminPage;
+use crate::routes;
 use crate::session::use_session;
 
 /// The settings page (behind the admin gate).
@@ -108,7 +109,9 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
             <fieldset class="radio-group">
                 <legend>{i18n.tr(Key::RegistrationLabel)}</legend>
                 {option("open", Key::RegistrationOpenOption)}
+                {option("invite", Key::RegistrationInviteOption)}
                 {option("closed", Key::RegistrationClosedOption)}
+                <a class="field-link" href=routes::INVITES>{i18n.tr(Key::ManageInviteCodes)}</a>
             </fieldset>
             <label class="field">
                 <span>{i18n.tr(Key::SiteNameLabel)}</span>

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::AppError;
-use shared::api::accounts::{log_in, sign_up};
+use shared::api::accounts::{get_site_info, log_in, sign_up};
 use shared::i18n::Key;
-use shared::model::Me;
+use shared::model::{INVITE_CODE_LEN, Me, SiteInfo};
 use shared::ui::{use_hydrated, use_i18n};
 use shared::validate;
 
@@ -59,12 +59,19 @@ fn switch_href(page: &'static str) -> impl Fn() -> String + Send + Sync + 'stati
     }
 }
 
+/// What the pages know of the site (its name, notice and who may sign up).
+type SiteResource = Resource<Result<SiteInfo, AppError>>;
+
+/// Fetches what anyone may know of the site, once per page.
+fn site_resource() -> SiteResource {
+    Resource::new(|| (), |_| get_site_info())
+}
+
 /// The frame of both pages: brand, language switch, the form, a link to the other page.
 #[component]
-fn AuthFrame(title: Key, children: Children) -> impl IntoView {
+fn AuthFrame(title: Key, site: SiteResource, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // The site's name and the administrators' notice, when they set one.
-    let site = Resource::new(|| (), |_| shared::api::accounts::get_site_info());
     let about = move || {
         Suspend::new(async move {
             site.await.ok().map(|info| {
@@ -103,8 +110,9 @@ pub fn LoginPage() -> impl IntoView {
     let action = Action::new(|(u, p): &(String, String)| log_in(u.clone(), p.clone()));
     on_success(action);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let site = site_resource();
     view! {
-        <AuthFrame title=Key::LogIn>
+        <AuthFrame title=Key::LogIn site>
             <form
                 class="auth-form"
                 on:submit=move |ev| {
@@ -148,8 +156,22 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// `/signup`: username, an optional nickname, password twice. Rules are checked in the browser first (same rules as
-/// the server, from `shared::validate`), then by the server.
+/// The invite code a sign-up link carries (`?invite=`), when it has the shape of one.
+fn invite_in_url() -> Option<String> {
+    use_query_map()
+        .with_untracked(|q| q.get("invite"))
+        .map(|code| code.trim().to_owned())
+        .filter(|code| {
+            code.len() == INVITE_CODE_LEN && code.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// What a sign-up sends: username, password, nickname, invite code.
+type SignUpInput = (String, String, Option<String>, Option<String>);
+
+/// `/signup`: username, an optional nickname, password twice, and the invite code while
+/// registration is by invitation (filled in from a `?invite=` link). Rules are checked in the
+/// browser first (same rules as the server, from `shared::validate`), then by the server.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -158,9 +180,12 @@ pub fn SignUpPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let nickname = RwSignal::new(String::new());
+    let linked_invite = invite_in_url();
+    let invite = RwSignal::new(linked_invite.clone().unwrap_or_default());
     let local_error = RwSignal::new(None::<String>);
-    let action = Action::new(|(u, p, n): &(String, String, Option<String>)| {
-        sign_up(u.clone(), p.clone(), n.clone())
+    let site = site_resource();
+    let action = Action::new(|(u, p, n, code): &SignUpInput| {
+        sign_up(u.clone(), p.clone(), n.clone(), code.clone())
     });
     on_success(action);
     let server_error = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -188,13 +213,36 @@ pub fn SignUpPage() -> impl IntoView {
             Ok(_) if p != c => local_error.set(Some(i18n.t(Key::PasswordsDiffer).to_owned())),
             Ok((name, nick)) => {
                 local_error.set(None);
-                action.dispatch((name, p, nick));
+                let code = invite.get_untracked().trim().to_owned();
+                action.dispatch((name, p, nick, (!code.is_empty()).then_some(code)));
             }
         }
     };
+    // The invite field while registration is by invitation (or the link carried a code), and a
+    // note while it is closed.
+    let registration = move || {
+        let linked = linked_invite.is_some();
+        Suspend::new(async move {
+            let mode = site.await.ok().map(|info| info.registration);
+            match mode.as_deref() {
+                Some("closed") => Some(
+                    view! {
+                        <p class="form-note" role="note" data-testid="registration-closed">
+                            {i18n.tr(Key::ErrRegistrationClosed)}
+                        </p>
+                    }
+                    .into_any(),
+                ),
+                Some("invite") => Some(invite_field(invite).into_any()),
+                _ if linked => Some(invite_field(invite).into_any()),
+                _ => None,
+            }
+        })
+    };
     view! {
-        <AuthFrame title=Key::SignUp>
+        <AuthFrame title=Key::SignUp site>
             <form class="auth-form" on:submit=submit>
+                <Suspense fallback=|| ()>{registration}</Suspense>
                 <label for="signup-username">{i18n.tr(Key::Username)}</label>
                 <input
                     id="signup-username"
@@ -255,5 +303,25 @@ pub fn SignUpPage() -> impl IntoView {
                 {i18n.tr(Key::HaveAccount)} " " <A href=switch_href("/login")>{i18n.tr(Key::LogIn)}</A>
             </p>
         </AuthFrame>
+    }
+}
+
+/// The invite code field of the sign-up form.
+fn invite_field(invite: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for="signup-invite">{i18n.tr(Key::InviteCode)}</label>
+        <input
+            id="signup-invite"
+            name="invite"
+            autocomplete="off"
+            autocapitalize="none"
+            spellcheck="false"
+            maxlength=INVITE_CODE_LEN.to_string()
+            aria-describedby="signup-invite-hint"
+            required
+            bind:value=invite
+        />
+        <p id="signup-invite-hint" class="field-hint">{i18n.tr(Key::InviteCodeHint)}</p>
     }
 }

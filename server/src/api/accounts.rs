@@ -7,14 +7,14 @@ use async_trait::async_trait;
 use shared::api::accounts::AccountsApi;
 use shared::api::{Auth, Caller};
 use shared::ids::{SessionId, UserId};
-use shared::model::{Me, SessionInfo};
+use shared::model::{INVITE_CODE_LEN, Me, Registration, SessionInfo};
 use shared::{AppError, rights, validate};
 
 use super::Api;
 use crate::auth::{password, token};
-use crate::db::DbError;
+use crate::db::{DbError, Failure};
 use crate::http::cookies;
-use crate::repo::{rbac, sessions, settings, users};
+use crate::repo::{invite_codes, rbac, sessions, users};
 use crate::state::AppState;
 use crate::time::now_ms;
 
@@ -90,42 +90,96 @@ pub async fn load_me(state: &AppState, user: UserId) -> Result<Me, AppError> {
     })
 }
 
+/// What a sign-up asks for, as received.
+struct SignUpForm<'a> {
+    /// The username wanted.
+    username: &'a str,
+    /// The password.
+    password: &'a str,
+    /// The display name, if any.
+    nickname: Option<&'a str>,
+    /// The invite code, if any.
+    invite_code: Option<&'a str>,
+}
+
 impl Api {
-    /// Validates a sign-up: open registration, rate limit, username and password rules.
+    /// Validates a sign-up: registration open (or by invitation with a usable code), rate
+    /// limit, username and password rules. The invite code to use up, if registration needs
+    /// one.
     async fn check_sign_up(
         &self,
         caller: &Caller,
-        username: &str,
-        password: &str,
-        nickname: Option<&str>,
-    ) -> Result<(String, String), AppError> {
-        let username = validate::username(username)?;
-        validate::new_password("password", password, &username)?;
+        form: &SignUpForm<'_>,
+    ) -> Result<(String, String, Option<String>), AppError> {
+        let username = validate::username(form.username)?;
+        validate::new_password("password", form.password, &username)?;
         // A blank nickname is no nickname: the username stands in for it.
-        let nickname = match nickname.map(str::trim) {
+        let nickname = match form.nickname.map(str::trim) {
             None | Some("") => username.clone(),
             Some(raw) => validate::nickname(raw)?,
         };
-        if !settings::get_bool(&self.state.db, settings::REGISTRATION_OPEN, true).await? {
-            return Err(AppError::RegistrationClosed);
-        }
-        self.state.limits.check_signup(caller.ip)?;
-        Ok((username, nickname))
+        let code = match self.registration().await? {
+            Registration::Closed => return Err(AppError::RegistrationClosed),
+            Registration::Open => {
+                self.state.limits.check_signup(caller.ip)?;
+                None
+            }
+            Registration::Invite => {
+                let code = form.invite_code.map(str::trim).unwrap_or_default();
+                if code.is_empty() {
+                    return Err(AppError::InviteRequired);
+                }
+                // Every guess counts against the address before the code is looked up.
+                self.state.limits.check_signup(caller.ip)?;
+                if code.len() != INVITE_CODE_LEN || !code.chars().all(|c| c.is_ascii_alphanumeric())
+                {
+                    return Err(AppError::InviteInvalid);
+                }
+                let usable = crate::db_conn!(&self.state.db, |conn| invite_codes::is_usable(
+                    conn,
+                    code,
+                    now_ms()
+                )
+                .await)?;
+                if !usable {
+                    return Err(AppError::InviteInvalid);
+                }
+                Some(code.to_owned())
+            }
+        };
+        Ok((username, nickname, code))
     }
 
     /// Creates the account with the role new accounts get (`user` unless an administrator
-    /// chose another).
+    /// chose another), using up `code` by one in the same unit of work when there is one.
     async fn do_sign_up(
         &self,
         username: &str,
         nickname: &str,
         password: String,
+        code: Option<&str>,
     ) -> Result<UserId, AppError> {
         let hash = password::hash(password).await?;
         let role = self.default_role().await?;
-        users::create(&self.state.db, username, &hash, nickname, &role, now_ms())
-            .await
-            .map_err(|e| e.unique_as(AppError::UsernameTaken))
+        let now = now_ms();
+        let Some(code) = code else {
+            return users::create(&self.state.db, username, &hash, nickname, &role, now)
+                .await
+                .map_err(|e| e.unique_as(AppError::UsernameTaken));
+        };
+        let user = crate::db_transaction!(&self.state.db, |tx| {
+            // A code used up or revoked since the check loses here, atomically.
+            let invite = invite_codes::consume(tx, code, now)
+                .await?
+                .ok_or(AppError::InviteInvalid)?;
+            let user = users::create_in(tx, username, &hash, nickname, &role, now)
+                .await
+                .map_err(|e| e.unique_as(AppError::UsernameTaken))?;
+            invite_codes::record_use(tx, invite, user, now).await?;
+            Ok::<_, Failure>(user)
+        })?;
+        tracing::info!(user = %user, "signed up with an invite code");
+        Ok(user)
     }
 
     /// Opens a session for `user` on the calling device and sets its cookie. A session the
@@ -205,11 +259,18 @@ impl AccountsApi for Api {
         username: String,
         password: String,
         nickname: Option<String>,
+        invite_code: Option<String>,
     ) -> Result<Me, AppError> {
-        let (username, nickname) = self
-            .check_sign_up(caller, &username, &password, nickname.as_deref())
+        let form = SignUpForm {
+            username: &username,
+            password: &password,
+            nickname: nickname.as_deref(),
+            invite_code: invite_code.as_deref(),
+        };
+        let (username, nickname, code) = self.check_sign_up(caller, &form).await?;
+        let user = self
+            .do_sign_up(&username, &nickname, password, code.as_deref())
             .await?;
-        let user = self.do_sign_up(&username, &nickname, password).await?;
         self.do_open_session(caller, user).await?;
         tracing::info!(user = %user, %username, "signed up");
         load_me(&self.state, user).await

@@ -26,10 +26,10 @@ use crate::repo::{groups, messages, users};
 use crate::time::now_ms;
 
 /// Attempts at drawing a code that no other row holds (a clash is a 1 in 10^21 event).
-const CODE_ATTEMPTS: usize = 3;
+pub(crate) const CODE_ATTEMPTS: usize = 3;
 
 /// A fresh random link code: [`LINK_CODE_LEN`] letters and digits (71 bits).
-fn new_code() -> String {
+pub(crate) fn new_code() -> String {
     rand::rng()
         .sample_iter(rand::distr::Alphanumeric)
         .take(LINK_CODE_LEN)

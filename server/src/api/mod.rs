@@ -12,6 +12,7 @@ pub mod admin_groups;
 pub mod admin_messages;
 pub mod contacts;
 pub mod groups;
+pub mod invites;
 pub mod links;
 pub mod media;
 pub mod message_actions;
@@ -50,6 +51,7 @@ pub fn ports(state: &AppState) -> Ports {
         groups: api.clone(),
         links: api.clone(),
         reports: api.clone(),
+        invites: api.clone(),
         media: api.clone(),
         messages: api,
     }

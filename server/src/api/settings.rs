@@ -7,8 +7,8 @@ use shared::api::Caller;
 use shared::api::admin::SettingsChange;
 use shared::error::Invalid;
 use shared::model::{
-    AdminSettings, DEFAULT_SITE_NAME, LOGIN_NOTICE_MAX, RECALL_WINDOW_MAX_SECS, SITE_NAME_MAX,
-    SiteInfo,
+    AdminSettings, DEFAULT_SITE_NAME, LOGIN_NOTICE_MAX, RECALL_WINDOW_MAX_SECS, Registration,
+    SITE_NAME_MAX, SiteInfo,
 };
 use shared::{AppError, rights, validate};
 
@@ -26,10 +26,10 @@ impl Api {
     pub(crate) async fn settings_now(&self) -> Result<AdminSettings, AppError> {
         let db = &self.state.db;
         let config = &self.state.config;
-        let open = repo::get_bool(db, repo::REGISTRATION_OPEN, true).await?;
+        let registration = self.registration().await?;
         let ceiling = (config.media.max_upload / MIB).max(1);
         Ok(AdminSettings {
-            registration: if open { "open" } else { "closed" }.to_owned(),
+            registration: registration.as_str().to_owned(),
             site_name: get_string(db, repo::SITE_NAME)
                 .await?
                 .unwrap_or_else(|| DEFAULT_SITE_NAME.to_owned()),
@@ -60,6 +60,25 @@ impl Api {
             recall_window_s: s.recall_window_s,
             max_upload_mib: s.max_upload_mib,
         })
+    }
+
+    /// Who may sign up now: the setting, else the older open/closed switch, else open.
+    pub(crate) async fn registration(&self) -> Result<Registration, AppError> {
+        let db = &self.state.db;
+        if let Some(mode) = get_string(db, repo::REGISTRATION)
+            .await?
+            .as_deref()
+            .and_then(Registration::parse)
+        {
+            return Ok(mode);
+        }
+        Ok(
+            if repo::get_bool(db, repo::REGISTRATION_OPEN, true).await? {
+                Registration::Open
+            } else {
+                Registration::Closed
+            },
+        )
     }
 
     /// The recall window now, in milliseconds.
@@ -115,11 +134,10 @@ impl Api {
         caller.require(rights::ADMIN)?;
         let before = self.settings_now().await?;
         let mut writes: Vec<(&'static str, String)> = Vec::new();
-        match change.registration.as_deref() {
-            None => {}
-            Some("open") => writes.push((repo::REGISTRATION_OPEN, "true".to_owned())),
-            Some("closed") => writes.push((repo::REGISTRATION_OPEN, "false".to_owned())),
-            Some(_) => return Err(AppError::invalid("registration", Invalid::OutOfRange)),
+        if let Some(raw) = change.registration.as_deref() {
+            let mode = Registration::parse(raw)
+                .ok_or_else(|| AppError::invalid("registration", Invalid::OutOfRange))?;
+            writes.push((repo::REGISTRATION, json!(mode.as_str()).to_string()));
         }
         if let Some(name) = &change.site_name {
             let name = validate::text("site_name", name, SITE_NAME_MAX, true)?;

@@ -282,8 +282,34 @@ diesel::joinable!(role_rights -> roles (role_id));
 diesel::joinable!(role_rights -> rights (right_id));
 diesel::joinable!(sessions -> users (user_id));
 
+diesel::table! {
+    invite_codes (id) {
+        id -> BigInt,
+        code -> Text,
+        note -> Text,
+        max_uses -> Nullable<BigInt>,
+        uses -> BigInt,
+        expires_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    invite_code_uses (invite_id, user_id) {
+        invite_id -> BigInt,
+        user_id -> BigInt,
+        used_at -> BigInt,
+    }
+}
+
+diesel::joinable!(invite_code_uses -> invite_codes (invite_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    invite_codes,
+    invite_code_uses,
     reports,
     admin_audit,
     roles,

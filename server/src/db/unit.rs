@@ -20,6 +20,18 @@ pub enum Conn<'a> {
     Postgres(&'a mut AsyncPgConnection),
 }
 
+impl<'a> From<&'a mut SqliteConn> for Conn<'a> {
+    fn from(conn: &'a mut SqliteConn) -> Self {
+        Self::Sqlite(conn)
+    }
+}
+
+impl<'a> From<&'a mut AsyncPgConnection> for Conn<'a> {
+    fn from(conn: &'a mut AsyncPgConnection) -> Self {
+        Self::Postgres(conn)
+    }
+}
+
 /// Runs `$body` with `$c` bound to the backend connection inside a [`Conn`]; the body is
 /// written once and compiled once per backend.
 #[macro_export]

@@ -6,6 +6,7 @@ pub mod admin_messages;
 pub mod audit;
 pub mod contacts;
 pub mod groups;
+pub mod invite_codes;
 pub mod links;
 pub mod media;
 pub mod message_actions;

@@ -7,8 +7,11 @@ use crate::db::schema::settings;
 use crate::db::{Db, DbError};
 use crate::db_run;
 
-/// Whether new accounts may sign up (setting key).
+/// Whether new accounts may sign up (setting key of the first releases; a JSON boolean, read
+/// while [`REGISTRATION`] is unset).
 pub const REGISTRATION_OPEN: &str = "registration_open";
+/// Who may sign up: `open`, `invite` or `closed` (setting key; a JSON string).
+pub const REGISTRATION: &str = "registration";
 
 /// The raw value of `key`, if set.
 pub async fn get(db: &Db, key: &str) -> Result<Option<String>, DbError> {

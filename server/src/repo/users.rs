@@ -47,31 +47,54 @@ pub async fn create(
 ) -> Result<UserId, DbError> {
     db_run!(db, |conn| {
         conn.transaction(async |conn| {
-            let id: i64 = diesel::insert_into(users::table)
-                .values((
-                    users::username.eq(username),
-                    users::password_hash.eq(password_hash),
-                    users::nickname.eq(nickname),
-                    users::signature.eq(""),
-                    users::provider.eq("local"),
-                    users::created_at.eq(now),
-                    users::updated_at.eq(now),
-                ))
-                .returning(users::id)
-                .get_result(conn)
-                .await?;
-            let role_id: i64 = roles::table
-                .filter(roles::key_name.eq(role_key))
-                .select(roles::id)
-                .first(conn)
-                .await?;
-            diesel::insert_into(user_roles::table)
-                .values((user_roles::user_id.eq(id), user_roles::role_id.eq(role_id)))
-                .execute(conn)
-                .await?;
-            Ok::<_, DbError>(UserId(id))
+            create_in(
+                &mut crate::db::Conn::from(conn),
+                username,
+                password_hash,
+                nickname,
+                role_key,
+                now,
+            )
+            .await
         })
         .await
+    })
+}
+
+/// Creates a user holding `role_key` inside the caller's unit of work (sign-up by invitation
+/// uses the code up in the same one).
+pub async fn create_in(
+    conn: &mut crate::db::Conn<'_>,
+    username: &str,
+    password_hash: &str,
+    nickname: &str,
+    role_key: &str,
+    now: i64,
+) -> Result<UserId, DbError> {
+    crate::conn_run!(conn, |conn| {
+        let id: i64 = diesel::insert_into(users::table)
+            .values((
+                users::username.eq(username),
+                users::password_hash.eq(password_hash),
+                users::nickname.eq(nickname),
+                users::signature.eq(""),
+                users::provider.eq("local"),
+                users::created_at.eq(now),
+                users::updated_at.eq(now),
+            ))
+            .returning(users::id)
+            .get_result(conn)
+            .await?;
+        let role_id: i64 = roles::table
+            .filter(roles::key_name.eq(role_key))
+            .select(roles::id)
+            .first(conn)
+            .await?;
+        diesel::insert_into(user_roles::table)
+            .values((user_roles::user_id.eq(id), user_roles::role_id.eq(role_id)))
+            .execute(conn)
+            .await?;
+        Ok::<_, DbError>(UserId(id))
     })
 }
 

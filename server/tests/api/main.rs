@@ -14,6 +14,7 @@ mod contacts;
 mod directory;
 mod groups;
 mod hostile;
+mod invites;
 mod links;
 mod matrix;
 mod media;

@@ -427,6 +427,13 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ("admin_get_settings", "[1]", None),
     ("site_info", "[1]", None),
     ("admin_update_settings", r#"{"registration": false}"#, None),
+    ("admin_create_invite_code", r#"{"max_uses": "ten"}"#, None),
+    ("admin_list_invite_codes", r#"{"limit": "all"}"#, None),
+    (
+        "admin_revoke_invite_code",
+        r#"{"invite_id": "1"}"#,
+        Some("{}"),
+    ),
     ("search_users", r#"{"query": 7}"#, Some("{}")),
     (
         "send_friend_request",
@@ -1034,6 +1041,37 @@ fn admin_content(t: &mut Table) {
         "an unknown action",
         |_, _| json!({"report_id": 1, "action": "shrug"}),
         &admin_invalid("action"),
+    );
+    // Invite codes: the administrators' alone.
+    t.line(
+        "admin_create_invite_code",
+        "a code for five",
+        |_, _| json!({"note": "matrix", "max_uses": 5}),
+        admin_only,
+    );
+    t.line(
+        "admin_create_invite_code",
+        "a code for nobody",
+        |_, _| json!({"max_uses": 0}),
+        &admin_invalid("max_uses"),
+    );
+    t.line(
+        "admin_list_invite_codes",
+        "none",
+        |_, _| json!({}),
+        admin_only,
+    );
+    t.line(
+        "admin_list_invite_codes",
+        "limit 101",
+        |_, _| json!({"limit": 101}),
+        &admin_invalid("limit"),
+    );
+    t.missing(
+        "admin_revoke_invite_code",
+        "invite code",
+        |_, id| json!({"invite_id": id}),
+        admin_missing,
     );
 }
 

@@ -22,6 +22,7 @@ pub trait AccountsApi: Send + Sync {
         username: String,
         password: String,
         nickname: Option<String>,
+        invite_code: Option<String>,
     ) -> Result<Me, AppError>;
     /// See [`log_in`].
     async fn log_in(
@@ -64,18 +65,22 @@ pub trait AccountsApi: Send + Sync {
 
 /// Creates an account with the `user` role and logs it in on this device (sets the session
 /// cookie). `nickname` may be omitted, `null` or blank: the username is the display name until
-/// the user changes it. Errors: `validation` (username, password or nickname),
-/// `username_taken`, `registration_closed`.
+/// the user changes it. While registration is `invite`, `invite_code` must be a valid invite
+/// code (it is ignored otherwise), and the account uses it up by one. Errors: `validation`
+/// (username, password or nickname), `username_taken`, `registration_closed`,
+/// `invite_required` (no code given), `invite_invalid` (unknown, expired, used up or revoked),
+/// `rate_limited`.
 #[server(endpoint = "sign_up", input = Json, output = Json)]
 pub async fn sign_up(
     username: String,
     password: String,
     #[server(default)] nickname: Option<String>,
+    #[server(default)] invite_code: Option<String>,
 ) -> Result<Me, AppError> {
     let (ports, caller) = super::request()?;
     ports
         .accounts
-        .sign_up(&caller, username, password, nickname)
+        .sign_up(&caller, username, password, nickname, invite_code)
         .await
 }
 

@@ -13,6 +13,7 @@ use super::admin::AdminApi;
 use super::admin_content::AdminContentApi;
 use super::contacts::ContactsApi;
 use super::groups::GroupsApi;
+use super::invites::InvitesApi;
 use super::links::LinksApi;
 use super::media::MediaApi;
 use super::messages::MessagesApi;
@@ -39,6 +40,8 @@ pub struct Ports {
     pub links: Arc<dyn LinksApi>,
     /// Reports and their queue.
     pub reports: Arc<dyn ReportsApi>,
+    /// Invite codes.
+    pub invites: Arc<dyn InvitesApi>,
 }
 
 /// Who is calling: resolved by the server from the session cookie before the function runs, and

@@ -19,6 +19,8 @@ pub mod contacts;
 #[allow(missing_docs)]
 pub mod groups;
 #[allow(missing_docs)]
+pub mod invites;
+#[allow(missing_docs)]
 pub mod links;
 #[allow(missing_docs)]
 pub mod media;

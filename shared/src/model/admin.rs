@@ -93,11 +93,41 @@ pub const RECALL_WINDOW_MAX_SECS: u64 = 7 * 24 * 3600;
 /// The site name until an administrator sets one.
 pub const DEFAULT_SITE_NAME: &str = "Parley";
 
+/// Who may sign up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Registration {
+    /// Anyone.
+    Open,
+    /// Whoever holds a valid invite code.
+    Invite,
+    /// Nobody: administrators create accounts.
+    Closed,
+}
+
+impl Registration {
+    /// Its name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Invite => "invite",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// The mode named `raw`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Open, Self::Invite, Self::Closed]
+            .into_iter()
+            .find(|m| m.as_str() == raw)
+    }
+}
+
 /// The system settings the console edits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminSettings {
-    /// Who may sign up: `open` (anyone) or `closed` (`sign_up` answers `registration_closed`;
-    /// administrators still create accounts).
+    /// Who may sign up: `open` (anyone), `invite` (whoever holds a valid invite code) or
+    /// `closed` (`sign_up` answers `registration_closed`; administrators still create accounts).
     pub registration: String,
     /// The name the apps show (log-in pages, the system chat).
     #[serde(default)]
@@ -126,7 +156,8 @@ pub struct SiteInfo {
     pub site_name: String,
     /// The log-in pages' notice (empty: none).
     pub login_notice: String,
-    /// Whether anyone may sign up (`open`) or not (`closed`).
+    /// Whether anyone may sign up (`open`), only with an invite code (`invite`) or nobody
+    /// (`closed`).
     pub registration: String,
     /// How long after sending its sender may recall a message, in seconds.
     pub recall_window_s: u64,

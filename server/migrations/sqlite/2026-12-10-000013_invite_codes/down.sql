@@ -1,0 +1,2 @@
+DROP TABLE invite_code_uses;
+DROP TABLE invite_codes;
