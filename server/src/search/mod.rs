@@ -22,8 +22,9 @@ use crate::repo::messages::StoredBody;
 
 /// The `settings` key of the newest message id indexed.
 const CURSOR_KEY: &str = "search_indexed_up_to";
-/// Messages indexed per transaction.
-const BATCH: i64 = 500;
+/// Messages indexed per transaction (a short hold of SQLite's write lock, which the message
+/// writer waits for).
+const BATCH: i64 = 200;
 
 /// One indexing run at a time in this process.
 static INDEXING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -92,7 +93,10 @@ pub async fn catch_up(db: &Db, limit: i64) -> Result<usize, DbError> {
         match db {
             Db::Sqlite(pool) => {
                 let mut conn = pool.get().await?;
-                conn.transaction::<_, diesel::result::Error, _>(async |c| {
+                // `BEGIN IMMEDIATE`: FTS5 reads its own tables before it writes, and a deferred
+                // transaction that must upgrade after the message writer committed fails at once
+                // with "database is locked" (the busy timeout does not apply to an upgrade).
+                conn.immediate_transaction::<_, diesel::result::Error, _>(async |c| {
                     for (id, conversation, terms) in &entries {
                         sqlite_put(c, *id, *conversation, terms).await?;
                     }
