@@ -13,6 +13,11 @@ use crate::layout::AdminPage;
 use crate::routes;
 use crate::session::use_session;
 
+/// `now` when it differs from what the server holds, else `None` (left as it is).
+pub fn changed<T: PartialEq>(now: T, before: &T) -> Option<T> {
+    (now != *before).then_some(now)
+}
+
 /// The settings page (behind the admin gate).
 #[component]
 pub fn SettingsPage() -> AnyView {
@@ -49,6 +54,9 @@ pub fn SettingsPage() -> AnyView {
 fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
+    // What the server last said: only the fields changed since are sent, so two administrators
+    // saving different fields at once do not undo each other's change.
+    let baseline = StoredValue::new(current.clone());
     let registration = RwSignal::new(current.registration);
     let site_name = RwSignal::new(current.site_name);
     let login_notice = RwSignal::new(current.login_notice);
@@ -58,14 +66,20 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
     let limit = current.max_upload_mib_limit;
     let save = Action::new(move |(): &()| {
         let number = |s: String| s.trim().parse::<u64>().ok();
+        let before = baseline.get_value();
         admin_update_settings(
-            Some(registration.get_untracked()),
-            Some(site_name.get_untracked()),
-            number(max_upload.get_untracked()),
-            number(recall.get_untracked()),
-            Some(default_role.get_untracked()),
-            Some(login_notice.get_untracked()),
+            changed(registration.get_untracked(), &before.registration),
+            changed(site_name.get_untracked(), &before.site_name),
+            number(max_upload.get_untracked()).and_then(|n| changed(n, &before.max_upload_mib)),
+            number(recall.get_untracked()).and_then(|n| changed(n, &before.recall_window_s)),
+            changed(default_role.get_untracked(), &before.default_role),
+            changed(login_notice.get_untracked(), &before.login_notice),
         )
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(now)) = save.value().get() {
+            baseline.set_value(now);
+        }
     });
     let role_options: Vec<(String, String)> = roles
         .into_iter()
@@ -178,4 +192,20 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
         </form>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed;
+
+    #[test]
+    fn only_changed_fields_are_sent() {
+        assert_eq!(changed("open".to_owned(), &"open".to_owned()), None);
+        assert_eq!(
+            changed("invite".to_owned(), &"open".to_owned()),
+            Some("invite".to_owned())
+        );
+        assert_eq!(changed(5_u64, &5), None);
+        assert_eq!(changed(6_u64, &5), Some(6));
+    }
 }
