@@ -15,6 +15,7 @@ use shared::AppError;
 use shared::api::accounts::AccountsApi;
 use shared::api::admin::{AdminApi, UserFilter};
 use shared::api::admin_content::{AdminContentApi, GroupFilter, MessageFilter};
+use shared::api::bots::BotsApi;
 use shared::api::contacts::ContactsApi;
 use shared::api::groups::GroupsApi;
 use shared::api::invites::InvitesApi;
@@ -28,13 +29,13 @@ use shared::ids::{
     RoleId, SessionId, UserId,
 };
 use shared::model::{
-    AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AuditEntry,
-    ConversationSummary, DashboardStats, Friend, FriendLink, FriendRequest, GroupCard, GroupInfo,
-    GroupInvite, GroupMember, GroupRequest, GroupRole, GroupStatus, InviteCode, InvitePreview,
-    InviteStatus, InviteUse, Me, Mention, Message, MessageBody, MessageReaders, OneTimePassword,
-    Page, Presence, PresenceVisibility, ReadReceipts, Report, ReportAction, ReportReason,
-    ReportStatus, ReportTarget, RightInfo, RoleInfo, SearchHit, SeriesPoint, SessionInfo,
-    SystemNotice, UserCard,
+    AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AuditEntry, Bot,
+    BotWithToken, ConversationSummary, DashboardStats, Friend, FriendLink, FriendRequest,
+    GroupCard, GroupInfo, GroupInvite, GroupMember, GroupRequest, GroupRole, GroupStatus,
+    InviteCode, InvitePreview, InviteStatus, InviteUse, Me, Mention, Message, MessageBody,
+    MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility, ReadReceipts, Report,
+    ReportAction, ReportReason, ReportStatus, ReportTarget, RightInfo, RoleInfo, SearchHit,
+    SeriesPoint, SessionInfo, SystemNotice, UserCard,
 };
 
 struct FakeAccounts {
@@ -371,6 +372,25 @@ impl MessagesApi for NotUsedByAdmin {
         Err(AppError::Internal)
     }
     async fn mark_read(&self, _: &Caller, _: ConversationId, _: i64) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+#[async_trait::async_trait]
+impl BotsApi for NotUsedByAdmin {
+    async fn create_bot(&self, _: &Caller, _: String, _: String) -> Result<BotWithToken, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_bots(&self, _: &Caller) -> Result<Vec<Bot>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn regenerate_bot_token(&self, _: &Caller, _: UserId) -> Result<BotWithToken, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn delete_bot(&self, _: &Caller, _: UserId) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn open_bot_chat(&self, _: &Caller, _: UserId) -> Result<ConversationId, AppError> {
         Err(AppError::Internal)
     }
 }
@@ -1087,6 +1107,7 @@ async fn render_with(
             links: Arc::new(NotUsedByAdmin),
             reports: Arc::new(FakeReports),
             invites: Arc::new(FakeInvites),
+            bots: Arc::new(NotUsedByAdmin),
         });
         let redirect = redirect.clone();
         provide_server_redirect(move |to| {

@@ -29,6 +29,7 @@ use crate::pages::{
     add_friend::AddFriendPage,
     auth::{LoginPage, SignUpPage},
     blocked::BlockedPage,
+    bots::BotsPage,
     chat::ChatPage,
     chats::ChatsPage,
     contacts::ContactsPage,
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("discover") view=DiscoverPage/>
                     <Route path=path!("me") view=MePage/>
                     <Route path=path!("me/blocked") view=BlockedPage/>
+                    <Route path=path!("me/bots") view=BotsPage/>
                     <Route path=path!("report/:kind/:id") view=ReportPage/>
                 </ParentRoute>
             </Routes>

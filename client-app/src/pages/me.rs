@@ -1,4 +1,4 @@
-//! The Me tab: profile, password, devices, blocked users, language, log-out.
+//! The Me tab: profile, password, devices, blocked users, bots, language, log-out.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -48,6 +48,9 @@ pub fn MePage() -> impl IntoView {
             </a>
             <a class="cell" href="/me/blocked">
                 <span>{i18n.tr(Key::BlockedUsers)}</span>
+            </a>
+            <a class="cell" href="/me/bots">
+                <span>{i18n.tr(Key::MyBots)}</span>
             </a>
         </nav>
         <NotifySection/>

@@ -3,6 +3,7 @@
 pub mod add_friend;
 pub mod auth;
 pub mod blocked;
+pub mod bots;
 pub mod chat;
 pub mod chats;
 pub mod contacts;

@@ -48,14 +48,15 @@ pub async fn authenticate_hash(
                 rights: state.hub.caches().intern_rights(rights),
                 last_seen_at: AtomicI64::new(live.last_seen_at),
                 recheck_at: changes_at.unwrap_or(i64::MAX),
+                lasting: live.lasting,
             });
             cache.insert(hash, session.clone(), epoch);
             session
         }
     };
     let last_seen_at = session.last_seen_at.load(Ordering::Relaxed);
-    if last_seen_at + sessions::TTL_MS <= now || !session.rights.iter().any(|r| r == rights::LOGIN)
-    {
+    let idle_expired = !session.lasting && last_seen_at + sessions::TTL_MS <= now;
+    if idle_expired || !session.rights.iter().any(|r| r == rights::LOGIN) {
         return Ok(None);
     }
     let touched = now - last_seen_at > sessions::TOUCH_EVERY_MS;

@@ -104,7 +104,7 @@ impl Api {
 
     /// Tells `users` their friend lists changed, after dropping the cached access to their
     /// direct conversations (who may write there depends on the friendship).
-    fn notify_contacts(&self, users: &[UserId]) {
+    pub(crate) fn notify_contacts(&self, users: &[UserId]) {
         self.state
             .hub
             .invalidate(Invalidation::Friendships(users.to_vec()));
@@ -132,6 +132,13 @@ impl Api {
         let db = &self.state.db;
         if users::profile(db, target).await?.is_none() {
             return Err(AppError::NotFound);
+        }
+        // A bot is chatted with (`open_bot_chat`), not befriended.
+        if crate::db_conn!(db, |conn| crate::repo::bots::is_bot(conn, target).await)? {
+            return Err(AppError::invalid(
+                "user_id",
+                shared::error::Invalid::WrongKind,
+            ));
         }
         if repo::blocked_either(db, me, target).await? {
             return Err(AppError::Blocked);

@@ -10,6 +10,7 @@ pub mod admin_content;
 pub mod admin_dashboard;
 pub mod admin_groups;
 pub mod admin_messages;
+pub mod bots;
 pub mod contacts;
 pub mod groups;
 pub mod invites;
@@ -52,6 +53,7 @@ pub fn ports(state: &AppState) -> Ports {
         links: api.clone(),
         reports: api.clone(),
         invites: api.clone(),
+        bots: api.clone(),
         media: api.clone(),
         messages: api,
     }

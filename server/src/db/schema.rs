@@ -19,6 +19,8 @@ diesel::table! {
         banned_until -> Nullable<BigInt>,
         ban_reason -> Text,
         muted_until -> Nullable<BigInt>,
+        kind -> Text,
+        owner_id -> Nullable<BigInt>,
     }
 }
 
@@ -80,6 +82,7 @@ diesel::table! {
         expires_at -> BigInt,
         user_agent -> Text,
         ip -> Nullable<Text>,
+        lasting -> Bool,
     }
 }
 

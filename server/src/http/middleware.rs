@@ -37,10 +37,13 @@ pub fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
 }
 
 /// Refuses state-changing requests (anything but GET, HEAD, OPTIONS) that come from another
-/// site, with `403 {"code":"cross_site"}`.
+/// site, with `403 {"code":"cross_site"}`. A request with `Authorization: Bearer` (a bot or a
+/// program) is not checked: a browser never adds that header by itself, and another site's
+/// script cannot add it without a CORS preflight Parley does not grant.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && is_cross_site(req.headers(), state.config.public_origin.as_deref()) {
+    let bearer = token(req.headers()).is_some_and(|(_, from_cookie)| !from_cookie);
+    if !safe && !bearer && is_cross_site(req.headers(), state.config.public_origin.as_deref()) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         return error_response(&AppError::CrossSite);
     }

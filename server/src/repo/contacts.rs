@@ -295,7 +295,6 @@ pub async fn accept(
     to: UserId,
     now: i64,
 ) -> Result<Option<ConversationId>, DbError> {
-    let key = direct_key(from, to);
     crate::conn_run!(tx, |conn| {
         {
             let n = diesel::update(
@@ -310,7 +309,7 @@ pub async fn accept(
             .execute(conn)
             .await?;
             if n != 1 {
-                return Ok::<_, DbError>(None);
+                return Ok(None);
             }
             diesel::update(
                 friend_requests::table
@@ -324,51 +323,67 @@ pub async fn accept(
             ))
             .execute(conn)
             .await?;
-            let existing: Option<i64> = conversations::table
-                .filter(conversations::direct_key.eq(&key))
-                .select(conversations::id)
-                .first(conn)
-                .await
-                .optional()?;
-            let conversation = match existing {
-                Some(c) => c,
-                None => {
-                    diesel::insert_into(conversations::table)
-                        .values((
-                            conversations::kind.eq("direct"),
-                            conversations::direct_key.eq(&key),
-                            conversations::created_at.eq(now),
-                        ))
-                        .returning(conversations::id)
-                        .get_result(conn)
-                        .await?
-                }
-            };
-            for user in [from, to] {
-                diesel::insert_into(conversation_members::table)
-                    .values((
-                        conversation_members::conversation_id.eq(conversation),
-                        conversation_members::user_id.eq(user.0),
-                        conversation_members::joined_at.eq(now),
-                    ))
-                    .on_conflict_do_nothing()
-                    .execute(conn)
-                    .await?;
-            }
-            for (owner, friend) in [(from, to), (to, from)] {
-                diesel::insert_into(contacts::table)
-                    .values((
-                        contacts::owner_id.eq(owner.0),
-                        contacts::friend_id.eq(friend.0),
-                        contacts::conversation_id.eq(conversation),
-                        contacts::created_at.eq(now),
-                    ))
-                    .on_conflict_do_nothing()
-                    .execute(conn)
-                    .await?;
-            }
-            Ok(Some(ConversationId(conversation)))
+            Ok::<_, DbError>(())
         }
+    })?;
+    Ok(Some(connect(tx, from, to, now).await?))
+}
+
+/// Finds or creates the direct conversation of `from` and `to` in the caller's unit of work,
+/// makes both its members and each the other's contact (rows that exist are kept): a friendship
+/// accepted, or a chat opened with a bot.
+pub async fn connect(
+    tx: &mut Conn<'_>,
+    from: UserId,
+    to: UserId,
+    now: i64,
+) -> Result<ConversationId, DbError> {
+    let key = direct_key(from, to);
+    crate::conn_run!(tx, |conn| {
+        let existing: Option<i64> = conversations::table
+            .filter(conversations::direct_key.eq(&key))
+            .select(conversations::id)
+            .first(conn)
+            .await
+            .optional()?;
+        let conversation = match existing {
+            Some(c) => c,
+            None => {
+                diesel::insert_into(conversations::table)
+                    .values((
+                        conversations::kind.eq("direct"),
+                        conversations::direct_key.eq(&key),
+                        conversations::created_at.eq(now),
+                    ))
+                    .returning(conversations::id)
+                    .get_result(conn)
+                    .await?
+            }
+        };
+        for user in [from, to] {
+            diesel::insert_into(conversation_members::table)
+                .values((
+                    conversation_members::conversation_id.eq(conversation),
+                    conversation_members::user_id.eq(user.0),
+                    conversation_members::joined_at.eq(now),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+        for (owner, friend) in [(from, to), (to, from)] {
+            diesel::insert_into(contacts::table)
+                .values((
+                    contacts::owner_id.eq(owner.0),
+                    contacts::friend_id.eq(friend.0),
+                    contacts::conversation_id.eq(conversation),
+                    contacts::created_at.eq(now),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+        Ok::<_, DbError>(ConversationId(conversation))
     })
 }
 

@@ -19,8 +19,11 @@ use crate::db_run;
 pub async fn ensure_builtins(db: &Db, now: i64) -> Result<(), DbError> {
     db_run!(db, |conn| {
         conn.transaction(async |conn| {
+            // Rights this version brings go to the built-in roles that grant them by default,
+            // even where those roles exist already (an upgrade).
+            let mut new_rights: Vec<&str> = Vec::new();
             for (key, name, _) in BUILTIN_RIGHTS {
-                diesel::insert_into(rights::table)
+                let inserted = diesel::insert_into(rights::table)
                     .values((
                         rights::key_name.eq(*key),
                         rights::name.eq(*name),
@@ -30,6 +33,9 @@ pub async fn ensure_builtins(db: &Db, now: i64) -> Result<(), DbError> {
                     .do_nothing()
                     .execute(conn)
                     .await?;
+                if inserted == 1 {
+                    new_rights.push(key);
+                }
             }
             for (key, name, _, granted) in BUILTIN_ROLES {
                 let inserted = diesel::insert_into(roles::table)
@@ -42,7 +48,17 @@ pub async fn ensure_builtins(db: &Db, now: i64) -> Result<(), DbError> {
                     .do_nothing()
                     .execute(conn)
                     .await?;
-                if inserted == 0 && *key != ROLE_ADMIN {
+                // A role that exists keeps its rights, plus the new ones it grants by default.
+                let granting: Vec<&str> = if inserted == 0 {
+                    granted
+                        .iter()
+                        .copied()
+                        .filter(|r| new_rights.contains(r))
+                        .collect()
+                } else {
+                    granted.to_vec()
+                };
+                if granting.is_empty() && *key != ROLE_ADMIN {
                     continue;
                 }
                 let role_id: i64 = roles::table
@@ -52,7 +68,7 @@ pub async fn ensure_builtins(db: &Db, now: i64) -> Result<(), DbError> {
                     .await?;
                 let mut query = rights::table.select(rights::id).into_boxed();
                 if *key != ROLE_ADMIN {
-                    query = query.filter(rights::key_name.eq_any(granted.iter().copied()));
+                    query = query.filter(rights::key_name.eq_any(granting));
                 }
                 let right_ids: Vec<i64> = query.load(conn).await?;
                 for right_id in right_ids {

@@ -25,6 +25,8 @@ pub struct Live {
     pub username: String,
     /// When it was last refreshed.
     pub last_seen_at: i64,
+    /// A bot's token: no idle expiry.
+    pub lasting: bool,
 }
 
 /// A live session as the session cache keeps it: who it is, what they may do, and when it was
@@ -44,6 +46,50 @@ pub struct CachedSession {
     /// When the rights change by themselves (a ban or mute ends): the entry is stale from then
     /// on and is loaded again (`i64::MAX`: never).
     pub recheck_at: i64,
+    /// A bot's token, which does not expire when idle.
+    pub lasting: bool,
+}
+
+/// The expiry of a lasting session (a bot's token): never, in practice.
+pub const LASTING_EXPIRES_AT: i64 = i64::MAX / 4;
+
+/// Stores a bot's token in the caller's unit of work: a session without idle expiry.
+pub async fn create_lasting(
+    conn: &mut crate::db::Conn<'_>,
+    user: UserId,
+    token_hash: &str,
+    now: i64,
+) -> Result<SessionId, DbError> {
+    crate::conn_run!(conn, |conn| {
+        let id: i64 = diesel::insert_into(sessions::table)
+            .values((
+                sessions::user_id.eq(user.0),
+                sessions::token_hash.eq(token_hash),
+                sessions::created_at.eq(now),
+                sessions::last_seen_at.eq(now),
+                sessions::expires_at.eq(LASTING_EXPIRES_AT),
+                sessions::user_agent.eq("bot token"),
+                sessions::lasting.eq(true),
+            ))
+            .returning(sessions::id)
+            .get_result(conn)
+            .await?;
+        Ok::<_, DbError>(SessionId(id))
+    })
+}
+
+/// Deletes every session of `user` in the caller's unit of work; their ids.
+pub async fn delete_all_in(
+    conn: &mut crate::db::Conn<'_>,
+    user: UserId,
+) -> Result<Vec<SessionId>, DbError> {
+    crate::conn_run!(conn, |conn| {
+        let ids: Vec<i64> = diesel::delete(sessions::table.filter(sessions::user_id.eq(user.0)))
+            .returning(sessions::id)
+            .get_results(conn)
+            .await?;
+        Ok::<_, DbError>(ids.into_iter().map(SessionId).collect())
+    })
 }
 
 /// Stores a new session.
@@ -85,6 +131,7 @@ pub async fn find_live(db: &Db, token_hash: &str, now: i64) -> Result<Option<Liv
                 sessions::user_id,
                 users::username,
                 sessions::last_seen_at,
+                sessions::lasting,
             ))
             .first(conn)
             .await
@@ -92,7 +139,7 @@ pub async fn find_live(db: &Db, token_hash: &str, now: i64) -> Result<Option<Liv
     })
 }
 
-/// Records activity and extends the expiry.
+/// Records activity and extends the expiry (a lasting session keeps its own).
 pub async fn touch(db: &Db, id: i64, now: i64) -> Result<(), DbError> {
     db_run!(db, |conn| {
         diesel::update(sessions::table.find(id))
@@ -100,6 +147,11 @@ pub async fn touch(db: &Db, id: i64, now: i64) -> Result<(), DbError> {
                 sessions::last_seen_at.eq(now),
                 sessions::expires_at.eq(now + TTL_MS),
             ))
+            .filter(sessions::lasting.eq(false))
+            .execute(conn)
+            .await?;
+        diesel::update(sessions::table.find(id).filter(sessions::lasting.eq(true)))
+            .set(sessions::last_seen_at.eq(now))
             .execute(conn)
             .await?;
         Ok(())

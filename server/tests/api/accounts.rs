@@ -69,7 +69,14 @@ async fn sign_up_logs_in_with_the_user_role(server: TestServer) {
     assert_eq!(me.roles, vec!["user"]);
     assert_eq!(
         me.rights,
-        vec!["add_friend", "create_group", "login", "speak", "upload"]
+        vec![
+            "add_friend",
+            "create_bot",
+            "create_group",
+            "login",
+            "speak",
+            "upload"
+        ]
     );
     // The cookie was set: the same client is logged in.
     assert_eq!(c.me().await.unwrap().id, me.id);

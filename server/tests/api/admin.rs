@@ -68,15 +68,24 @@ async fn admin_lists_users_roles_and_rights(server: TestServer) {
 
     let roles: Vec<RoleInfo> = admin.call("admin_list_roles", json!({})).await.unwrap();
     let keys: Vec<&str> = roles.iter().map(|r| r.key.as_str()).collect();
-    assert_eq!(keys, vec!["admin", "disabled", "mute", "user"]);
+    assert_eq!(keys, vec!["admin", "bot", "disabled", "mute", "user"]);
     let user_role = roles.iter().find(|r| r.key == "user").unwrap();
     assert_eq!(user_role.user_count, 26);
     assert_eq!(
         user_role.rights,
-        vec!["add_friend", "create_group", "login", "speak", "upload"]
+        vec![
+            "add_friend",
+            "create_bot",
+            "create_group",
+            "login",
+            "speak",
+            "upload"
+        ]
     );
+    let bot_role = roles.iter().find(|r| r.key == "bot").unwrap();
+    assert_eq!(bot_role.rights, vec!["login", "speak", "upload"]);
     let admin_role = roles.iter().find(|r| r.key == "admin").unwrap();
-    assert_eq!(admin_role.rights.len(), 6, "an admin holds every right");
+    assert_eq!(admin_role.rights.len(), 7, "an admin holds every right");
     assert!(
         roles
             .iter()
@@ -88,6 +97,6 @@ async fn admin_lists_users_roles_and_rights(server: TestServer) {
 
     let rights: Vec<RightInfo> = admin.call("admin_list_rights", json!({})).await.unwrap();
     let speak = rights.iter().find(|r| r.key == "speak").unwrap();
-    assert_eq!(speak.roles, vec!["admin", "user"]);
-    assert_eq!(rights.len(), 6);
+    assert_eq!(speak.roles, vec!["admin", "bot", "user"]);
+    assert_eq!(rights.len(), 7);
 }

@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod admin_content;
 mod bans;
+mod bots;
 mod cluster;
 mod contacts;
 mod directory;

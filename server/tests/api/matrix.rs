@@ -428,6 +428,11 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ("site_info", "[1]", None),
     ("admin_update_settings", r#"{"registration": false}"#, None),
     ("admin_create_invite_code", r#"{"max_uses": "ten"}"#, None),
+    ("create_bot", r#"{"name": 7}"#, Some("{}")),
+    ("list_bots", "[1]", None),
+    ("regenerate_bot_token", r#"{"bot_id": "1"}"#, Some("{}")),
+    ("delete_bot", r#"{"bot_id": [1]}"#, Some("{}")),
+    ("open_bot_chat", r#"{"bot_id": null}"#, Some("{}")),
     ("admin_list_invite_codes", r#"{"limit": "all"}"#, None),
     (
         "admin_revoke_invite_code",
@@ -1072,6 +1077,50 @@ fn admin_content(t: &mut Table) {
         "invite code",
         |_, id| json!({"invite_id": id}),
         admin_missing,
+    );
+    // Bots: every user with `create_bot` may make one; each manages only their own.
+    t.line(
+        "create_bot",
+        "a name too long",
+        |_, _| json!({"name": "x".repeat(33)}),
+        &[
+            unauth,
+            (&[Mute], FORBIDDEN),
+            (
+                &[NonMember, Member, GroupAdmin, Owner, Admin],
+                Expect::Invalid("name"),
+            ),
+        ],
+    );
+    t.line(
+        "list_bots",
+        "none yet",
+        |_, _| json!({}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.missing(
+        "regenerate_bot_token",
+        "bot",
+        |_, id| json!({"bot_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.missing(
+        "delete_bot",
+        "bot",
+        |_, id| json!({"bot_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.missing(
+        "open_bot_chat",
+        "bot",
+        |_, id| json!({"bot_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.line(
+        "open_bot_chat",
+        "a person, not a bot",
+        |f, _| json!({"bot_id": f.stranger}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
     );
 }
 

@@ -642,7 +642,7 @@ async fn closing_registration_refuses_sign_ups_at_once(server: TestServer) {
         (403, AppError::Forbidden)
     );
     assert_eq!(
-        root.call::<AdminSettings>("admin_update_settings", json!({"registration": "invite"}))
+        root.call::<AdminSettings>("admin_update_settings", json!({"registration": "maybe"}))
             .await
             .unwrap_err(),
         (422, AppError::invalid("registration", Invalid::OutOfRange))

@@ -11,6 +11,7 @@ use crate::ids::{SessionId, UserId};
 use super::accounts::AccountsApi;
 use super::admin::AdminApi;
 use super::admin_content::AdminContentApi;
+use super::bots::BotsApi;
 use super::contacts::ContactsApi;
 use super::groups::GroupsApi;
 use super::invites::InvitesApi;
@@ -42,6 +43,8 @@ pub struct Ports {
     pub reports: Arc<dyn ReportsApi>,
     /// Invite codes.
     pub invites: Arc<dyn InvitesApi>,
+    /// Bots and their tokens.
+    pub bots: Arc<dyn BotsApi>,
 }
 
 /// Who is calling: resolved by the server from the session cookie before the function runs, and

@@ -13,6 +13,8 @@ pub mod accounts;
 pub mod admin;
 #[allow(missing_docs)]
 pub mod admin_content;
+#[allow(missing_docs)]
+pub mod bots;
 pub mod codec;
 #[allow(missing_docs)]
 pub mod contacts;

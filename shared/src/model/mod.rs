@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod admin_content;
+mod bot;
 mod contact;
 mod group;
 mod invite;
@@ -14,6 +15,7 @@ mod report;
 pub use account::*;
 pub use admin::*;
 pub use admin_content::*;
+pub use bot::*;
 pub use contact::*;
 pub use group::*;
 pub use invite::*;

@@ -1,0 +1,392 @@
+//! Bots: made by a user, driven by a program with `Authorization: Bearer <token>` on the same
+//! functions and on `/ws`; chatted with by anyone without a friend request; added to groups by
+//! their owner; refused what people alone may do; their tokens replaced or ended at once.
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, ORIGIN};
+use serde_json::{Value, json};
+use shared::AppError;
+use shared::error::Invalid;
+use shared::event::ServerEvent;
+use shared::ids::UserId;
+use shared::model::{Bot, BotWithToken, GroupInfo, Me, Message, MessageBody};
+
+use crate::harness::{Client, Failure, PASSWORD, TestServer, Ws};
+
+crate::on_both_backends!(
+    a_bot_is_driven_with_its_token_over_http_and_websocket,
+    bots_are_refused_what_only_people_may_do,
+    a_bot_token_is_replaced_or_ended_at_once,
+    an_upgrade_grants_create_bot_to_the_roles_that_have_it_by_default,
+);
+
+/// A program holding a bot's token.
+struct BotClient {
+    http: Client,
+    token: String,
+}
+
+impl BotClient {
+    fn new(server: &TestServer, token: &str) -> Self {
+        Self {
+            http: server.client(),
+            token: token.to_owned(),
+        }
+    }
+
+    fn headers(&self) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {}", self.token)).unwrap(),
+        );
+        h
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+        body: Value,
+    ) -> Result<T, Failure> {
+        self.http.call_with(name, body, self.headers()).await
+    }
+
+    async fn send(&self, conversation: i64, id: &str, text: &str) -> Result<Message, Failure> {
+        self.call(
+            "send_message",
+            json!({"conversation_id": conversation, "client_msg_id": id, "body": {"type": "text", "text": text}}),
+        )
+        .await
+    }
+
+    async fn ws(&self) -> Result<Ws, u16> {
+        let auth = format!("Bearer {}", self.token);
+        self.http.ws_with(&[("authorization", &auth)]).await
+    }
+}
+
+async fn create_bot(owner: &Client, name: &str) -> BotWithToken {
+    owner
+        .call(
+            "create_bot",
+            json!({"name": name, "description": "Forecasts 天气预报"}),
+        )
+        .await
+        .unwrap()
+}
+
+/// The next message event's text, skipping other events and the echo of the socket's own
+/// sends (`me`).
+async fn next_text(ws: &mut Ws, me: Option<UserId>) -> (i64, String) {
+    loop {
+        match ws.next_event().await {
+            Some(ServerEvent::Message { message }) if message.sender_id != me || me.is_none() => {
+                if let MessageBody::Text { text } = message.body {
+                    return (message.conversation_id.0, text);
+                }
+            }
+            Some(_) => {}
+            None => panic!("the connection closed"),
+        }
+    }
+}
+
+async fn a_bot_is_driven_with_its_token_over_http_and_websocket(server: TestServer) {
+    let amy = server.signed_up("amy").await;
+    let made = create_bot(&amy, "Weather 天气").await;
+    assert!(made.token.len() >= 40, "{}", made.token);
+    assert!(
+        made.bot.username.starts_with("bot_"),
+        "{}",
+        made.bot.username
+    );
+    assert_eq!(made.bot.name, "Weather 天气");
+    assert_eq!(made.bot.description, "Forecasts 天气预报");
+    let chat = made.bot.conversation_id.expect("the owner's chat").0;
+    let listed: Vec<Bot> = amy.call("list_bots", json!({})).await.unwrap();
+    assert_eq!(listed, vec![made.bot.clone()]);
+
+    let bot = BotClient::new(&server, &made.token);
+    let me: Me = bot.call("current_user", json!({})).await.unwrap();
+    assert_eq!(me.id, made.bot.bot_id);
+    assert!(me.rights.iter().any(|r| r == "speak"));
+    assert!(!me.rights.iter().any(|r| r == "admin" || r == "add_friend"));
+
+    // The owner and the bot talk in both directions, live.
+    let mut amy_ws = amy.ws().await;
+    let mut bot_ws = bot.ws().await.unwrap();
+    bot.send(chat, "b1", "Sunny, 25 °C").await.unwrap();
+    assert_eq!(
+        next_text(&mut amy_ws, None).await,
+        (chat, "Sunny, 25 °C".to_owned())
+    );
+    amy.send_text(chat, "a1", "And tomorrow?").await.unwrap();
+    assert_eq!(
+        next_text(&mut bot_ws, Some(made.bot.bot_id)).await,
+        (chat, "And tomorrow?".to_owned())
+    );
+
+    // Anyone opens a chat with the bot without a friend request.
+    let bob = server.signed_up("bob").await;
+    let with_bob: i64 = bob
+        .call("open_bot_chat", json!({"bot_id": made.bot.bot_id}))
+        .await
+        .unwrap();
+    let again: i64 = bob
+        .call("open_bot_chat", json!({"bot_id": made.bot.bot_id}))
+        .await
+        .unwrap();
+    assert_eq!(again, with_bob);
+    bob.send_text(with_bob, "b1", "Weather in Beijing?")
+        .await
+        .unwrap();
+    assert_eq!(
+        next_text(&mut bot_ws, Some(made.bot.bot_id)).await,
+        (with_bob, "Weather in Beijing?".to_owned())
+    );
+    bot.send(with_bob, "b2", "Cloudy").await.unwrap();
+
+    // The owner adds the bot to a group; it posts there.
+    let group: GroupInfo = amy
+        .call(
+            "create_group",
+            json!({"name": "Trips", "member_ids": [made.bot.bot_id]}),
+        )
+        .await
+        .unwrap();
+    let posted = bot
+        .send(group.conversation_id.0, "b3", "Rain at 3 pm")
+        .await
+        .unwrap();
+    assert_eq!(posted.sender_id, Some(made.bot.bot_id));
+
+    // A program on another site's page may use the token (no cookie: no cross-site check).
+    let mut foreign = bot.headers();
+    foreign.insert(
+        ORIGIN,
+        HeaderValue::from_static("https://elsewhere.example"),
+    );
+    let _: Message = bot
+        .http
+        .call_with(
+            "send_message",
+            json!({"conversation_id": chat, "client_msg_id": "b4", "body": {"type": "text", "text": "ok"}}),
+            foreign,
+        )
+        .await
+        .unwrap();
+}
+
+async fn bots_are_refused_what_only_people_may_do(server: TestServer) {
+    let amy = server.signed_up("amy").await;
+    let bob = server.signed_up("bob").await;
+    let made = create_bot(&amy, "Helper").await;
+    let bot = BotClient::new(&server, &made.token);
+    let bob_id = bob.me().await.unwrap().id;
+
+    assert_eq!(
+        bot.call::<Value>("admin_list_users", json!({}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        bot.call::<Value>(
+            "send_friend_request",
+            json!({"user_id": bob_id, "note": ""})
+        )
+        .await
+        .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        bot.call::<Value>("create_bot", json!({"name": "Child"}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        bot.call::<Value>("create_group", json!({"name": "Mine", "member_ids": []}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    assert_eq!(
+        bot.call::<Value>("open_bot_chat", json!({"bot_id": made.bot.bot_id}))
+            .await
+            .unwrap_err(),
+        (422, AppError::invalid("bot_id", Invalid::WrongKind))
+    );
+    // People chat with a bot; they do not befriend it.
+    assert_eq!(
+        bob.call::<Value>(
+            "send_friend_request",
+            json!({"user_id": made.bot.bot_id, "note": ""})
+        )
+        .await
+        .unwrap_err(),
+        (422, AppError::invalid("user_id", Invalid::WrongKind))
+    );
+    // A bot has no password to log in with.
+    let device = server.client();
+    assert_eq!(
+        device
+            .log_in(&made.bot.username, PASSWORD)
+            .await
+            .unwrap_err(),
+        (401, AppError::InvalidCredentials)
+    );
+    // Only a real bot opens a bot chat.
+    assert_eq!(
+        amy.call::<Value>("open_bot_chat", json!({"bot_id": bob_id}))
+            .await
+            .unwrap_err(),
+        (404, AppError::NotFound)
+    );
+    // Bad names change nothing.
+    for (body, field, why) in [
+        (json!({"name": ""}), "name", Invalid::Required),
+        (json!({"name": "x".repeat(33)}), "name", Invalid::TooLong),
+        (
+            json!({"name": "two\nlines"}),
+            "name",
+            Invalid::BadCharacters,
+        ),
+        (
+            json!({"name": "ok", "description": "d".repeat(201)}),
+            "description",
+            Invalid::TooLong,
+        ),
+    ] {
+        assert_eq!(
+            amy.call::<Value>("create_bot", body).await.unwrap_err(),
+            (422, AppError::invalid(field, why))
+        );
+    }
+    let listed: Vec<Bot> = amy.call("list_bots", json!({})).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    // Twenty bots per owner.
+    for i in 1..20 {
+        create_bot(&amy, &format!("Bot {i}")).await;
+    }
+    assert_eq!(
+        amy.call::<Value>("create_bot", json!({"name": "One too many"}))
+            .await
+            .unwrap_err(),
+        (422, AppError::invalid("bots", Invalid::OutOfRange))
+    );
+    // Another user's bots are not theirs to manage.
+    let theirs: Vec<Bot> = bob.call("list_bots", json!({})).await.unwrap();
+    assert!(theirs.is_empty());
+    for call in ["regenerate_bot_token", "delete_bot"] {
+        assert_eq!(
+            bob.call::<Value>(call, json!({"bot_id": made.bot.bot_id}))
+                .await
+                .unwrap_err(),
+            (404, AppError::NotFound),
+            "{call}"
+        );
+    }
+}
+
+async fn a_bot_token_is_replaced_or_ended_at_once(server: TestServer) {
+    let amy = server.signed_up("amy").await;
+    let made = create_bot(&amy, "Rotating").await;
+    let old = BotClient::new(&server, &made.token);
+    let mut old_ws = old.ws().await.unwrap();
+
+    let fresh: BotWithToken = amy
+        .call("regenerate_bot_token", json!({"bot_id": made.bot.bot_id}))
+        .await
+        .unwrap();
+    assert_ne!(fresh.token, made.token);
+    assert_eq!(fresh.bot.bot_id, made.bot.bot_id);
+    assert_eq!(old_ws.close_code().await, Some(4001));
+    assert_eq!(
+        old.call::<Value>("current_user", json!({})).await.unwrap(),
+        Value::Null,
+        "the old token is nobody now"
+    );
+    assert_eq!(
+        old.send(made.bot.conversation_id.unwrap().0, "x", "still here?")
+            .await
+            .unwrap_err(),
+        (401, AppError::Unauthenticated)
+    );
+    assert_eq!(old.ws().await.err(), Some(401));
+    let new = BotClient::new(&server, &fresh.token);
+    let me: Me = new.call("current_user", json!({})).await.unwrap();
+    assert_eq!(me.id, made.bot.bot_id);
+    let mut new_ws = new.ws().await.unwrap();
+
+    // Deleted: the token ends, the bot is gone from its owner's list and nobody chats with it.
+    let _: Value = amy
+        .call("delete_bot", json!({"bot_id": made.bot.bot_id}))
+        .await
+        .unwrap();
+    assert_eq!(new_ws.close_code().await, Some(4001));
+    assert_eq!(
+        new.call::<Value>("current_user", json!({})).await.unwrap(),
+        Value::Null
+    );
+    let listed: Vec<Bot> = amy.call("list_bots", json!({})).await.unwrap();
+    assert!(listed.is_empty());
+    let bob = server.signed_up("bob").await;
+    assert_eq!(
+        bob.call::<Value>("open_bot_chat", json!({"bot_id": made.bot.bot_id}))
+            .await
+            .unwrap_err(),
+        (404, AppError::NotFound)
+    );
+}
+
+async fn an_upgrade_grants_create_bot_to_the_roles_that_have_it_by_default(server: TestServer) {
+    // A database from before bots: no `create_bot` right at all.
+    let removed: Result<usize, server::db::DbError> = async {
+        use diesel_async::RunQueryDsl;
+        server::db_run!(&server.db, |conn| {
+            diesel::sql_query(
+                "DELETE FROM role_rights WHERE right_id IN \
+                 (SELECT id FROM rights WHERE key_name = 'create_bot')",
+            )
+            .execute(conn)
+            .await?;
+            Ok(
+                diesel::sql_query("DELETE FROM rights WHERE key_name = 'create_bot'")
+                    .execute(conn)
+                    .await?,
+            )
+        })
+    }
+    .await;
+    assert_eq!(removed.unwrap(), 1);
+    let amy = server.signed_up("amy").await;
+    assert_eq!(
+        amy.call::<Value>("create_bot", json!({"name": "Early"}))
+            .await
+            .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    // The new version starts: the right is made and `user` (and `admin`) get it; `mute` not.
+    server::repo::rbac::ensure_builtins(&server.db, 0)
+        .await
+        .unwrap();
+    server
+        .state
+        .hub
+        .invalidate(server::cache::Invalidation::AllSessions);
+    create_bot(&amy, "Now").await;
+    let roles: Vec<shared::model::RoleInfo> = {
+        server.create_user("root", shared::rights::ROLE_ADMIN).await;
+        let root = server.client();
+        root.log_in("root", PASSWORD).await.unwrap();
+        root.call("admin_list_roles", json!({})).await.unwrap()
+    };
+    let holds = |key: &str| {
+        roles
+            .iter()
+            .find(|r| r.key == key)
+            .is_some_and(|r| r.rights.iter().any(|x| x == "create_bot"))
+    };
+    assert!(holds("user") && holds("admin"));
+    assert!(!holds("mute") && !holds("bot") && !holds("disabled"));
+}

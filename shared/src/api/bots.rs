@@ -1,0 +1,88 @@
+//! Bots: users make them (right `create_bot`), and programs drive them with their token —
+//! `Authorization: Bearer <token>` on the same `/api/*` functions and on `/ws`.
+
+use leptos::prelude::*;
+
+use super::codec::Json;
+
+use crate::error::AppError;
+use crate::ids::{ConversationId, UserId};
+use crate::model::{Bot, BotWithToken};
+
+#[cfg(feature = "ssr")]
+use super::Caller;
+
+/// The server's implementation of bots.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait BotsApi: Send + Sync {
+    /// See [`create_bot`].
+    async fn create_bot(
+        &self,
+        caller: &Caller,
+        name: String,
+        description: String,
+    ) -> Result<BotWithToken, AppError>;
+    /// See [`list_bots`].
+    async fn list_bots(&self, caller: &Caller) -> Result<Vec<Bot>, AppError>;
+    /// See [`regenerate_bot_token`].
+    async fn regenerate_bot_token(
+        &self,
+        caller: &Caller,
+        bot_id: UserId,
+    ) -> Result<BotWithToken, AppError>;
+    /// See [`delete_bot`].
+    async fn delete_bot(&self, caller: &Caller, bot_id: UserId) -> Result<(), AppError>;
+    /// See [`open_bot_chat`].
+    async fn open_bot_chat(
+        &self,
+        caller: &Caller,
+        bot_id: UserId,
+    ) -> Result<ConversationId, AppError>;
+}
+
+/// Creates a bot named `name` (1–32 characters) with a `description` (≤ 200): a user of kind
+/// `bot` owned by the caller, in the caller's contacts (so it can be added to groups the caller
+/// manages) with their 1:1 conversation open. Answers the bot with its token, shown this once.
+/// At most 20 bots per owner. Errors: `unauthenticated`, `forbidden` (no `create_bot` right, or
+/// the caller is a bot), `validation`.
+#[server(endpoint = "create_bot", input = Json, output = Json)]
+pub async fn create_bot(
+    name: String,
+    #[server(default)] description: String,
+) -> Result<BotWithToken, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.bots.create_bot(&caller, name, description).await
+}
+
+/// The caller's bots, oldest first. Errors: `unauthenticated`.
+#[server(endpoint = "list_bots", input = Json, output = Json)]
+pub async fn list_bots() -> Result<Vec<Bot>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.bots.list_bots(&caller).await
+}
+
+/// A new token for one of the caller's bots: the old one stops working at once (its sockets
+/// close). Errors: `unauthenticated`, `not_found` (not the caller's bot).
+#[server(endpoint = "regenerate_bot_token", input = Json, output = Json)]
+pub async fn regenerate_bot_token(bot_id: UserId) -> Result<BotWithToken, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.bots.regenerate_bot_token(&caller, bot_id).await
+}
+
+/// Deletes one of the caller's bots: its token stops working at once and it can no longer sign
+/// in or be added anywhere; the messages it sent stay. Errors: `unauthenticated`, `not_found`.
+#[server(endpoint = "delete_bot", input = Json, output = Json)]
+pub async fn delete_bot(bot_id: UserId) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports.bots.delete_bot(&caller, bot_id).await
+}
+
+/// Opens (or finds) the caller's 1:1 conversation with a bot — anyone may, without a friend
+/// request; the bot joins the caller's contacts. Errors: `unauthenticated`, `not_found` (no
+/// such bot), `blocked`, `validation` (a bot opening a chat with a bot).
+#[server(endpoint = "open_bot_chat", input = Json, output = Json)]
+pub async fn open_bot_chat(bot_id: UserId) -> Result<ConversationId, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.bots.open_bot_chat(&caller, bot_id).await
+}
