@@ -32,9 +32,9 @@ use shared::model::{
     AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AuditEntry, Bot,
     BotWithToken, ConversationSummary, DashboardStats, Friend, FriendLink, FriendRequest,
     GroupCard, GroupInfo, GroupInvite, GroupMember, GroupRequest, GroupRole, GroupStatus,
-    InviteCode, InvitePreview, InviteStatus, InviteUse, Me, Mention, Message, MessageBody,
-    MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility, ReadReceipts, Report,
-    ReportAction, ReportReason, ReportStatus, ReportTarget, RightInfo, RoleInfo, SearchHit,
+    IncomingWebhook, InviteCode, InvitePreview, InviteStatus, InviteUse, Me, Mention, Message,
+    MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility, ReadReceipts,
+    Report, ReportAction, ReportReason, ReportStatus, ReportTarget, RightInfo, RoleInfo, SearchHit,
     SeriesPoint, SessionInfo, SystemNotice, UserCard,
 };
 
@@ -391,6 +391,24 @@ impl BotsApi for NotUsedByAdmin {
         Err(AppError::Internal)
     }
     async fn open_bot_chat(&self, _: &Caller, _: UserId) -> Result<ConversationId, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn create_incoming_webhook(
+        &self,
+        _: &Caller,
+        _: ConversationId,
+        _: String,
+    ) -> Result<IncomingWebhook, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_incoming_webhooks(
+        &self,
+        _: &Caller,
+        _: ConversationId,
+    ) -> Result<Vec<IncomingWebhook>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn delete_incoming_webhook(&self, _: &Caller, _: i64) -> Result<(), AppError> {
         Err(AppError::Internal)
     }
 }

@@ -694,6 +694,25 @@ catalogue! {
     ConfirmRevokeInviteCode => "撤销后，这个邀请码立即失效；已用它注册的账号不受影响。", "Once revoked, the code admits nobody; accounts already made with it stay.";
     InviteCodeRevokedToast => "邀请码已撤销", "Invite code revoked";
     ManageInviteCodes => "管理邀请码", "Manage invite codes";
+    // incoming webhooks (client: /group/:id/hooks)
+    IncomingWebhooks => "传入 Webhook", "Incoming webhooks";
+    IncomingWebhooksIntro => "程序向 Webhook 的秘密 URL 发送 JSON，即可以与 Webhook 同名的机器人身份在本群发言。", "A program posts into this group by sending JSON to a webhook's secret URL, as a bot named like the webhook.";
+    NewWebhook => "新建 Webhook", "New webhook";
+    WebhookName => "Webhook 名称", "Webhook name";
+    CreateWebhook => "创建 Webhook", "Create webhook";
+    WebhookNameRequired => "请填写 Webhook 名称", "Give the webhook a name";
+    WebhookNameTooLong => "Webhook 名称最多 {max} 个字，且只能有一行", "A webhook name has at most {max} characters, on one line";
+    WebhooksTooMany => "每个群最多可有 {max} 个 Webhook", "A group may have at most {max} webhooks";
+    WebhookCreatedFor => "已创建 Webhook“{name}”", "Webhook “{name}” created";
+    WebhookUrlOnce => "请立即复制此 URL：它只显示这一次。", "Copy this URL now: it is shown only once.";
+    WebhookUrl => "Webhook URL", "Webhook URL";
+    WebhookUsage => "用法示例：", "Example:";
+    WebhookDone => "我已复制", "I have copied it";
+    NoWebhooks => "还没有 Webhook", "No webhooks yet";
+    NoWebhooksHint => "在上方填写名称即可创建一个。", "Name one above to create it.";
+    WebhookBy => "由 @{username} 创建", "by @{username}";
+    WebhookDelete => "删除", "Delete";
+    ConfirmDeleteWebhook => "删除后，这个 URL 立即失效；它发过的消息会保留。", "The URL stops working at once; the messages it posted stay.";
     // bots (client: /me/bots)
     MyBots => "我的机器人", "My bots";
     BotsIntro => "机器人是由你的程序驱动的账号：程序用机器人的令牌调用 Parley 的接口来收发消息。", "A bot is an account your program drives: the program calls Parley's API with the bot's token to send and receive messages.";

@@ -249,6 +249,9 @@ fn GroupDetails(info: GroupInfo) -> impl IntoView {
                 <A href=format!("/group/{id}/links") attr:class="cell">
                     <span>{i18n.tr(Key::InviteLinks)}</span>
                 </A>
+                <A href=format!("/group/{id}/hooks") attr:class="cell">
+                    <span>{i18n.tr(Key::IncomingWebhooks)}</span>
+                </A>
                 <MuteAllSwitch muted=muted_all.into() op/>
                 <Show when=move || owns.get()>
                     <ListedSwitch listed=listed.into() op/>

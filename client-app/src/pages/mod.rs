@@ -9,6 +9,7 @@ pub mod chats;
 pub mod contacts;
 pub mod discover;
 pub mod friend;
+pub mod group_hooks;
 pub mod group_info;
 pub mod group_invite;
 pub mod group_links;

@@ -9,7 +9,9 @@ use shared::api::Caller;
 use shared::api::bots::BotsApi;
 use shared::error::Invalid;
 use shared::ids::{ConversationId, UserId};
-use shared::model::{BOT_DESCRIPTION_MAX, BOT_NAME_MAX, BOTS_PER_OWNER_MAX, Bot, BotWithToken};
+use shared::model::{
+    BOT_DESCRIPTION_MAX, BOT_NAME_MAX, BOTS_PER_OWNER_MAX, Bot, BotWithToken, IncomingWebhook,
+};
 use shared::{AppError, rights, validate};
 
 use super::Api;
@@ -23,18 +25,18 @@ use crate::time::now_ms;
 /// Random characters after `bot_` in a bot's username.
 const USERNAME_SUFFIX: usize = 8;
 
-/// A fresh bot username: `bot_` and eight lowercase letters and digits.
-fn new_username() -> String {
+/// A fresh bot username: `prefix` and eight lowercase letters and digits.
+pub(crate) fn new_username(prefix: &str) -> String {
     let suffix: String = rand::rng()
         .sample_iter(rand::distr::Alphanumeric)
         .take(USERNAME_SUFFIX)
         .map(|b| char::from(b).to_ascii_lowercase())
         .collect();
-    format!("bot_{suffix}")
+    format!("{prefix}{suffix}")
 }
 
 /// A bot's display name: 1–32 characters on one line.
-fn check_name(name: &str) -> Result<String, AppError> {
+pub(crate) fn check_name(name: &str) -> Result<String, AppError> {
     let name = validate::text("name", name, BOT_NAME_MAX, true)?;
     if name.contains(['\n', '\r']) {
         return Err(AppError::invalid("name", Invalid::BadCharacters));
@@ -64,7 +66,7 @@ impl Api {
         let mut attempts = 0;
         let bot = loop {
             attempts += 1;
-            let username = new_username();
+            let username = new_username("bot_");
             let made = crate::db_transaction!(&self.state.db, |tx| {
                 if repo::count_owned(tx, owner).await? >= BOTS_PER_OWNER_MAX as i64 {
                     return Err(AppError::invalid("bots", Invalid::OutOfRange).into());
@@ -72,6 +74,7 @@ impl Api {
                 let bot = repo::create(
                     tx,
                     NewBot {
+                        kind: repo::KIND_BOT,
                         owner,
                         username: &username,
                         name,
@@ -177,5 +180,32 @@ impl BotsApi for Api {
         // Both sides' cached view of their direct conversation changed.
         self.notify_contacts(&[me, bot_id]);
         Ok(conversation)
+    }
+
+    async fn create_incoming_webhook(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        name: String,
+    ) -> Result<IncomingWebhook, AppError> {
+        self.do_create_incoming_webhook(caller, conversation_id, name)
+            .await
+    }
+
+    async fn list_incoming_webhooks(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+    ) -> Result<Vec<IncomingWebhook>, AppError> {
+        self.do_list_incoming_webhooks(caller, conversation_id)
+            .await
+    }
+
+    async fn delete_incoming_webhook(
+        &self,
+        caller: &Caller,
+        webhook_id: i64,
+    ) -> Result<(), AppError> {
+        self.do_delete_incoming_webhook(caller, webhook_id).await
     }
 }

@@ -13,6 +13,7 @@ pub mod admin_messages;
 pub mod bots;
 pub mod contacts;
 pub mod groups;
+pub mod hooks;
 pub mod invites;
 pub mod links;
 pub mod media;

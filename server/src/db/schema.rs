@@ -309,10 +309,23 @@ diesel::table! {
 
 diesel::joinable!(invite_code_uses -> invite_codes (invite_id));
 
+diesel::table! {
+    incoming_webhooks (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        bot_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     invite_codes,
     invite_code_uses,
+    incoming_webhooks,
     reports,
     admin_audit,
     roles,

@@ -39,11 +39,18 @@ pub fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
 /// Refuses state-changing requests (anything but GET, HEAD, OPTIONS) that come from another
 /// site, with `403 {"code":"cross_site"}`. A request with `Authorization: Bearer` (a bot or a
 /// program) is not checked: a browser never adds that header by itself, and another site's
-/// script cannot add it without a CORS preflight Parley does not grant.
+/// script cannot add it without a CORS preflight Parley does not grant. Nor is a post to an
+/// incoming webhook's secret URL.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = token(req.headers()).is_some_and(|(_, from_cookie)| !from_cookie);
-    if !safe && !bearer && is_cross_site(req.headers(), state.config.public_origin.as_deref()) {
+    // An incoming webhook is authorized by its secret URL, never by a cookie.
+    let hook = req.uri().path().starts_with("/hooks/");
+    if !safe
+        && !bearer
+        && !hook
+        && is_cross_site(req.headers(), state.config.public_origin.as_deref())
+    {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         return error_response(&AppError::CrossSite);
     }

@@ -5,6 +5,7 @@ pub mod body_limit;
 pub mod cookies;
 pub mod errors;
 pub mod health;
+pub mod hooks;
 pub mod listener;
 pub mod middleware;
 pub mod router;

@@ -74,6 +74,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/ws", get(crate::realtime::socket::handler))
+        .route(
+            "/hooks/{token}",
+            axum::routing::post(super::hooks::post).layer(axum::extract::DefaultBodyLimit::max(
+                shared::model::WEBHOOK_BODY_MAX_BYTES,
+            )),
+        )
         .route("/media/{id}", get(crate::media::download::original))
         .route("/media/{id}/thumb", get(crate::media::download::thumb))
         .route(

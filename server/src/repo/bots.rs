@@ -12,6 +12,8 @@ use crate::db::{Conn, DbError};
 
 /// The kind of a live bot.
 pub const KIND_BOT: &str = "bot";
+/// The kind of an incoming webhook's bot.
+pub const KIND_HOOK: &str = "hook";
 /// The kind of a deleted bot (kept: its messages stay).
 pub const KIND_DELETED_BOT: &str = "deleted_bot";
 /// A password hash no password matches: bots never log in with one.
@@ -20,6 +22,8 @@ const NO_PASSWORD: &str = "!";
 /// A bot to create.
 #[derive(Debug, Clone)]
 pub struct NewBot<'a> {
+    /// [`KIND_BOT`] or [`KIND_HOOK`].
+    pub kind: &'a str,
     /// Its owner.
     pub owner: UserId,
     /// Its username.
@@ -43,7 +47,7 @@ pub async fn create(conn: &mut Conn<'_>, bot: NewBot<'_>) -> Result<UserId, DbEr
                 users::nickname.eq(bot.name),
                 users::signature.eq(bot.description),
                 users::provider.eq("bot"),
-                users::kind.eq(KIND_BOT),
+                users::kind.eq(bot.kind),
                 users::owner_id.eq(bot.owner.0),
                 users::created_at.eq(bot.at),
                 users::updated_at.eq(bot.at),
@@ -130,7 +134,7 @@ pub async fn owned(
         .collect())
 }
 
-/// Whether `user` is a live bot.
+/// Whether `user` is a live bot (not a webhook's).
 pub async fn is_bot(conn: &mut Conn<'_>, user: UserId) -> Result<bool, DbError> {
     let n: i64 = conn_run!(conn, |conn| {
         Ok::<_, DbError>(

@@ -22,6 +22,7 @@ pub mod settings;
 pub mod stats;
 pub mod system_chat;
 pub mod users;
+pub mod webhooks;
 
 /// The keys paired with `id` in `(id, key)` rows, in row order.
 pub fn keys_of(rows: &[(i64, String)], id: i64) -> Vec<String> {

@@ -8,7 +8,7 @@ use shared::AppError;
 use shared::error::Invalid;
 use shared::event::ServerEvent;
 use shared::ids::UserId;
-use shared::model::{Bot, BotWithToken, GroupInfo, Me, Message, MessageBody};
+use shared::model::{Bot, BotWithToken, GroupInfo, IncomingWebhook, Me, Message, MessageBody};
 
 use crate::harness::{Client, Failure, PASSWORD, TestServer, Ws};
 
@@ -17,6 +17,7 @@ crate::on_both_backends!(
     bots_are_refused_what_only_people_may_do,
     a_bot_token_is_replaced_or_ended_at_once,
     an_upgrade_grants_create_bot_to_the_roles_that_have_it_by_default,
+    an_incoming_webhook_posts_into_its_group_as_its_bot,
 );
 
 /// A program holding a bot's token.
@@ -389,4 +390,144 @@ async fn an_upgrade_grants_create_bot_to_the_roles_that_have_it_by_default(serve
     };
     assert!(holds("user") && holds("admin"));
     assert!(!holds("mute") && !holds("bot") && !holds("disabled"));
+}
+
+async fn an_incoming_webhook_posts_into_its_group_as_its_bot(server: TestServer) {
+    let amy = server.signed_up("amy").await;
+    let bob = server.signed_up("bob").await;
+    let carl = server.signed_up("carl").await;
+    amy.befriend(&bob).await;
+    amy.befriend(&carl).await;
+    let bob_id = bob.me().await.unwrap().id;
+    let carl_id = carl.me().await.unwrap().id;
+    let group: GroupInfo = amy
+        .call(
+            "create_group",
+            json!({"name": "Builds", "member_ids": [bob_id, carl_id]}),
+        )
+        .await
+        .unwrap();
+    let conversation = group.conversation_id.0;
+    // Bob becomes an admin of the group; Carl stays a plain member.
+    let _: Value = amy
+        .call(
+            "set_group_admin",
+            json!({"group_id": group.id, "user_id": bob_id, "admin": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        carl.call::<Value>(
+            "create_incoming_webhook",
+            json!({"conversation_id": conversation, "name": "CI"})
+        )
+        .await
+        .unwrap_err(),
+        (403, AppError::Forbidden)
+    );
+    // Not a group: no hook.
+    let direct = amy.befriend(&server.signed_up("dora").await).await;
+    assert_eq!(
+        amy.call::<Value>(
+            "create_incoming_webhook",
+            json!({"conversation_id": direct, "name": "CI"})
+        )
+        .await
+        .unwrap_err(),
+        (404, AppError::NotFound)
+    );
+
+    let hook: IncomingWebhook = bob
+        .call(
+            "create_incoming_webhook",
+            json!({"conversation_id": conversation, "name": "CI 构建"}),
+        )
+        .await
+        .unwrap();
+    let url = hook.url.clone().expect("the URL, once");
+    assert!(url.contains("/hooks/"), "{url}");
+    let listed: Vec<IncomingWebhook> = amy
+        .call(
+            "list_incoming_webhooks",
+            json!({"conversation_id": conversation}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].url, None, "never shown again");
+    assert_eq!(listed[0].created_by_name, "bob");
+
+    // Posting: as the hook's bot, to every member, live; a retry with the same id posts once.
+    let mut carl_ws = carl.ws().await;
+    let http = reqwest::Client::new();
+    let post = |body: Value| http.post(&url).json(&body).send();
+    let res = post(json!({"text": "Build #12 passed ✅", "client_msg_id": "build-12"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let first: Message = res.json().await.unwrap();
+    assert_eq!(first.sender_id, Some(hook.bot_id));
+    assert_eq!(
+        next_text(&mut carl_ws, Some(carl_id)).await,
+        (conversation, "Build #12 passed ✅".to_owned())
+    );
+    let again: Message = post(json!({"text": "Build #12 passed ✅", "client_msg_id": "build-12"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.id, first.id);
+    let body: Message = post(json!({"body": {"type": "text", "text": "Deployed"}}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body.sender_id, Some(hook.bot_id));
+    // Bad calls change nothing.
+    for bad in [json!({}), json!({"text": ""}), json!({"texts": "x"})] {
+        let res = post(bad.clone()).await.unwrap();
+        assert!(
+            res.status() == 400 || res.status() == 422,
+            "{bad}: {}",
+            res.status()
+        );
+    }
+    let wrong = http
+        .post(url.replace("/hooks/", "/hooks/x"))
+        .json(&json!({"text": "hi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 404);
+    let huge = http
+        .post(&url)
+        .json(&json!({"text": "x".repeat(70_000)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+
+    // Deleted: the URL stops and the bot leaves the group.
+    let _: Value = amy
+        .call("delete_incoming_webhook", json!({"webhook_id": hook.id}))
+        .await
+        .unwrap();
+    let gone = post(json!({"text": "still?"})).await.unwrap();
+    assert_eq!(gone.status(), 404);
+    let listed: Vec<IncomingWebhook> = amy
+        .call(
+            "list_incoming_webhooks",
+            json!({"conversation_id": conversation}),
+        )
+        .await
+        .unwrap();
+    assert!(listed.is_empty());
+    assert_eq!(
+        carl.call::<Value>("delete_incoming_webhook", json!({"webhook_id": hook.id}))
+            .await
+            .unwrap_err(),
+        (404, AppError::NotFound)
+    );
 }

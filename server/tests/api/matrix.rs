@@ -433,6 +433,21 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ("regenerate_bot_token", r#"{"bot_id": "1"}"#, Some("{}")),
     ("delete_bot", r#"{"bot_id": [1]}"#, Some("{}")),
     ("open_bot_chat", r#"{"bot_id": null}"#, Some("{}")),
+    (
+        "create_incoming_webhook",
+        r#"{"conversation_id": "1", "name": "x"}"#,
+        Some(r#"{"name": "x"}"#),
+    ),
+    (
+        "list_incoming_webhooks",
+        r#"{"conversation_id": []}"#,
+        Some("{}"),
+    ),
+    (
+        "delete_incoming_webhook",
+        r#"{"webhook_id": "1"}"#,
+        Some("{}"),
+    ),
     ("admin_list_invite_codes", r#"{"limit": "all"}"#, None),
     (
         "admin_revoke_invite_code",
@@ -1120,6 +1135,41 @@ fn admin_content(t: &mut Table) {
         "open_bot_chat",
         "a person, not a bot",
         |f, _| json!({"bot_id": f.stranger}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    // Incoming webhooks: the group's owner and admins alone.
+    t.line(
+        "create_incoming_webhook",
+        "a name too long, in the group",
+        |f, _| json!({"conversation_id": f.g.conversation, "name": "x".repeat(33)}),
+        &[
+            unauth,
+            (
+                &[GroupAdmin, Owner, Mute, NonMember, Member, Admin],
+                Expect::Invalid("name"),
+            ),
+        ],
+    );
+    t.line(
+        "list_incoming_webhooks",
+        "the group's",
+        |f, _| json!({"conversation_id": f.g.conversation}),
+        &[
+            unauth,
+            (&[GroupAdmin, Owner], OK),
+            (&[Mute, Member, NonMember, Admin], FORBIDDEN),
+        ],
+    );
+    t.missing(
+        "list_incoming_webhooks",
+        "conversation",
+        |_, id| json!({"conversation_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.missing(
+        "delete_incoming_webhook",
+        "webhook",
+        |_, id| json!({"webhook_id": id}),
         &[unauth, (LOGGED_IN, NOT_FOUND)],
     );
 }

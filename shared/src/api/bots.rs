@@ -7,7 +7,7 @@ use super::codec::Json;
 
 use crate::error::AppError;
 use crate::ids::{ConversationId, UserId};
-use crate::model::{Bot, BotWithToken};
+use crate::model::{Bot, BotWithToken, IncomingWebhook};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -39,6 +39,25 @@ pub trait BotsApi: Send + Sync {
         caller: &Caller,
         bot_id: UserId,
     ) -> Result<ConversationId, AppError>;
+    /// See [`create_incoming_webhook`].
+    async fn create_incoming_webhook(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+        name: String,
+    ) -> Result<IncomingWebhook, AppError>;
+    /// See [`list_incoming_webhooks`].
+    async fn list_incoming_webhooks(
+        &self,
+        caller: &Caller,
+        conversation_id: ConversationId,
+    ) -> Result<Vec<IncomingWebhook>, AppError>;
+    /// See [`delete_incoming_webhook`].
+    async fn delete_incoming_webhook(
+        &self,
+        caller: &Caller,
+        webhook_id: i64,
+    ) -> Result<(), AppError>;
 }
 
 /// Creates a bot named `name` (1–32 characters) with a `description` (≤ 200): a user of kind
@@ -85,4 +104,47 @@ pub async fn delete_bot(bot_id: UserId) -> Result<(), AppError> {
 pub async fn open_bot_chat(bot_id: UserId) -> Result<ConversationId, AppError> {
     let (ports, caller) = super::request()?;
     ports.bots.open_bot_chat(&caller, bot_id).await
+}
+
+/// Creates an incoming webhook for a group the caller owns or manages: a bot named `name`
+/// (1–32) joins the group, and `POST {"text": "…"}` (or any `send_message` body needing no
+/// upload, as `{"body": {…}}`) to the answer's secret `url` posts there as that bot. The URL is
+/// shown this once. At most 10 per group. Errors: `unauthenticated`, `forbidden` (not the
+/// group's owner or an admin), `not_found` (not a group of the caller's), `validation`,
+/// `group_disabled`.
+#[server(endpoint = "create_incoming_webhook", input = Json, output = Json)]
+pub async fn create_incoming_webhook(
+    conversation_id: ConversationId,
+    name: String,
+) -> Result<IncomingWebhook, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .bots
+        .create_incoming_webhook(&caller, conversation_id, name)
+        .await
+}
+
+/// The incoming webhooks of a group the caller owns or manages, oldest first (without their
+/// URLs). Errors: `unauthenticated`, `forbidden`, `not_found`.
+#[server(endpoint = "list_incoming_webhooks", input = Json, output = Json)]
+pub async fn list_incoming_webhooks(
+    conversation_id: ConversationId,
+) -> Result<Vec<IncomingWebhook>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .bots
+        .list_incoming_webhooks(&caller, conversation_id)
+        .await
+}
+
+/// Deletes an incoming webhook of a group the caller owns or manages: its URL stops at once
+/// and its bot leaves the group (its messages stay). Errors: `unauthenticated`, `forbidden`,
+/// `not_found`.
+#[server(endpoint = "delete_incoming_webhook", input = Json, output = Json)]
+pub async fn delete_incoming_webhook(webhook_id: i64) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .bots
+        .delete_incoming_webhook(&caller, webhook_id)
+        .await
 }

@@ -41,3 +41,30 @@ pub struct BotWithToken {
     /// The token for `Authorization: Bearer <token>` on `/api/*` and `/ws`.
     pub token: String,
 }
+
+/// Incoming webhooks one group may have.
+pub const WEBHOOKS_PER_GROUP_MAX: usize = 10;
+/// Longest text one webhook call may post.
+pub const WEBHOOK_BODY_MAX_BYTES: usize = 64 * 1024;
+
+/// An incoming webhook: a secret URL that posts into a group as the hook's own bot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingWebhook {
+    /// Its id.
+    pub id: i64,
+    /// The group's conversation it posts into.
+    pub conversation_id: ConversationId,
+    /// Its name (the bot's display name).
+    pub name: String,
+    /// The bot it posts as (a member of the group).
+    pub bot_id: UserId,
+    /// Who made it.
+    pub created_by: Option<UserId>,
+    /// Their username.
+    pub created_by_name: String,
+    /// When.
+    pub created_at: i64,
+    /// The secret URL to POST to (`<origin>/hooks/<token>`): only in the answer of
+    /// `create_incoming_webhook`, `null` afterwards.
+    pub url: Option<String>,
+}

@@ -1,0 +1,90 @@
+import { expect, request, test, type APIRequestContext } from '@playwright/test';
+import {
+  apiUser,
+  atPath,
+  befriend,
+  logIn,
+  openChat,
+  randomSuffix,
+  uniquePassword,
+  uniqueUsername,
+  useEnglish,
+} from '../support';
+
+test.describe('incoming webhooks (English)', () => {
+  test.beforeEach(async ({ context, baseURL }) => {
+    await useEnglish(context, baseURL);
+  });
+
+  test('a group owner makes a webhook, a program posts through its URL, deleting it retires the URL', async ({
+    page,
+    baseURL,
+  }) => {
+    test.setTimeout(90_000);
+    const owner = { username: uniqueUsername(), password: uniquePassword() };
+    const friend = { username: uniqueUsername(), password: uniquePassword() };
+    const apiOwner = await apiUser(baseURL, owner.username, owner.password);
+    const apiFriend = await apiUser(baseURL, friend.username, friend.password);
+    // A program with no cookie at all: the secret URL is all it has.
+    const program: APIRequestContext = await request.newContext();
+    try {
+      await befriend(apiOwner, apiFriend);
+      const group = await apiOwner.call('create_group', {
+        name: `Builds ${randomSuffix()}`,
+        member_ids: [apiFriend.id],
+      });
+      await logIn(page, owner.username, owner.password);
+
+      // Group info → Incoming webhooks.
+      await page.goto(`/group/${group.id}`);
+      await page.getByRole('link', { name: 'Incoming webhooks' }).click();
+      await expect(page).toHaveURL(atPath(`/group/${group.id}/hooks`));
+      await expect(page.getByRole('heading', { name: 'Incoming webhooks' })).toBeVisible();
+      await expect(page.getByText('No webhooks yet')).toBeVisible();
+
+      const create = page.getByRole('button', { name: 'Create webhook' });
+      await expect(create).toBeEnabled(); // hydrated: typing before that would be lost
+      await page.getByLabel('Webhook name', { exact: true }).fill('CI 构建');
+      await create.click();
+
+      // The URL, shown once.
+      await expect(page.getByText('Copy this URL now: it is shown only once.')).toBeVisible();
+      const urlInput = page.getByTestId('hook-url');
+      await expect(urlInput).toHaveValue(/\/hooks\/\S+$/);
+      await expect(urlInput).toHaveJSProperty('readOnly', true);
+      await expect(page.getByLabel('Webhook URL', { exact: true })).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
+      const url = await urlInput.inputValue();
+      await expect(
+        page.getByText(`curl -X POST -H 'Content-Type: application/json' -d '{"text":"Hello"}' ${url}`),
+      ).toBeVisible();
+
+      // Listed with its maker.
+      const row = page.getByTestId('hook').filter({ hasText: 'CI 构建' });
+      await expect(row).toHaveCount(1);
+      await expect(row).toContainText(`by @${owner.username}`);
+
+      // A program posts through the URL; the group sees it.
+      const text = 'Build passed';
+      const posted = await program.post(url, { data: { text } });
+      expect(posted.status(), await posted.text()).toBe(200);
+      await openChat(page, group.conversation_id);
+      await expect(page.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
+
+      // Deleting the webhook (asked in the page first) retires its URL.
+      await page.goto(`/group/${group.id}/hooks`);
+      await expect(create).toBeEnabled();
+      await expect(page.getByTestId('hook-url')).toHaveCount(0); // never shown again
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await expect(row.getByRole('alertdialog')).toContainText('The URL stops working at once');
+      await row.getByRole('button', { name: 'Confirm' }).click();
+      await expect(row).toHaveCount(0);
+      await expect(page.getByText('No webhooks yet')).toBeVisible();
+      const gone = await program.post(url, { data: { text: 'Build passed' } });
+      expect(gone.status(), await gone.text()).toBe(404);
+    } finally {
+      await program.dispose();
+      await Promise.all([apiOwner.dispose(), apiFriend.dispose()]);
+    }
+  });
+});
