@@ -16,6 +16,7 @@ pub mod message_menu;
 pub mod note_form;
 pub mod presence;
 pub mod receipts;
+pub mod secret_card;
 pub mod share;
 pub mod status;
 pub mod viewer;

@@ -15,7 +15,7 @@ use shared::ui::{use_hydrated, use_i18n};
 use shared::validate;
 
 use crate::components::avatar::{face, initial_of};
-use crate::components::share::copy_to_clipboard;
+use crate::components::secret_card::{SecretCard, SecretWords};
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::session::use_session;
 use crate::store::use_store;
@@ -252,67 +252,22 @@ fn NewBotForm(bots: RwSignal<Vec<Bot>>, fresh: RwSignal<Option<BotWithToken>>) -
 #[component]
 fn TokenCard(issued: BotWithToken, fresh: RwSignal<Option<BotWithToken>>) -> impl IntoView {
     let i18n = use_i18n();
-    let hydrated = use_hydrated();
-    let copied = RwSignal::new(false);
-    let card = NodeRef::<leptos::html::Section>::new();
-    let input = NodeRef::<leptos::html::Input>::new();
-    // Bring the card into view: a new token of a bot far down the list appears up here.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(el) = card.get() {
-            el.scroll_into_view();
-        }
-    });
-    // Select the whole token, so that it can be copied by hand too.
-    let select = move || {
-        #[cfg(feature = "hydrate")]
-        if let Some(el) = input.get_untracked() {
-            el.select();
-        }
-    };
-    let name = issued.bot.name.clone();
-    let title = move || i18n.t(Key::BotTokenFor).replace("{name}", &name);
-    let token = issued.token;
-    let copy_token = token.clone();
-    let header = format!("Authorization: Bearer {token}");
+    let title = i18n.t(Key::BotTokenFor).replace("{name}", &issued.bot.name);
+    let usage = format!("Authorization: Bearer {}", issued.token);
     view! {
-        <section class="bot-token-card" node_ref=card aria-labelledby="bot-token-title">
-            <h2 id="bot-token-title" class="bot-token-title">{title}</h2>
-            <p class="bot-token-warning" role="status">{i18n.tr(Key::BotTokenOnce)}</p>
-            <label for="bot-token">{i18n.tr(Key::BotToken)}</label>
-            <div class="bot-token-row">
-                <input
-                    id="bot-token"
-                    node_ref=input
-                    class="bot-token-value"
-                    data-testid="bot-token"
-                    readonly
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=token
-                    on:focus=move |_| select()
-                />
-                <button
-                    type="button"
-                    class="button primary small"
-                    disabled=move || !hydrated.get()
-                    on:click=move |_| {
-                        select();
-                        copy_to_clipboard(&copy_token);
-                        copied.set(true);
-                    }
-                >
-                    {move || if copied.get() { i18n.t(Key::Copied) } else { i18n.t(Key::ActionCopy) }}
-                </button>
-            </div>
-            <p class="field-hint">{i18n.tr(Key::BotTokenUsage)}</p>
-            <code class="bot-token-usage">{header}</code>
-            <div class="form-actions">
-                <button type="button" class="button small" on:click=move |_| fresh.set(None)>
-                    {i18n.tr(Key::BotTokenDone)}
-                </button>
-            </div>
-        </section>
+        <SecretCard
+            title
+            value=issued.token
+            usage
+            words=SecretWords {
+                warning: Key::BotTokenOnce,
+                label: Key::BotToken,
+                usage: Key::BotTokenUsage,
+                done: Key::BotTokenDone,
+            }
+            id="bot-token"
+            on_done=move || fresh.set(None)
+        />
     }
 }
 

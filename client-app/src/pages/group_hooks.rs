@@ -13,7 +13,7 @@ use shared::model::{BOT_NAME_MAX, GroupInfo, GroupRole, IncomingWebhook, WEBHOOK
 use shared::ui::{use_hydrated, use_i18n};
 use shared::validate;
 
-use crate::components::share::copy_to_clipboard;
+use crate::components::secret_card::{SecretCard, SecretWords};
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::session::use_session;
 
@@ -235,69 +235,25 @@ fn NewHookForm(
 #[component]
 fn UrlCard(made: IncomingWebhook, fresh: RwSignal<Option<IncomingWebhook>>) -> impl IntoView {
     let i18n = use_i18n();
-    let hydrated = use_hydrated();
-    let copied = RwSignal::new(false);
-    let card = NodeRef::<leptos::html::Section>::new();
-    let input = NodeRef::<leptos::html::Input>::new();
-    // Bring the card into view.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(el) = card.get() {
-            el.scroll_into_view();
-        }
-    });
-    // Select the whole URL, so that it can be copied by hand too.
-    let select = move || {
-        #[cfg(feature = "hydrate")]
-        if let Some(el) = input.get_untracked() {
-            el.select();
-        }
-    };
-    let name = made.name.clone();
-    let title = move || i18n.t(Key::WebhookCreatedFor).replace("{name}", &name);
+    let title = i18n.t(Key::WebhookCreatedFor).replace("{name}", &made.name);
     let url = made.url.unwrap_or_default();
-    let copy_url = url.clone();
-    let example = format!(
+    let usage = format!(
         "curl -X POST -H 'Content-Type: application/json' -d '{{\"text\":\"Hello\"}}' {url}"
     );
     view! {
-        <section class="bot-token-card hook-url-card" node_ref=card aria-labelledby="hook-url-title">
-            <h2 id="hook-url-title" class="bot-token-title">{title}</h2>
-            <p class="bot-token-warning" role="status">{i18n.tr(Key::WebhookUrlOnce)}</p>
-            <label for="hook-url">{i18n.tr(Key::WebhookUrl)}</label>
-            <div class="bot-token-row">
-                <input
-                    id="hook-url"
-                    node_ref=input
-                    class="bot-token-value"
-                    data-testid="hook-url"
-                    readonly
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=url
-                    on:focus=move |_| select()
-                />
-                <button
-                    type="button"
-                    class="button primary small"
-                    disabled=move || !hydrated.get()
-                    on:click=move |_| {
-                        select();
-                        copy_to_clipboard(&copy_url);
-                        copied.set(true);
-                    }
-                >
-                    {move || if copied.get() { i18n.t(Key::Copied) } else { i18n.t(Key::ActionCopy) }}
-                </button>
-            </div>
-            <p class="field-hint">{i18n.tr(Key::WebhookUsage)}</p>
-            <code class="bot-token-usage hook-usage">{example}</code>
-            <div class="form-actions">
-                <button type="button" class="button small" on:click=move |_| fresh.set(None)>
-                    {i18n.tr(Key::WebhookDone)}
-                </button>
-            </div>
-        </section>
+        <SecretCard
+            title
+            value=url
+            usage
+            words=SecretWords {
+                warning: Key::WebhookUrlOnce,
+                label: Key::WebhookUrl,
+                usage: Key::WebhookUsage,
+                done: Key::WebhookDone,
+            }
+            id="hook-url"
+            on_done=move || fresh.set(None)
+        />
     }
 }
 

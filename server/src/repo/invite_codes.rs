@@ -11,6 +11,25 @@ use crate::conn_run;
 use crate::db::schema::{invite_code_uses, invite_codes, users};
 use crate::db::{Conn, DbError};
 
+/// The rows of `invite_codes` that admit an account at `$now`: not revoked, not used up, not
+/// expired.
+macro_rules! usable {
+    ($now:expr) => {
+        invite_codes::revoked_at
+            .is_null()
+            .and(
+                invite_codes::max_uses
+                    .is_null()
+                    .or(invite_codes::uses.lt(invite_codes::max_uses.assume_not_null())),
+            )
+            .and(
+                invite_codes::expires_at
+                    .is_null()
+                    .or(invite_codes::expires_at.assume_not_null().gt($now)),
+            )
+    };
+}
+
 /// Accounts listed with each code.
 const USES_SHOWN: i64 = 10;
 
@@ -97,17 +116,7 @@ pub async fn count_active(conn: &mut Conn<'_>, now: i64) -> Result<i64, DbError>
     conn_run!(conn, |conn| {
         Ok::<_, DbError>(
             invite_codes::table
-                .filter(invite_codes::revoked_at.is_null())
-                .filter(
-                    invite_codes::max_uses
-                        .is_null()
-                        .or(invite_codes::uses.lt(invite_codes::max_uses.assume_not_null())),
-                )
-                .filter(
-                    invite_codes::expires_at
-                        .is_null()
-                        .or(invite_codes::expires_at.assume_not_null().gt(now)),
-                )
+                .filter(usable!(now))
                 .count()
                 .get_result(conn)
                 .await?,
@@ -130,14 +139,9 @@ pub async fn list(
         let room_left = invite_codes::max_uses
             .is_null()
             .or(invite_codes::uses.lt(invite_codes::max_uses.assume_not_null()));
-        let in_time = invite_codes::expires_at
-            .is_null()
-            .or(invite_codes::expires_at.assume_not_null().gt(now));
         query = match status {
             None => query,
-            Some(InviteStatus::Active) => {
-                query.filter(not_revoked).filter(room_left).filter(in_time)
-            }
+            Some(InviteStatus::Active) => query.filter(usable!(now)),
             Some(InviteStatus::UsedUp) => query
                 .filter(not_revoked)
                 .filter(invite_codes::uses.ge(invite_codes::max_uses.assume_not_null())),
@@ -201,17 +205,7 @@ pub async fn is_usable(conn: &mut Conn<'_>, code: &str, now: i64) -> Result<bool
         Ok::<_, DbError>(
             invite_codes::table
                 .filter(invite_codes::code.eq(code))
-                .filter(invite_codes::revoked_at.is_null())
-                .filter(
-                    invite_codes::max_uses
-                        .is_null()
-                        .or(invite_codes::uses.lt(invite_codes::max_uses.assume_not_null())),
-                )
-                .filter(
-                    invite_codes::expires_at
-                        .is_null()
-                        .or(invite_codes::expires_at.assume_not_null().gt(now)),
-                )
+                .filter(usable!(now))
                 .count()
                 .get_result(conn)
                 .await?,
@@ -228,17 +222,7 @@ pub async fn consume(conn: &mut Conn<'_>, code: &str, now: i64) -> Result<Option
             diesel::update(
                 invite_codes::table
                     .filter(invite_codes::code.eq(code))
-                    .filter(invite_codes::revoked_at.is_null())
-                    .filter(
-                        invite_codes::max_uses
-                            .is_null()
-                            .or(invite_codes::uses.lt(invite_codes::max_uses.assume_not_null())),
-                    )
-                    .filter(
-                        invite_codes::expires_at
-                            .is_null()
-                            .or(invite_codes::expires_at.assume_not_null().gt(now)),
-                    ),
+                    .filter(usable!(now)),
             )
             .set(invite_codes::uses.eq(invite_codes::uses + 1))
             .returning(invite_codes::id)
