@@ -72,8 +72,10 @@ test.describe('incoming webhooks (English)', () => {
       await expect(page.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
 
       // Deleting the webhook (asked in the page first) retires its URL.
-      await page.goto(`/group/${group.id}/hooks`);
-      await expect(create).toBeEnabled();
+      await page.goto(`/group/${group.id}`);
+      await page.getByRole('link', { name: 'Incoming webhooks' }).click();
+      await expect(page).toHaveURL(atPath(`/group/${group.id}/hooks`));
+      await expect(create).toBeEnabled({ timeout: 15_000 });
       await expect(page.getByTestId('hook-url')).toHaveCount(0); // never shown again
       await row.getByRole('button', { name: 'Delete' }).click();
       await expect(row.getByRole('alertdialog')).toContainText('The URL stops working at once');
