@@ -85,6 +85,24 @@ impl AccountsApi for FakeAccounts {
     async fn revoke_session(&self, _: &Caller, _: SessionId) -> Result<(), AppError> {
         Ok(())
     }
+    async fn create_personal_token(
+        &self,
+        _: &Caller,
+        _: String,
+        _: Vec<shared::model::TokenScope>,
+        _: Option<u32>,
+    ) -> Result<shared::model::PersonalTokenWithSecret, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_personal_tokens(
+        &self,
+        _: &Caller,
+    ) -> Result<Vec<shared::model::PersonalToken>, AppError> {
+        Ok(vec![])
+    }
+    async fn revoke_personal_token(&self, _: &Caller, _: SessionId) -> Result<(), AppError> {
+        Ok(())
+    }
 }
 
 /// The areas the console never calls: any call fails the render visibly.
@@ -409,6 +427,23 @@ impl BotsApi for NotUsedByAdmin {
         Err(AppError::Internal)
     }
     async fn delete_incoming_webhook(&self, _: &Caller, _: i64) -> Result<(), AppError> {
+        Err(AppError::Internal)
+    }
+    async fn set_bot_webhook(
+        &self,
+        _: &Caller,
+        _: UserId,
+        _: Option<String>,
+    ) -> Result<Option<shared::model::BotWebhook>, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_bot_webhook_deliveries(
+        &self,
+        _: &Caller,
+        _: UserId,
+        _: Option<i64>,
+        _: u32,
+    ) -> Result<Vec<shared::model::WebhookDelivery>, AppError> {
         Err(AppError::Internal)
     }
 }

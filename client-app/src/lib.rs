@@ -46,6 +46,7 @@ use crate::pages::{
     not_found::NotFound,
     report::ReportPage,
     search::SearchPage,
+    tokens::TokensPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("me") view=MePage/>
                     <Route path=path!("me/blocked") view=BlockedPage/>
                     <Route path=path!("me/bots") view=BotsPage/>
+                    <Route path=path!("me/tokens") view=TokensPage/>
                     <Route path=path!("report/:kind/:id") view=ReportPage/>
                 </ParentRoute>
             </Routes>

@@ -101,6 +101,10 @@ pub struct ConfigArgs {
     /// reverse proxy that always writes that header; otherwise clients could forge it).
     #[arg(long, env = "PARLEY_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+    /// Let bots' outgoing webhooks post to loopback, private, link-local and metadata
+    /// addresses (refused by default: a webhook URL must not reach the server's own network).
+    #[arg(long, env = "PARLEY_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
+    pub webhook_allow_private: bool,
     /// Redis URL for fan-out between several server nodes (single node when absent).
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
@@ -192,6 +196,8 @@ pub struct Config {
     pub public_origin: Option<String>,
     /// Client address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// Outgoing webhooks may reach private addresses.
+    pub webhook_allow_private: bool,
     /// Redis for cross-node fan-out.
     pub redis_url: Option<String>,
     /// The shared channel.
@@ -342,6 +348,7 @@ impl ConfigArgs {
                 .clone()
                 .map(|o| o.trim_end_matches('/').to_owned()),
             trust_forwarded_for: self.trust_forwarded_for,
+            webhook_allow_private: self.webhook_allow_private,
             redis_url: self.redis_url.clone().filter(|u| !u.is_empty()),
             redis_channel: self.redis_channel.clone(),
             db_pool: self.db_pool,

@@ -17,3 +17,4 @@ pub mod serve;
 pub mod sort_key;
 pub mod state;
 pub mod time;
+pub mod webhooks;

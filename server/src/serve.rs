@@ -46,12 +46,16 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     spawn_housekeeping(&state);
     let limits = state.config.connections;
+    let webhooks = state.webhooks.clone();
     let app = crate::http::router::router(state);
-    crate::http::listener::serve(listener, app, limits, shutdown).await
+    let served = crate::http::listener::serve(listener, app, limits, shutdown).await;
+    // Another node takes over this one's webhooks at once.
+    webhooks.stop().await;
+    served
 }
 
 /// Periodic clean-up: expired sessions, recovered rate-limit keys, expired cache entries,
-/// media nothing has referred to for a day.
+/// webhook deliveries finished a week ago, media nothing has referred to for a day.
 fn spawn_housekeeping(state: &AppState) {
     let state = state.clone();
     tokio::spawn(async move {
@@ -67,6 +71,11 @@ fn spawn_housekeeping(state: &AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(count = n, "expired sessions deleted"),
                 Err(e) => tracing::warn!(error = %e, "expired session clean-up failed"),
+            }
+            match crate::webhooks::prune_log(&state.db, crate::time::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "old webhook deliveries removed from the log"),
+                Err(e) => tracing::warn!(error = %e, "webhook log clean-up failed"),
             }
             match crate::media::collect_garbage(&state.db, &state.media).await {
                 Ok(0) => {}

@@ -32,6 +32,8 @@ pub struct Parts {
     pub hints: Arc<crate::realtime::hints::Hints>,
     /// Stores sent messages with group commit.
     pub writer: crate::repo::message_batch::MessageWriter,
+    /// The outgoing webhook worker.
+    pub webhooks: Arc<crate::webhooks::Webhooks>,
     /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as
     /// leptos_axum takes its own copy.
     pub client_options: Arc<LeptosOptions>,
@@ -79,7 +81,9 @@ impl AppState {
         let admin_options = options(&config.admin_site_root, "admin/pkg");
         let hub = Arc::new(realtime);
         crate::search::spawn_indexer(db.clone());
+        let webhooks = crate::webhooks::spawn(db.clone(), config.webhook_allow_private);
         Self(Arc::new(Parts {
+            webhooks,
             writer: crate::repo::message_batch::MessageWriter::start(db.clone(), hub.clone()),
             db,
             hints: Arc::default(),

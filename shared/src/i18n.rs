@@ -694,6 +694,72 @@ catalogue! {
     ConfirmRevokeInviteCode => "撤销后，这个邀请码立即失效；已用它注册的账号不受影响。", "Once revoked, the code admits nobody; accounts already made with it stay.";
     InviteCodeRevokedToast => "邀请码已撤销", "Invite code revoked";
     ManageInviteCodes => "管理邀请码", "Manage invite codes";
+    // outgoing bot webhooks (client: /me/bots), personal access tokens (client: /me/tokens)
+    OutgoingWebhook => "传出 Webhook", "Outgoing webhook";
+    OutgoingWebhookFor => "“{name}”的传出 Webhook", "Outgoing webhook of {name}";
+    OutgoingWebhookIntro => "设置后，机器人所在会话中的每条新消息（它自己发的除外）都会以 JSON POST 到这个地址，失败会重试一天。", "Parley POSTs each new message in the bot's chats (except its own) to this URL as JSON, retrying failures for a day.";
+    WebhookCurrentUrl => "当前地址", "Current URL";
+    FieldUrl => "地址", "URL";
+    WebhookNotSet => "未设置", "Not set";
+    WebhookUrlFor => "“{name}”的 Webhook 地址", "Webhook URL for {name}";
+    WebhookSave => "保存 Webhook", "Save webhook";
+    WebhookRemove => "移除 Webhook", "Remove webhook";
+    ConfirmRemoveBotWebhook => "移除后，Parley 不再向这个地址推送，尚未送达的事件会被放弃。", "Parley stops posting to this URL; events not yet delivered are given up.";
+    WebhookUrlRequired => "请填写 Webhook 地址", "Enter the webhook URL";
+    WebhookUrlTooLong => "Webhook 地址最多 {max} 个字符", "A webhook URL has at most {max} characters";
+    WebhookUrlScheme => "地址须以 http:// 或 https:// 开头，且不能含空格", "The URL must start with http:// or https:// and have no spaces";
+    WebhookUrlRefused => "服务器拒绝了这个地址：它须是有效的、可从公网访问的 http(s) 地址。", "The server refused this URL: it must be a valid, publicly reachable http(s) address.";
+    WebhookSaved => "Webhook 已保存", "Webhook saved";
+    WebhookRemoved => "Webhook 已移除", "Webhook removed";
+    WebhookSecretFor => "“{name}”的 Webhook 签名密钥", "Webhook signing secret for “{name}”";
+    WebhookSecretOnce => "请立即复制此密钥：它只显示这一次。每次 POST 都带有请求头 X-Parley-Signature: sha256=<用此密钥对请求体计算的 HMAC-SHA256（十六进制）>。", "Copy this secret now: it is shown only once. Each POST carries the header X-Parley-Signature: sha256=<hex HMAC-SHA256 of the body with this secret>.";
+    WebhookSecret => "签名密钥", "Signing secret";
+    WebhookSecretUsage => "接收方这样计算签名，并与 sha256= 之后的值比较：", "The receiver computes the signature like this and compares it with the value after sha256=:";
+    DeliveryLog => "投递记录", "Delivery log";
+    DeliveryLogFor => "“{name}”的投递记录", "Delivery log of {name}";
+    HideDeliveryLog => "收起投递记录", "Hide delivery log";
+    NoDeliveries => "还没有投递记录", "No deliveries yet";
+    DeliveryPending => "等待中", "Pending";
+    DeliveryDelivered => "已送达", "Delivered";
+    DeliveryFailed => "失败", "Failed";
+    DeliveryMessage => "消息 #{id}", "Message #{id}";
+    DeliveryAttempts => "尝试 {n} 次", "{n} attempts";
+    DeliveryHttpStatus => "HTTP {code}", "HTTP {code}";
+    DeliveryNoAnswer => "尚无响应", "No answer yet";
+    DeliveryNextAttempt => "下次尝试", "Next attempt";
+    Refresh => "刷新", "Refresh";
+    LoadMore => "加载更多", "Load more";
+    AccessTokens => "访问令牌", "Access tokens";
+    AccessTokensIntro => "个人访问令牌让你的脚本以你的身份调用 Parley 的接口（/api/… 和 /ws）。令牌不能修改密码，也不能管理设备、令牌或机器人。", "A personal access token lets your scripts call Parley's API (/api/… and /ws) as you. No token can change your password or manage devices, tokens or bots.";
+    NewAccessToken => "新建访问令牌", "New access token";
+    TokenName => "令牌名称", "Token name";
+    TokenScopes => "权限范围", "Scopes";
+    ScopeRead => "读取", "Read";
+    ScopeWrite => "写入", "Write";
+    ScopeAdmin => "管理", "Admin";
+    ScopeReadHint => "查看会话、消息和联系人，接收事件流（始终包含）", "See conversations, messages and contacts, and the event stream (always included)";
+    ScopeWriteHint => "发送消息及其他修改", "Send messages and make other changes";
+    ScopeAdminHint => "调用管理员接口（admin_*）", "Call the administrator functions (admin_*)";
+    TokenExpiry => "有效期", "Expires after";
+    TokenDays => "{n} 天", "{n} days";
+    TokenNever => "永不过期", "Never";
+    CreateToken => "创建令牌", "Create token";
+    TokenNameRequired => "请填写令牌名称", "Give the token a name";
+    TokenNameTooLong => "令牌名称最多 {max} 个字，且只能有一行", "A token name has at most {max} characters, on one line";
+    TokensTooMany => "每人最多可有 {max} 个访问令牌", "You can have at most {max} access tokens";
+    TokenSecretFor => "访问令牌“{name}”", "Access token “{name}”";
+    AccessToken => "访问令牌", "Access token";
+    TokenUsage => "在请求头中带上 Authorization: Bearer <令牌>，例如：", "Send it as Authorization: Bearer <token>, for example:";
+    YourTokens => "我的令牌", "Your tokens";
+    NoTokens => "还没有访问令牌", "No access tokens yet";
+    NoTokensHint => "在上方填写名称即可创建一个。", "Name one above to create it.";
+    TokenCreatedAt => "创建于", "Created";
+    TokenExpiresAt => "到期", "Expires";
+    TokenLastUsed => "最近使用", "Last used";
+    TokenNotUsed => "尚未使用", "Not used yet";
+    TokenRevoke => "撤销", "Revoke";
+    TokenRevokeNamed => "撤销令牌 {name}", "Revoke token {name}";
+    ConfirmRevokeToken => "撤销后，这个令牌立即失效，使用它的连接会断开。", "The token stops working at once and its connections close.";
     // incoming webhooks (client: /group/:id/hooks)
     IncomingWebhooks => "传入 Webhook", "Incoming webhooks";
     IncomingWebhooksIntro => "程序向 Webhook 的秘密 URL 发送 JSON，即可以与 Webhook 同名的机器人身份在本群发言。", "A program posts into this group by sending JSON to a webhook's secret URL, as a bot named like the webhook.";
@@ -951,6 +1017,9 @@ fn field_label(lang: Lang, field: &str) -> &str {
         "max_upload_mib" => Key::MaxUploadLabel,
         "recall_window_s" => Key::RecallWindowLabel,
         "default_role" => Key::DefaultRoleLabel,
+        "url" => Key::FieldUrl,
+        "scopes" => Key::TokenScopes,
+        "expires_in_days" => Key::TokenExpiry,
         other => return other,
     };
     lang.t(key)

@@ -1,5 +1,6 @@
 //! `/me/bots`: the user's bots. Make one (a name and a description, checked here with the
-//! server's limits first), see its token once, open its chat, give it a new token, delete it.
+//! server's limits first), see its token once, open its chat, give it a new token, delete it,
+//! and set its outgoing webhook (see [`super::bot_webhook`]).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,6 +15,7 @@ use shared::rights;
 use shared::ui::{use_hydrated, use_i18n};
 use shared::validate;
 
+use super::bot_webhook::{BotWebhookPanel, FreshSecret};
 use crate::components::avatar::{face, initial_of};
 use crate::components::secret_card::{SecretCard, SecretWords};
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
@@ -119,6 +121,8 @@ fn MyBots(list: Vec<Bot>) -> impl IntoView {
     // The token issued last (creation or a new token): shown until the user dismisses it, a
     // new one replaces it or its bot is deleted. It is never fetched again.
     let fresh: RwSignal<Option<BotWithToken>> = RwSignal::new(None);
+    // The webhook signing secret issued last, shown in its bot's row the same way.
+    let hook_secret: RwSignal<FreshSecret> = RwSignal::new(None);
     let may_create = move || {
         session
             .me
@@ -145,7 +149,7 @@ fn MyBots(list: Vec<Bot>) -> impl IntoView {
                 view! {
                     <ul class="bot-list" aria-label=i18n.tr(Key::MyBots)>
                         <For each=move || bots.get() key=|b| (b.bot_id, b.conversation_id) let:bot>
-                            <BotRow bot bots fresh/>
+                            <BotRow bot bots fresh hook_secret/>
                         </For>
                     </ul>
                 }
@@ -285,6 +289,7 @@ fn BotRow(
     bot: Bot,
     bots: RwSignal<Vec<Bot>>,
     fresh: RwSignal<Option<BotWithToken>>,
+    hook_secret: RwSignal<FreshSecret>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
@@ -329,6 +334,12 @@ fn BotRow(
                         .unwrap_or(false);
                     if shown {
                         fresh.try_set(None);
+                    }
+                    let hook_shown = hook_secret
+                        .try_with_untracked(|s| s.as_ref().is_some_and(|(_, h)| h.bot_id == id))
+                        .unwrap_or(false);
+                    if hook_shown {
+                        hook_secret.try_set(None);
                     }
                     bots.try_update(|l| l.retain(|b| b.bot_id != id));
                     store.refetch();
@@ -470,8 +481,19 @@ fn BotRow(
                 )
             }}
             <ErrorAlert error/>
+            {view! {
+                <BotWebhookPanel
+                    bot_id=id
+                    name=bot.name.clone()
+                    url=bot.webhook_url.clone()
+                    bots
+                    secret=hook_secret
+                />
+            }
+                .into_any()}
         </li>
     }
+    .into_any()
 }
 
 #[cfg(test)]

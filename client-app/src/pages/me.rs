@@ -1,4 +1,5 @@
-//! The Me tab: profile, password, devices, blocked users, bots, language, log-out.
+//! The Me tab: profile, password, devices, blocked users, bots, access tokens, language,
+//! log-out.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -51,6 +52,9 @@ pub fn MePage() -> impl IntoView {
             </a>
             <a class="cell" href="/me/bots">
                 <span>{i18n.tr(Key::MyBots)}</span>
+            </a>
+            <a class="cell" href="/me/tokens">
+                <span>{i18n.tr(Key::AccessTokens)}</span>
             </a>
         </nav>
         <NotifySection/>

@@ -3,6 +3,7 @@
 pub mod add_friend;
 pub mod auth;
 pub mod blocked;
+pub mod bot_webhook;
 pub mod bots;
 pub mod chat;
 pub mod chats;
@@ -23,3 +24,4 @@ pub mod not_found;
 pub mod report;
 pub mod search;
 pub mod sessions;
+pub mod tokens;

@@ -6,8 +6,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use async_trait::async_trait;
 use shared::api::accounts::AccountsApi;
 use shared::api::{Auth, Caller};
+use shared::error::Invalid;
 use shared::ids::{SessionId, UserId};
-use shared::model::{INVITE_CODE_LEN, Me, Registration, SessionInfo};
+use shared::model::{
+    INVITE_CODE_LEN, Me, PersonalToken, PersonalTokenWithSecret, Registration, SessionInfo,
+    TOKEN_DAYS_MAX, TOKEN_NAME_MAX, TOKENS_PER_USER_MAX, TokenScope,
+};
 use shared::{AppError, rights, validate};
 
 use super::Api;
@@ -41,14 +45,29 @@ pub async fn authenticate_hash(
             };
             let user = UserId(live.user_id);
             let (rights, changes_at) = rbac::effective_rights(&state.db, user, now).await?;
+            let scopes = live.scopes.as_deref().map(sessions::parse_scopes);
+            // A token without the admin scope holds no admin right, whatever its user holds.
+            let rights = match &scopes {
+                Some(s) if !s.contains(&TokenScope::Admin) => {
+                    rights.into_iter().filter(|r| r != rights::ADMIN).collect()
+                }
+                _ => rights,
+            };
+            // A lasting session's end (a personal token's expiry) makes the entry stale too.
+            let ends_at = if live.lasting {
+                live.expires_at
+            } else {
+                i64::MAX
+            };
             let session = Arc::new(sessions::CachedSession {
                 session_id: SessionId(live.id),
                 user_id: user,
                 username: live.username,
                 rights: state.hub.caches().intern_rights(rights),
                 last_seen_at: AtomicI64::new(live.last_seen_at),
-                recheck_at: changes_at.unwrap_or(i64::MAX),
+                recheck_at: changes_at.unwrap_or(i64::MAX).min(ends_at),
                 lasting: live.lasting,
+                scopes: scopes.map(Into::into),
             });
             cache.insert(hash, session.clone(), epoch);
             session
@@ -69,6 +88,7 @@ pub async fn authenticate_hash(
         session_id: session.session_id,
         username: session.username.clone(),
         rights: session.rights.to_vec(),
+        scopes: session.scopes.as_ref().map(|s| s.to_vec()),
     };
     Ok(Some((auth, touched)))
 }
@@ -386,5 +406,111 @@ impl AccountsApi for Api {
             ));
         }
         Ok(())
+    }
+
+    async fn create_personal_token(
+        &self,
+        caller: &Caller,
+        name: String,
+        scopes: Vec<TokenScope>,
+        expires_in_days: Option<u32>,
+    ) -> Result<PersonalTokenWithSecret, AppError> {
+        let auth = caller.require(rights::LOGIN)?;
+        let (name, scopes) = self.check_personal_token(auth, &name, scopes, expires_in_days)?;
+        self.do_create_personal_token(auth, name, scopes, expires_in_days)
+            .await
+    }
+
+    async fn list_personal_tokens(&self, caller: &Caller) -> Result<Vec<PersonalToken>, AppError> {
+        let auth = caller.auth()?;
+        Ok(sessions::list_tokens(&self.state.db, auth.user_id, now_ms()).await?)
+    }
+
+    async fn revoke_personal_token(
+        &self,
+        caller: &Caller,
+        token_id: SessionId,
+    ) -> Result<(), AppError> {
+        let auth = caller.auth()?;
+        if !sessions::delete_token(&self.state.db, auth.user_id, token_id).await? {
+            return Err(AppError::NotFound);
+        }
+        // Its cached lookups and sockets end on every node.
+        self.state.hub.close_sessions(auth.user_id, &[token_id]);
+        tracing::info!(user = %auth.user_id, token = %token_id, "personal token revoked");
+        Ok(())
+    }
+}
+
+impl Api {
+    /// Validates a personal token's terms: its name, scopes (`read` added; `admin` only for a
+    /// holder of the right) and validity in days.
+    fn check_personal_token(
+        &self,
+        auth: &Auth,
+        name: &str,
+        scopes: Vec<TokenScope>,
+        expires_in_days: Option<u32>,
+    ) -> Result<(String, Vec<TokenScope>), AppError> {
+        if auth.scopes.is_some() {
+            // Only the person's own log-in makes tokens (the middleware refuses this first).
+            return Err(AppError::Forbidden);
+        }
+        let name = validate::text("name", name, TOKEN_NAME_MAX, true)?;
+        if scopes.len() > TokenScope::ALL.len() * 2 {
+            return Err(AppError::invalid("scopes", Invalid::TooLong));
+        }
+        let mut scopes = scopes;
+        scopes.push(TokenScope::Read);
+        scopes.sort();
+        scopes.dedup();
+        if scopes.contains(&TokenScope::Admin) && !auth.rights.iter().any(|r| r == rights::ADMIN) {
+            return Err(AppError::Forbidden);
+        }
+        if let Some(days) = expires_in_days
+            && !(1..=TOKEN_DAYS_MAX).contains(&days)
+        {
+            return Err(AppError::invalid("expires_in_days", Invalid::OutOfRange));
+        }
+        Ok((name, scopes))
+    }
+
+    /// `create_personal_token`: stores the token (a lasting session with a name and scopes)
+    /// unless the user already holds the most allowed.
+    pub(crate) async fn do_create_personal_token(
+        &self,
+        auth: &Auth,
+        name: String,
+        scopes: Vec<TokenScope>,
+        expires_in_days: Option<u32>,
+    ) -> Result<PersonalTokenWithSecret, AppError> {
+        let me = auth.user_id;
+        let db = &self.state.db;
+        if crate::db_conn!(db, |conn| crate::repo::bots::is_bot(conn, me).await)? {
+            return Err(AppError::Forbidden);
+        }
+        let now = now_ms();
+        let expires_at = expires_in_days.map(|d| now + i64::from(d) * 24 * 3600 * 1000);
+        let (secret, hash) = token::new_token();
+        let id = crate::db_transaction!(db, |tx| {
+            if sessions::count_tokens(tx, me, now).await? >= TOKENS_PER_USER_MAX as i64 {
+                return Err(AppError::invalid("name", Invalid::OutOfRange).into());
+            }
+            Ok::<_, Failure>(
+                sessions::create_token(tx, me, &hash, &name, &scopes, expires_at, now).await?,
+            )
+        })?;
+        tracing::info!(user = %me, token = %id, "personal token created");
+        Ok(PersonalTokenWithSecret {
+            token: PersonalToken {
+                id,
+                name,
+                scopes,
+                created_at: now,
+                expires_at,
+                last_used_at: now,
+            },
+            secret,
+        })
     }
 }

@@ -10,7 +10,8 @@ use shared::api::bots::BotsApi;
 use shared::error::Invalid;
 use shared::ids::{ConversationId, UserId};
 use shared::model::{
-    BOT_DESCRIPTION_MAX, BOT_NAME_MAX, BOTS_PER_OWNER_MAX, Bot, BotWithToken, IncomingWebhook,
+    BOT_DESCRIPTION_MAX, BOT_NAME_MAX, BOTS_PER_OWNER_MAX, Bot, BotWebhook, BotWithToken,
+    DELIVERY_PAGE_MAX, IncomingWebhook, WebhookDelivery,
 };
 use shared::{AppError, rights, validate};
 
@@ -19,7 +20,7 @@ use super::links::CODE_ATTEMPTS;
 use crate::auth::token;
 use crate::db::Failure;
 use crate::repo::bots::{self as repo, NewBot};
-use crate::repo::{contacts, sessions};
+use crate::repo::{bot_webhooks, contacts, sessions};
 use crate::time::now_ms;
 
 /// Random characters after `bot_` in a bot's username.
@@ -102,6 +103,41 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Sets or removes a bot's outgoing webhook (the URL already checked) in one unit of work,
+    /// then wakes the delivery worker.
+    async fn do_set_bot_webhook(
+        &self,
+        bot: UserId,
+        url: Option<String>,
+    ) -> Result<Option<BotWebhook>, AppError> {
+        let now = now_ms();
+        let answer = match url {
+            Some(url) => {
+                let (fresh, _) = token::new_token();
+                let secret = crate::db_transaction!(&self.state.db, |tx| {
+                    Ok::<_, Failure>(bot_webhooks::set(tx, bot, &url, &fresh, now).await?)
+                })?;
+                tracing::info!(bot = %bot, "bot webhook set");
+                Some(BotWebhook {
+                    bot_id: bot,
+                    url,
+                    secret,
+                })
+            }
+            None => {
+                crate::db_transaction!(&self.state.db, |tx| {
+                    Ok::<_, Failure>(bot_webhooks::remove(tx, bot, "webhook removed", now).await?)
+                })?;
+                tracing::info!(bot = %bot, "bot webhook removed");
+                None
+            }
+        };
+        self.state.webhooks.wake();
+        Ok(answer)
+    }
+}
+
 #[async_trait]
 impl BotsApi for Api {
     async fn create_bot(
@@ -149,6 +185,7 @@ impl BotsApi for Api {
         let now = now_ms();
         crate::db_transaction!(&self.state.db, |tx| {
             sessions::delete_all_in(tx, bot_id).await?;
+            bot_webhooks::remove(tx, bot_id, "bot deleted", now).await?;
             repo::retire(tx, bot_id, now).await?;
             Ok::<_, Failure>(())
         })?;
@@ -180,6 +217,45 @@ impl BotsApi for Api {
         // Both sides' cached view of their direct conversation changed.
         self.notify_contacts(&[me, bot_id]);
         Ok(conversation)
+    }
+
+    async fn set_bot_webhook(
+        &self,
+        caller: &Caller,
+        bot_id: UserId,
+        url: Option<String>,
+    ) -> Result<Option<BotWebhook>, AppError> {
+        let me = caller.auth()?.user_id;
+        let url = match url {
+            Some(raw) => Some(
+                crate::webhooks::guard::check_url(&raw, self.state.config.webhook_allow_private)
+                    .await?,
+            ),
+            None => None,
+        };
+        self.owned_bot(me, bot_id).await?;
+        self.do_set_bot_webhook(bot_id, url.map(String::from)).await
+    }
+
+    async fn list_bot_webhook_deliveries(
+        &self,
+        caller: &Caller,
+        bot_id: UserId,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>, AppError> {
+        let me = caller.auth()?.user_id;
+        if !(1..=DELIVERY_PAGE_MAX).contains(&limit) {
+            return Err(AppError::invalid("limit", Invalid::OutOfRange));
+        }
+        self.owned_bot(me, bot_id).await?;
+        Ok(crate::db_conn!(&self.state.db, |conn| bot_webhooks::log(
+            conn,
+            bot_id,
+            before_id,
+            i64::from(limit)
+        )
+        .await)?)
     }
 
     async fn create_incoming_webhook(

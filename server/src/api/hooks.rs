@@ -149,6 +149,7 @@ impl Api {
                 session_id: shared::ids::SessionId(0),
                 username,
                 rights,
+                scopes: None,
             }),
             ip,
             user_agent: "incoming webhook".to_owned(),

@@ -83,6 +83,8 @@ diesel::table! {
         user_agent -> Text,
         ip -> Nullable<Text>,
         lasting -> Bool,
+        token_name -> Nullable<Text>,
+        scopes -> Nullable<Text>,
     }
 }
 
@@ -321,7 +323,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    bot_webhooks (bot_id) {
+        bot_id -> BigInt,
+        url -> Text,
+        secret -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        lease_owner -> Text,
+        lease_until -> BigInt,
+    }
+}
+
+diesel::table! {
+    bot_webhook_cursors (bot_id, conversation_id) {
+        bot_id -> BigInt,
+        conversation_id -> BigInt,
+        seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        bot_id -> BigInt,
+        delivery_id -> Text,
+        event -> Text,
+        conversation_id -> Nullable<BigInt>,
+        message_id -> Nullable<BigInt>,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+        next_attempt_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    bot_webhooks,
+    bot_webhook_cursors,
+    webhook_deliveries,
     users,
     invite_codes,
     invite_code_uses,

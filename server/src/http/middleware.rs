@@ -153,6 +153,13 @@ pub async fn resolve_caller(
                     {
                         return error_response(&e);
                     }
+                    // A personal token reaches only the functions its scopes allow.
+                    if let (Some(scopes), Some(endpoint)) =
+                        (&auth.scopes, path.strip_prefix("/api/"))
+                        && !shared::model::scopes_allow(scopes, endpoint)
+                    {
+                        return error_response(&AppError::Forbidden);
+                    }
                     if touched && from_cookie {
                         refresh_cookie = Some(token);
                     }

@@ -7,7 +7,7 @@ use shared::model::Bot;
 use shared::rights::{ROLE_BOT, ROLE_DISABLED};
 
 use crate::conn_run;
-use crate::db::schema::{contacts, roles, user_roles, users};
+use crate::db::schema::{bot_webhooks, contacts, roles, user_roles, users};
 use crate::db::{Conn, DbError};
 
 /// The kind of a live bot.
@@ -90,13 +90,14 @@ pub async fn owned(
     owner: UserId,
     bot: Option<UserId>,
 ) -> Result<Vec<Bot>, DbError> {
-    let rows: Vec<(Row, Option<i64>)> = conn_run!(conn, |conn| {
+    let rows: Vec<(Row, Option<i64>, Option<String>)> = conn_run!(conn, |conn| {
         let mut query = users::table
             .left_join(
                 contacts::table.on(contacts::friend_id
                     .eq(users::id)
                     .and(contacts::owner_id.eq(owner.0))),
             )
+            .left_join(bot_webhooks::table.on(bot_webhooks::bot_id.eq(users::id)))
             .filter(users::owner_id.eq(owner.0))
             .filter(users::kind.eq(KIND_BOT))
             .select((
@@ -109,6 +110,7 @@ pub async fn owned(
                     users::created_at,
                 ),
                 contacts::conversation_id.nullable(),
+                bot_webhooks::url.nullable(),
             ))
             .order(users::id.asc())
             .into_boxed();
@@ -120,7 +122,7 @@ pub async fn owned(
     Ok(rows
         .into_iter()
         .map(
-            |((id, username, name, description, avatar, created_at), conversation)| Bot {
+            |((id, username, name, description, avatar, created_at), conversation, webhook)| Bot {
                 bot_id: UserId(id),
                 username,
                 name,
@@ -129,6 +131,7 @@ pub async fn owned(
                 owner_id: owner,
                 conversation_id: conversation.map(ConversationId),
                 created_at,
+                webhook_url: webhook,
             },
         )
         .collect())

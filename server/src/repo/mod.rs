@@ -4,6 +4,7 @@
 pub mod admin_groups;
 pub mod admin_messages;
 pub mod audit;
+pub mod bot_webhooks;
 pub mod bots;
 pub mod contacts;
 pub mod groups;

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use shared::ids::{SessionId, UserId};
-use shared::model::SessionInfo;
+use shared::model::{PersonalToken, SessionInfo, TokenScope};
 
 use crate::db::schema::{sessions, users};
 use crate::db::{Db, DbError};
@@ -27,6 +27,10 @@ pub struct Live {
     pub last_seen_at: i64,
     /// A bot's token: no idle expiry.
     pub lasting: bool,
+    /// When it ends (a personal token's chosen expiry).
+    pub expires_at: i64,
+    /// A personal token's scopes (`read,write`); `None` for a log-in or a bot's token.
+    pub scopes: Option<String>,
 }
 
 /// A live session as the session cache keeps it: who it is, what they may do, and when it was
@@ -46,8 +50,129 @@ pub struct CachedSession {
     /// When the rights change by themselves (a ban or mute ends): the entry is stale from then
     /// on and is loaded again (`i64::MAX`: never).
     pub recheck_at: i64,
-    /// A bot's token, which does not expire when idle.
+    /// A bot's or a personal token, which does not expire when idle.
     pub lasting: bool,
+    /// A personal token's scopes; `None` for a log-in or a bot's token (every right).
+    pub scopes: Option<std::sync::Arc<[TokenScope]>>,
+}
+
+/// Parses stored scopes (`read,write`), ignoring names this build does not know.
+pub fn parse_scopes(stored: &str) -> Vec<TokenScope> {
+    let mut scopes: Vec<TokenScope> = stored.split(',').filter_map(TokenScope::parse).collect();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
+/// Scopes as stored.
+pub fn format_scopes(scopes: &[TokenScope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Stores a personal token of `user` in the caller's unit of work.
+pub async fn create_token(
+    conn: &mut crate::db::Conn<'_>,
+    user: UserId,
+    token_hash: &str,
+    name: &str,
+    scopes: &[TokenScope],
+    expires_at: Option<i64>,
+    now: i64,
+) -> Result<SessionId, DbError> {
+    let scopes = format_scopes(scopes);
+    crate::conn_run!(conn, |conn| {
+        let id: i64 = diesel::insert_into(sessions::table)
+            .values((
+                sessions::user_id.eq(user.0),
+                sessions::token_hash.eq(token_hash),
+                sessions::created_at.eq(now),
+                sessions::last_seen_at.eq(now),
+                sessions::expires_at.eq(expires_at.unwrap_or(LASTING_EXPIRES_AT)),
+                sessions::user_agent.eq("personal token"),
+                sessions::lasting.eq(true),
+                sessions::token_name.eq(name),
+                sessions::scopes.eq(&scopes),
+            ))
+            .returning(sessions::id)
+            .get_result(conn)
+            .await?;
+        Ok::<_, DbError>(SessionId(id))
+    })
+}
+
+/// How many unexpired personal tokens `user` holds.
+pub async fn count_tokens(
+    conn: &mut crate::db::Conn<'_>,
+    user: UserId,
+    now: i64,
+) -> Result<i64, DbError> {
+    crate::conn_run!(conn, |conn| {
+        Ok::<_, DbError>(
+            sessions::table
+                .filter(sessions::user_id.eq(user.0))
+                .filter(sessions::token_name.is_not_null())
+                .filter(sessions::expires_at.gt(now))
+                .count()
+                .get_result(conn)
+                .await?,
+        )
+    })
+}
+
+/// The unexpired personal tokens of `user`, newest first.
+pub async fn list_tokens(db: &Db, user: UserId, now: i64) -> Result<Vec<PersonalToken>, DbError> {
+    type Row = (i64, Option<String>, Option<String>, i64, i64, i64);
+    let rows: Vec<Row> = db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            sessions::table
+                .filter(sessions::user_id.eq(user.0))
+                .filter(sessions::token_name.is_not_null())
+                .filter(sessions::expires_at.gt(now))
+                .select((
+                    sessions::id,
+                    sessions::token_name,
+                    sessions::scopes,
+                    sessions::created_at,
+                    sessions::expires_at,
+                    sessions::last_seen_at,
+                ))
+                .order(sessions::id.desc())
+                .load(conn)
+                .await?,
+        )
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, scopes, created_at, expires_at, last_used_at)| PersonalToken {
+                id: SessionId(id),
+                name: name.unwrap_or_default(),
+                scopes: parse_scopes(scopes.as_deref().unwrap_or("read")),
+                created_at,
+                expires_at: (expires_at < LASTING_EXPIRES_AT).then_some(expires_at),
+                last_used_at,
+            },
+        )
+        .collect())
+}
+
+/// Deletes a personal token of `user`; `false` if there is no such token of theirs.
+pub async fn delete_token(db: &Db, user: UserId, id: SessionId) -> Result<bool, DbError> {
+    db_run!(db, |conn| {
+        let n = diesel::delete(
+            sessions::table
+                .filter(sessions::id.eq(id.0))
+                .filter(sessions::user_id.eq(user.0))
+                .filter(sessions::token_name.is_not_null()),
+        )
+        .execute(conn)
+        .await?;
+        Ok(n > 0)
+    })
 }
 
 /// The expiry of a lasting session (a bot's token): never, in practice.
@@ -132,6 +257,8 @@ pub async fn find_live(db: &Db, token_hash: &str, now: i64) -> Result<Option<Liv
                 users::username,
                 sessions::last_seen_at,
                 sessions::lasting,
+                sessions::expires_at,
+                sessions::scopes,
             ))
             .first(conn)
             .await
@@ -191,6 +318,7 @@ pub async fn list(db: &Db, user: UserId, current: SessionId) -> Result<Vec<Sessi
             sessions::table
                 .filter(sessions::user_id.eq(user.0))
                 .filter(sessions::expires_at.gt(now))
+                .filter(sessions::token_name.is_null())
                 .select((
                     sessions::id,
                     sessions::created_at,

@@ -132,6 +132,7 @@ impl TestServer {
             secure_cookies: false,
             public_origin: None,
             trust_forwarded_for: false,
+            webhook_allow_private: true,
             redis_url: None,
             redis_channel: String::new(),
             db_pool: 4,
@@ -216,6 +217,7 @@ impl TestServer {
             secure_cookies: false,
             public_origin: None,
             trust_forwarded_for: false,
+            webhook_allow_private: true,
             redis_url: Some(redis.clone()),
             redis_channel: channel.clone(),
             db_pool: 4,
@@ -246,6 +248,24 @@ impl TestServer {
             stop: Some(stop_b),
         };
         Some((a, b))
+    }
+
+    /// Stops this node (its webhook worker hands its leases back) and starts a new one on the
+    /// same database and data folder, at a new address: a restart. Clients made before it
+    /// still point at the old address.
+    pub async fn restart(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.state.webhooks.stop().await;
+        let config = (*self.state.config).clone();
+        let (base, state, stop) = launch(config).await;
+        (self.base, self.db, self.state, self.stop) = (base, state.db.clone(), state, Some(stop));
+    }
+
+    /// Whether this server runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
     }
 
     /// A new client (its own cookie jar: one device).

@@ -434,6 +434,23 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ("delete_bot", r#"{"bot_id": [1]}"#, Some("{}")),
     ("open_bot_chat", r#"{"bot_id": null}"#, Some("{}")),
     (
+        "set_bot_webhook",
+        r#"{"bot_id": "1", "url": null}"#,
+        Some("{}"),
+    ),
+    (
+        "list_bot_webhook_deliveries",
+        r#"{"bot_id": []}"#,
+        Some(r#"{"limit": 5}"#),
+    ),
+    (
+        "create_personal_token",
+        r#"{"name": 1, "scopes": []}"#,
+        Some(r#"{"name": "x"}"#),
+    ),
+    ("list_personal_tokens", "[1]", None),
+    ("revoke_personal_token", r#"{"token_id": "1"}"#, Some("{}")),
+    (
         "create_incoming_webhook",
         r#"{"conversation_id": "1", "name": "x"}"#,
         Some(r#"{"name": "x"}"#),
@@ -1129,6 +1146,61 @@ fn admin_content(t: &mut Table) {
         "open_bot_chat",
         "bot",
         |_, id| json!({"bot_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.missing(
+        "set_bot_webhook",
+        "bot",
+        |_, id| json!({"bot_id": id, "url": "http://127.0.0.1:9/hook"}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.line(
+        "set_bot_webhook",
+        "a person's id and an ftp URL",
+        |f, _| json!({"bot_id": f.stranger, "url": "ftp://example.com/"}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("url"))],
+    );
+    t.line(
+        "set_bot_webhook",
+        "a person's id, removing",
+        |f, _| json!({"bot_id": f.stranger, "url": null}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.missing(
+        "list_bot_webhook_deliveries",
+        "bot",
+        |_, id| json!({"bot_id": id}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    // Personal access tokens: every signed-in person, for themselves.
+    t.line(
+        "create_personal_token",
+        "a read token for a week",
+        |_, _| json!({"name": "Matrix", "scopes": ["read"], "expires_in_days": 7}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "create_personal_token",
+        "a name of 65 characters",
+        |_, _| json!({"name": "n".repeat(65), "scopes": []}),
+        &[unauth, (LOGGED_IN, Expect::Invalid("name"))],
+    );
+    t.line(
+        "list_personal_tokens",
+        "none",
+        |_, _| json!({}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "revoke_personal_token",
+        "another user's session",
+        |f, _| json!({"token_id": f.stranger_session}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
+    );
+    t.missing(
+        "revoke_personal_token",
+        "token",
+        |_, id| json!({"token_id": id}),
         &[unauth, (LOGGED_IN, NOT_FOUND)],
     );
     t.line(

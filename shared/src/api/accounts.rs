@@ -6,7 +6,10 @@ use super::codec::Json;
 
 use crate::error::AppError;
 use crate::ids::SessionId;
-use crate::model::{Me, PresenceVisibility, SessionInfo, SiteInfo};
+use crate::model::{
+    Me, PersonalToken, PersonalTokenWithSecret, PresenceVisibility, SessionInfo, SiteInfo,
+    TokenScope,
+};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -61,6 +64,22 @@ pub trait AccountsApi: Send + Sync {
     async fn list_sessions(&self, caller: &Caller) -> Result<Vec<SessionInfo>, AppError>;
     /// See [`revoke_session`].
     async fn revoke_session(&self, caller: &Caller, session_id: SessionId) -> Result<(), AppError>;
+    /// See [`create_personal_token`].
+    async fn create_personal_token(
+        &self,
+        caller: &Caller,
+        name: String,
+        scopes: Vec<TokenScope>,
+        expires_in_days: Option<u32>,
+    ) -> Result<PersonalTokenWithSecret, AppError>;
+    /// See [`list_personal_tokens`].
+    async fn list_personal_tokens(&self, caller: &Caller) -> Result<Vec<PersonalToken>, AppError>;
+    /// See [`revoke_personal_token`].
+    async fn revoke_personal_token(
+        &self,
+        caller: &Caller,
+        token_id: SessionId,
+    ) -> Result<(), AppError>;
 }
 
 /// Creates an account with the `user` role and logs it in on this device (sets the session
@@ -161,4 +180,42 @@ pub async fn revoke_session(session_id: SessionId) -> Result<(), AppError> {
 pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     let (ports, _caller) = super::request()?;
     ports.accounts.site_info().await
+}
+
+/// Creates a personal access token for scripts: `name` (1–64), `scopes` (`read` is always
+/// included; `write` to change things; `admin` for `admin_*`, holders of `admin` only),
+/// valid `expires_in_days` (1–366, `null` for until revoked). It is used as
+/// `Authorization: Bearer <secret>` on `/api/*` and `/ws`; the secret is shown this once. No
+/// token can manage the account (password, sessions, tokens, bots). At most 20 per user; only
+/// the person's own log-in may make one. Errors: `unauthenticated`, `forbidden` (called with a
+/// token, or `admin` without the right), `validation`.
+#[server(endpoint = "create_personal_token", input = Json, output = Json)]
+pub async fn create_personal_token(
+    name: String,
+    scopes: Vec<TokenScope>,
+    #[server(default)] expires_in_days: Option<u32>,
+) -> Result<PersonalTokenWithSecret, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .accounts
+        .create_personal_token(&caller, name, scopes, expires_in_days)
+        .await
+}
+
+/// The caller's live personal tokens, newest first. Errors: `unauthenticated`.
+#[server(endpoint = "list_personal_tokens", input = Json, output = Json)]
+pub async fn list_personal_tokens() -> Result<Vec<PersonalToken>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.list_personal_tokens(&caller).await
+}
+
+/// Revokes one of the caller's personal tokens: it stops working at once, its sockets close.
+/// Errors: `unauthenticated`, `not_found`.
+#[server(endpoint = "revoke_personal_token", input = Json, output = Json)]
+pub async fn revoke_personal_token(token_id: SessionId) -> Result<(), AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .accounts
+        .revoke_personal_token(&caller, token_id)
+        .await
 }

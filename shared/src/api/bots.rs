@@ -7,7 +7,7 @@ use super::codec::Json;
 
 use crate::error::AppError;
 use crate::ids::{ConversationId, UserId};
-use crate::model::{Bot, BotWithToken, IncomingWebhook};
+use crate::model::{Bot, BotWebhook, BotWithToken, IncomingWebhook, WebhookDelivery};
 
 #[cfg(feature = "ssr")]
 use super::Caller;
@@ -39,6 +39,21 @@ pub trait BotsApi: Send + Sync {
         caller: &Caller,
         bot_id: UserId,
     ) -> Result<ConversationId, AppError>;
+    /// See [`set_bot_webhook`].
+    async fn set_bot_webhook(
+        &self,
+        caller: &Caller,
+        bot_id: UserId,
+        url: Option<String>,
+    ) -> Result<Option<BotWebhook>, AppError>;
+    /// See [`list_bot_webhook_deliveries`].
+    async fn list_bot_webhook_deliveries(
+        &self,
+        caller: &Caller,
+        bot_id: UserId,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>, AppError>;
     /// See [`create_incoming_webhook`].
     async fn create_incoming_webhook(
         &self,
@@ -104,6 +119,40 @@ pub async fn delete_bot(bot_id: UserId) -> Result<(), AppError> {
 pub async fn open_bot_chat(bot_id: UserId) -> Result<ConversationId, AppError> {
     let (ports, caller) = super::request()?;
     ports.bots.open_bot_chat(&caller, bot_id).await
+}
+
+/// Sets where Parley posts the events meant for one of the caller's bots (`url`, `http` or
+/// `https`), or removes it (`null`: the events still queued are given up). Each new message in
+/// the bot's conversations (not its own) is posted as JSON `{"type":"message","delivery_id",
+/// "bot_id","timestamp","message"}` with the headers `X-Parley-Signature: sha256=<hex
+/// HMAC-SHA256 of the body with the secret>`, `X-Parley-Delivery` and `X-Parley-Timestamp`;
+/// a post that fails or takes over 10 s is retried with growing pauses for a day, in order,
+/// across restarts. Answers the webhook with its secret (kept while the webhook stays set).
+/// Addresses on loopback, private, link-local or cloud-metadata networks are refused unless
+/// the operator allows them. Errors: `unauthenticated`, `not_found` (not the caller's bot),
+/// `validation` (`url`).
+#[server(endpoint = "set_bot_webhook", input = Json, output = Json)]
+pub async fn set_bot_webhook(
+    bot_id: UserId,
+    url: Option<String>,
+) -> Result<Option<BotWebhook>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.bots.set_bot_webhook(&caller, bot_id, url).await
+}
+
+/// The delivery log of one of the caller's bots, newest first: `limit` (1–100) entries older
+/// than `before_id`. Errors: `unauthenticated`, `not_found`, `validation`.
+#[server(endpoint = "list_bot_webhook_deliveries", input = Json, output = Json)]
+pub async fn list_bot_webhook_deliveries(
+    bot_id: UserId,
+    #[server(default)] before_id: Option<i64>,
+    #[server(default)] limit: Option<u32>,
+) -> Result<Vec<WebhookDelivery>, AppError> {
+    let (ports, caller) = super::request()?;
+    ports
+        .bots
+        .list_bot_webhook_deliveries(&caller, bot_id, before_id, limit.unwrap_or(50))
+        .await
 }
 
 /// Creates an incoming webhook for a group the caller owns or manages: a bot named `name`

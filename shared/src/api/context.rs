@@ -73,6 +73,8 @@ pub struct Auth {
     pub username: String,
     /// Keys of the user's rights at the time of the request.
     pub rights: Vec<String>,
+    /// A personal token's scopes, or `None` for a log-in or a bot's token.
+    pub scopes: Option<Vec<crate::model::TokenScope>>,
 }
 
 impl Caller {

@@ -11,6 +11,7 @@ mod link;
 mod media;
 mod message;
 mod report;
+mod token;
 
 pub use account::*;
 pub use admin::*;
@@ -23,3 +24,4 @@ pub use link::*;
 pub use media::*;
 pub use message::*;
 pub use report::*;
+pub use token::*;
