@@ -22,9 +22,10 @@ mod routes;
 mod session;
 
 use pages::{
-    audit::AuditPage, groups::GroupsPage, invites::InvitesPage, login::LoginPage,
-    messages::MessagesPage, not_found::NotFoundPage, overview::OverviewPage, reports::ReportsPage,
-    rights::RightsPage, roles::RolesPage, settings::SettingsPage, users::UsersPage,
+    assistant::AssistantPage, audit::AuditPage, groups::GroupsPage, invites::InvitesPage,
+    login::LoginPage, messages::MessagesPage, not_found::NotFoundPage, overview::OverviewPage,
+    reports::ReportsPage, rights::RightsPage, roles::RolesPage, settings::SettingsPage,
+    users::UsersPage,
 };
 
 /// The whole HTML document of the admin console, rendered on the server.
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/messages") view=MessagesPage/>
                 <Route path=path!("/admin/reports") view=ReportsPage/>
                 <Route path=path!("/admin/invites") view=InvitesPage/>
+                <Route path=path!("/admin/assistant") view=AssistantPage/>
                 <Route path=path!("/admin/roles") view=RolesPage/>
                 <Route path=path!("/admin/rights") view=RightsPage/>
                 <Route path=path!("/admin/audit") view=AuditPage/>

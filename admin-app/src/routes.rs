@@ -16,6 +16,8 @@ pub const MESSAGES: &str = "/admin/messages";
 pub const REPORTS: &str = "/admin/reports";
 /// The invite codes.
 pub const INVITES: &str = "/admin/invites";
+/// The assistant's question-and-answer table.
+pub const ASSISTANT: &str = "/admin/assistant";
 /// The roles table.
 pub const ROLES: &str = "/admin/roles";
 /// The rights table.

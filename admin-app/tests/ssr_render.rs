@@ -15,6 +15,7 @@ use shared::AppError;
 use shared::api::accounts::AccountsApi;
 use shared::api::admin::{AdminApi, UserFilter};
 use shared::api::admin_content::{AdminContentApi, GroupFilter, MessageFilter};
+use shared::api::assistant::AssistantApi;
 use shared::api::bots::BotsApi;
 use shared::api::contacts::ContactsApi;
 use shared::api::groups::GroupsApi;
@@ -29,13 +30,13 @@ use shared::ids::{
     RoleId, SessionId, UserId,
 };
 use shared::model::{
-    AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AuditEntry, Bot,
-    BotWithToken, ConversationSummary, DashboardStats, Friend, FriendLink, FriendRequest,
-    GroupCard, GroupInfo, GroupInvite, GroupMember, GroupRequest, GroupRole, GroupStatus,
-    IncomingWebhook, InviteCode, InvitePreview, InviteStatus, InviteUse, Me, Mention, Message,
-    MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility, ReadReceipts,
-    Report, ReportAction, ReportReason, ReportStatus, ReportTarget, RightInfo, RoleInfo, SearchHit,
-    SeriesPoint, SessionInfo, SystemNotice, UserCard,
+    AdminGroup, AdminGroupDetail, AdminMessage, AdminUser, AdminUserDetail, AssistantAnswer,
+    AuditEntry, Bot, BotWithToken, ConversationSummary, DashboardStats, Friend, FriendLink,
+    FriendRequest, GroupCard, GroupInfo, GroupInvite, GroupMember, GroupRequest, GroupRole,
+    GroupStatus, IncomingWebhook, InviteCode, InvitePreview, InviteStatus, InviteUse, Me, Mention,
+    Message, MessageBody, MessageReaders, OneTimePassword, Page, Presence, PresenceVisibility,
+    ReadReceipts, Report, ReportAction, ReportReason, ReportStatus, ReportTarget, RightInfo,
+    RoleInfo, SearchHit, SeriesPoint, SessionInfo, SystemNotice, UserCard,
 };
 
 struct FakeAccounts {
@@ -547,6 +548,55 @@ impl InvitesApi for FakeInvites {
             .collect())
     }
     async fn revoke_invite_code(&self, _: &Caller, _: i64) -> Result<InviteCode, AppError> {
+        Err(AppError::Internal)
+    }
+}
+
+/// The assistant's table: an English entry with a long answer, a Chinese one without a
+/// question; saving and deleting are refused.
+struct FakeAssistant;
+
+fn fake_assistant_answers() -> Vec<AssistantAnswer> {
+    vec![
+        AssistantAnswer {
+            id: 1,
+            keywords: vec!["invite".into(), "invitation".into()],
+            question: "How do I invite a friend?".into(),
+            answer:
+                "Open Discover, then My QR code, and let your friend scan it. An administrator \
+                     can also make an invite code for people without an account."
+                    .into(),
+            updated_at: 1_795_392_000_000,
+        },
+        AssistantAnswer {
+            id: 2,
+            keywords: vec!["邀请码".into(), "注册".into()],
+            question: String::new(),
+            answer: "请向管理员索取邀请码。".into(),
+            updated_at: 1_795_395_600_000,
+        },
+    ]
+}
+
+#[async_trait::async_trait]
+impl AssistantApi for FakeAssistant {
+    async fn open_assistant_chat(&self, _: &Caller) -> Result<ConversationId, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn list_assistant_answers(&self, _: &Caller) -> Result<Vec<AssistantAnswer>, AppError> {
+        Ok(fake_assistant_answers())
+    }
+    async fn save_assistant_answer(
+        &self,
+        _: &Caller,
+        _: Option<i64>,
+        _: Vec<String>,
+        _: String,
+        _: String,
+    ) -> Result<AssistantAnswer, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn delete_assistant_answer(&self, _: &Caller, _: i64) -> Result<(), AppError> {
         Err(AppError::Internal)
     }
 }
@@ -1161,6 +1211,7 @@ async fn render_with(
             reports: Arc::new(FakeReports),
             invites: Arc::new(FakeInvites),
             bots: Arc::new(NotUsedByAdmin),
+            assistant: Arc::new(FakeAssistant),
         });
         let redirect = redirect.clone();
         provide_server_redirect(move |to| {
@@ -1683,6 +1734,114 @@ async fn revoked_invite_codes_offer_no_revoke_in_chinese() {
         "no revoke for a revoked code: {html}"
     );
     assert!(html.contains("新建邀请码"), "{html}");
+}
+
+#[tokio::test]
+async fn admins_see_the_assistant_table_and_its_form() {
+    let r = render(
+        "/admin/assistant",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=en"),
+    )
+    .await;
+    assert_eq!(r.redirect, None);
+    let html = &r.html;
+    assert!(html.contains("<h1>Assistant</h1>"), "{html}");
+    assert!(
+        html.contains(r#"href="/admin/assistant" aria-current="page""#),
+        "{html}"
+    );
+    assert!(
+        html.contains("The Parley Assistant answers users"),
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-label="Assistant answers""#), "{html}");
+    assert_eq!(
+        html.matches(r#"data-testid="assistant-answer""#).count(),
+        2,
+        "{html}"
+    );
+    // Keywords as chips, in both languages.
+    assert!(html.contains(r#"<li class="badge">invite</li>"#), "{html}");
+    assert!(html.contains(r#"<li class="badge">邀请码</li>"#), "{html}");
+    assert!(html.contains("How do I invite a friend?"), "{html}");
+    // The long answer is shortened in the cell, whole in its title.
+    assert!(html.contains("Open Discover, then My QR code"), "{html}");
+    assert!(html.contains("…</td>"), "{html}");
+    assert!(html.contains("people without an account.\""), "{html}");
+    assert!(html.contains("请向管理员索取邀请码。"), "{html}");
+    assert!(
+        html.contains(r#"<time title="2026-11-23 00:00">2026-11-23 00:00</time>"#),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches(r#"aria-label="Edit entry""#).count(),
+        2,
+        "{html}"
+    );
+    assert_eq!(
+        html.matches(r#"aria-label="Delete entry""#).count(),
+        2,
+        "{html}"
+    );
+    // The form, empty, for a new entry.
+    assert!(html.contains("New entry"), "{html}");
+    assert!(
+        html.contains(r#"<label for="assistant-keywords">Keywords</label>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<label for="assistant-question">Question</label>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<label for="assistant-answer">Answer</label>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="assistant-answer""#), "{html}");
+    assert!(html.contains("Save entry"), "{html}");
+    assert!(html.contains("0 / 2000"), "{html}");
+}
+
+#[tokio::test]
+async fn the_assistant_page_speaks_chinese() {
+    let r = render(
+        "/admin/assistant",
+        Some(me(&["admin"])),
+        FakeAdmin::default(),
+        Some("parley_lang=zh"),
+    )
+    .await;
+    let html = &r.html;
+    assert!(html.contains("<h1>助手</h1>"), "{html}");
+    assert!(html.contains("Parley 助手用这张表回答用户"), "{html}");
+    assert!(html.contains(r#"aria-label="助手问答""#), "{html}");
+    assert!(
+        html.contains(r#"<label for="assistant-keywords">关键词</label>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("新建条目") && html.contains("保存条目"),
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-label="删除条目""#), "{html}");
+    assert!(html.contains("请向管理员索取邀请码。"), "{html}");
+}
+
+#[tokio::test]
+async fn the_assistant_table_is_for_admins_only() {
+    let r = render(
+        "/admin/assistant",
+        Some(me(&["login"])),
+        FakeAdmin::default(),
+        None,
+    )
+    .await;
+    assert!(r.html.contains("该账号没有管理权限"), "{}", r.html);
+    assert!(!r.html.contains("请向管理员索取邀请码"), "{}", r.html);
+    let r = render("/admin/assistant", None, FakeAdmin::default(), None).await;
+    assert_eq!(r.redirect.as_deref(), Some("/admin/login"));
 }
 
 #[tokio::test]

@@ -105,6 +105,16 @@ pub struct ConfigArgs {
     /// addresses (refused by default: a webhook URL must not reach the server's own network).
     #[arg(long, env = "PARLEY_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
     pub webhook_allow_private: bool,
+    /// An OpenAI-compatible chat-completions endpoint the assistant forwards conversations to
+    /// (`https://api.example.com/v1`); without it, it answers from its table alone.
+    #[arg(long, env = "PARLEY_ASSISTANT_URL")]
+    pub assistant_url: Option<String>,
+    /// The model the assistant asks the endpoint for.
+    #[arg(long, env = "PARLEY_ASSISTANT_MODEL", default_value = "gpt-4o-mini")]
+    pub assistant_model: String,
+    /// The endpoint's API key, sent as `Authorization: Bearer`.
+    #[arg(long, env = "PARLEY_ASSISTANT_API_KEY", hide_env_values = true)]
+    pub assistant_api_key: Option<String>,
     /// Redis URL for fan-out between several server nodes (single node when absent).
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
@@ -198,6 +208,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Outgoing webhooks may reach private addresses.
     pub webhook_allow_private: bool,
+    /// Where the assistant's answers come from.
+    pub assistant: crate::assistant::AssistantConfig,
     /// Redis for cross-node fan-out.
     pub redis_url: Option<String>,
     /// The shared channel.
@@ -349,6 +361,11 @@ impl ConfigArgs {
                 .map(|o| o.trim_end_matches('/').to_owned()),
             trust_forwarded_for: self.trust_forwarded_for,
             webhook_allow_private: self.webhook_allow_private,
+            assistant: crate::assistant::AssistantConfig {
+                url: self.assistant_url.clone().filter(|u| !u.is_empty()),
+                model: self.assistant_model.clone(),
+                api_key: self.assistant_api_key.clone(),
+            },
             redis_url: self.redis_url.clone().filter(|u| !u.is_empty()),
             redis_channel: self.redis_channel.clone(),
             db_pool: self.db_pool,

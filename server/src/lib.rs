@@ -2,6 +2,7 @@
 //! `/admin`, every API server function under `/api/`, over SQLite or PostgreSQL.
 
 pub mod api;
+pub mod assistant;
 pub mod auth;
 pub mod bench_fixture;
 pub mod cache;

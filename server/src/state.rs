@@ -34,6 +34,8 @@ pub struct Parts {
     pub writer: crate::repo::message_batch::MessageWriter,
     /// The outgoing webhook worker.
     pub webhooks: Arc<crate::webhooks::Webhooks>,
+    /// The assistant bot.
+    pub assistant: Arc<crate::assistant::Assistant>,
     /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as
     /// leptos_axum takes its own copy.
     pub client_options: Arc<LeptosOptions>,
@@ -84,6 +86,7 @@ impl AppState {
         let webhooks = crate::webhooks::spawn(db.clone(), config.webhook_allow_private);
         Self(Arc::new(Parts {
             webhooks,
+            assistant: Arc::new(crate::assistant::Assistant::new(&config.assistant)),
             writer: crate::repo::message_batch::MessageWriter::start(db.clone(), hub.clone()),
             db,
             hints: Arc::default(),

@@ -694,6 +694,34 @@ catalogue! {
     ConfirmRevokeInviteCode => "撤销后，这个邀请码立即失效；已用它注册的账号不受影响。", "Once revoked, the code admits nobody; accounts already made with it stay.";
     InviteCodeRevokedToast => "邀请码已撤销", "Invite code revoked";
     ManageInviteCodes => "管理邀请码", "Manage invite codes";
+    // the assistant (admin: /admin/assistant; client: Discover)
+    Assistant => "助手", "Assistant";
+    AssistantIntro => "Parley 助手用这张表回答用户：消息含有某条目的关键词，或与它的问题相近时，助手就回复它的回答。", "The Parley Assistant answers users from this table: a message containing an entry's keyword, or close to its question, gets that entry's answer.";
+    AssistantAnswers => "助手问答", "Assistant answers";
+    NoAssistantAnswers => "还没有问答条目", "No entries yet";
+    FieldKeywords => "关键词", "Keywords";
+    FieldQuestion => "问题", "Question";
+    FieldAnswer => "回答", "Answer";
+    AssistantUpdatedCol => "更新时间", "Updated";
+    AssistantKeywordsHint => "用逗号或换行分隔，例如：invite, 邀请。消息含有任一关键词（不区分大小写）即回复。", "Separate them with commas or new lines, e.g. invite, 邀请. A message containing any of them (in any case) gets this answer.";
+    AssistantQuestionHint => "选填：与这个问题相近的消息也会得到这个回答。", "Optional: a message close to this question also gets this answer.";
+    NewAssistantAnswer => "新建条目", "New entry";
+    EditAssistantAnswer => "编辑条目", "Edit entry";
+    DeleteAssistantAnswer => "删除条目", "Delete entry";
+    SaveAssistantAnswer => "保存条目", "Save entry";
+    ConfirmDeleteAssistantAnswerTitle => "删除这个条目？", "Delete this entry?";
+    ConfirmDeleteAssistantAnswer => "删除后，助手不再用这个条目回答。", "The assistant stops answering with this entry.";
+    AssistantAnswerSavedToast => "条目已保存", "Entry saved";
+    AssistantAnswerDeletedToast => "条目已删除", "Entry deleted";
+    AssistantNeedsKeywordOrQuestion => "请至少填写一个关键词或问题", "Give at least one keyword or a question";
+    AssistantTooManyKeywords => "关键词最多 {max} 个", "At most {max} keywords";
+    AssistantKeywordTooLong => "每个关键词最多 {max} 个字", "A keyword has at most {max} characters";
+    AssistantQuestionTooLong => "问题最多 {max} 个字", "A question has at most {max} characters";
+    AssistantAnswerRequired => "请填写回答", "Enter the answer";
+    AssistantAnswerTooLong => "回答最多 {max} 个字", "An answer has at most {max} characters";
+    AssistantTableFull => "问答表最多 {max} 个条目", "The table holds at most {max} entries";
+    ParleyAssistant => "Parley 助手", "Parley Assistant";
+    ParleyAssistantHint => "问问 Parley 怎么用", "Ask how Parley works";
     // outgoing bot webhooks (client: /me/bots), personal access tokens (client: /me/tokens)
     OutgoingWebhook => "传出 Webhook", "Outgoing webhook";
     OutgoingWebhookFor => "“{name}”的传出 Webhook", "Outgoing webhook of {name}";
@@ -1020,6 +1048,9 @@ fn field_label(lang: Lang, field: &str) -> &str {
         "url" => Key::FieldUrl,
         "scopes" => Key::TokenScopes,
         "expires_in_days" => Key::TokenExpiry,
+        "keywords" => Key::FieldKeywords,
+        "question" => Key::FieldQuestion,
+        "answer" => Key::FieldAnswer,
         other => return other,
     };
     lang.t(key)

@@ -59,6 +59,9 @@ pub fn Sidebar(
                             <A href=routes::INVITES>{i18n.tr(Key::InviteCodes)}</A>
                         </li>
                         <li>
+                            <A href=routes::ASSISTANT>{i18n.tr(Key::Assistant)}</A>
+                        </li>
+                        <li>
                             <A href=routes::SETTINGS>{i18n.tr(Key::SystemSettings)}</A>
                         </li>
                     </ul>

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod assistant;
 pub mod audit;
 pub mod group_drawer;
 pub mod groups;

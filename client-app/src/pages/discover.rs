@@ -1,8 +1,11 @@
-//! The Discover tab: "My QR code" (the user's add-friend link) and the public group directory
-//! (groups their owners listed), the largest first, each with a request to join.
+//! The Discover tab: "My QR code" (the user's add-friend link), the Parley Assistant (opens the
+//! user's chat with the built-in bot that answers questions about Parley) and the public group
+//! directory (groups their owners listed), the largest first, each with a request to join.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use shared::api::assistant::open_assistant_chat;
 use shared::api::groups::{DIRECTORY_PAGE, list_group_directory};
 use shared::i18n::Key;
 use shared::model::GroupCard;
@@ -10,6 +13,7 @@ use shared::ui::{use_hydrated, use_i18n};
 
 use crate::components::status::{EmptyState, ErrorAlert};
 use crate::pages::group_search::GroupResults;
+use crate::store::use_store;
 
 /// `/discover`.
 #[component]
@@ -45,6 +49,7 @@ pub fn DiscoverPage() -> impl IntoView {
             <A href="/me/qr" attr:class="cell">
                 <span>{i18n.tr(Key::MyQrCode)}</span>
             </A>
+            <AssistantCell/>
         </nav>
         <section aria-label=i18n.tr(Key::GroupDirectory)>
             <h2 class="cell-group-title">{i18n.tr(Key::GroupDirectory)}</h2>
@@ -73,5 +78,51 @@ pub fn DiscoverPage() -> impl IntoView {
                 </button>
             </Show>
         </section>
+    }
+}
+
+/// "Parley Assistant": opens (or finds) the user's chat with the assistant and goes there.
+#[component]
+fn AssistantCell() -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let store = use_store();
+    let navigate = use_navigate();
+    let opening = RwSignal::new(false);
+    let error: RwSignal<Option<shared::AppError>> = RwSignal::new(None);
+    let open = move |_| {
+        opening.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = open_assistant_chat().await;
+            opening.try_set(false);
+            match result {
+                Ok(conversation) => {
+                    store.refetch();
+                    navigate(&format!("/chat/{conversation}"), Default::default());
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <button
+            type="button"
+            class="cell cell-button assistant-cell"
+            aria-label=i18n.tr(Key::ParleyAssistant)
+            aria-describedby="assistant-cell-hint"
+            aria-busy=move || opening.get().then_some("true")
+            disabled=move || !hydrated.get() || opening.get()
+            on:click=open
+        >
+            <span>{i18n.tr(Key::ParleyAssistant)}</span>
+            <span id="assistant-cell-hint" class="cell-value">
+                {i18n.tr(Key::ParleyAssistantHint)}
+            </span>
+        </button>
+        <ErrorAlert error/>
     }
 }

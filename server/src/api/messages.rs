@@ -231,7 +231,10 @@ impl MessagesApi for Api {
             .await?;
         match stored {
             // The writer has delivered it to the members, after the commit.
-            Stored::New(message) => Ok(message),
+            Stored::New(message) => {
+                self.after_send(&access, &message).await;
+                Ok(message)
+            }
             Stored::Duplicate(message) if message.conversation_id == conversation_id => {
                 // Answered as readers see it (with its quote and reactions).
                 Ok(

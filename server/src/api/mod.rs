@@ -10,6 +10,7 @@ pub mod admin_content;
 pub mod admin_dashboard;
 pub mod admin_groups;
 pub mod admin_messages;
+pub mod assistant;
 pub mod bots;
 pub mod contacts;
 pub mod groups;
@@ -55,6 +56,7 @@ pub fn ports(state: &AppState) -> Ports {
         reports: api.clone(),
         invites: api.clone(),
         bots: api.clone(),
+        assistant: api.clone(),
         media: api.clone(),
         messages: api,
     }

@@ -362,7 +362,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    assistant_answers (id) {
+        id -> BigInt,
+        keywords -> Text,
+        question -> Text,
+        answer -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    assistant_answers,
     bot_webhooks,
     bot_webhook_cursors,
     webhook_deliveries,

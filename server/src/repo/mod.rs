@@ -3,6 +3,7 @@
 
 pub mod admin_groups;
 pub mod admin_messages;
+pub mod assistant;
 pub mod audit;
 pub mod bot_webhooks;
 pub mod bots;

@@ -8,6 +8,7 @@ mod harness;
 mod accounts;
 mod admin;
 mod admin_content;
+mod assistant;
 mod bans;
 mod bots;
 mod cluster;

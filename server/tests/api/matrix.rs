@@ -466,6 +466,18 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
         Some("{}"),
     ),
     ("admin_list_invite_codes", r#"{"limit": "all"}"#, None),
+    ("open_assistant_chat", "[1]", None),
+    ("admin_list_assistant_answers", "[1]", None),
+    (
+        "admin_save_assistant_answer",
+        r#"{"answer": 5}"#,
+        Some(r#"{"question": "q"}"#),
+    ),
+    (
+        "admin_delete_assistant_answer",
+        r#"{"id": "1"}"#,
+        Some("{}"),
+    ),
     (
         "admin_revoke_invite_code",
         r#"{"invite_id": "1"}"#,
@@ -1108,6 +1120,37 @@ fn admin_content(t: &mut Table) {
         "admin_revoke_invite_code",
         "invite code",
         |_, id| json!({"invite_id": id}),
+        admin_missing,
+    );
+    // The assistant: everyone chats with it; administrators keep its table.
+    t.line(
+        "open_assistant_chat",
+        "none",
+        |_, _| json!({}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "admin_list_assistant_answers",
+        "none",
+        |_, _| json!({}),
+        admin_only,
+    );
+    t.line(
+        "admin_save_assistant_answer",
+        "an answer without keyword or question",
+        |_, _| json!({"answer": "Yes."}),
+        &admin_invalid("question"),
+    );
+    t.missing(
+        "admin_save_assistant_answer",
+        "entry",
+        |_, id| json!({"id": id, "keywords": ["k"], "answer": "a"}),
+        admin_missing,
+    );
+    t.missing(
+        "admin_delete_assistant_answer",
+        "entry",
+        |_, id| json!({"id": id}),
         admin_missing,
     );
     // Bots: every user with `create_bot` may make one; each manages only their own.

@@ -11,6 +11,7 @@ use crate::ids::{SessionId, UserId};
 use super::accounts::AccountsApi;
 use super::admin::AdminApi;
 use super::admin_content::AdminContentApi;
+use super::assistant::AssistantApi;
 use super::bots::BotsApi;
 use super::contacts::ContactsApi;
 use super::groups::GroupsApi;
@@ -45,6 +46,8 @@ pub struct Ports {
     pub invites: Arc<dyn InvitesApi>,
     /// Bots and their tokens.
     pub bots: Arc<dyn BotsApi>,
+    /// The assistant.
+    pub assistant: Arc<dyn AssistantApi>,
 }
 
 /// Who is calling: resolved by the server from the session cookie before the function runs, and

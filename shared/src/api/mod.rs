@@ -14,6 +14,8 @@ pub mod admin;
 #[allow(missing_docs)]
 pub mod admin_content;
 #[allow(missing_docs)]
+pub mod assistant;
+#[allow(missing_docs)]
 pub mod bots;
 pub mod codec;
 #[allow(missing_docs)]

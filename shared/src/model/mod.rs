@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod admin_content;
+mod assistant;
 mod bot;
 mod contact;
 mod group;
@@ -16,6 +17,7 @@ mod token;
 pub use account::*;
 pub use admin::*;
 pub use admin_content::*;
+pub use assistant::*;
 pub use bot::*;
 pub use contact::*;
 pub use group::*;
