@@ -150,6 +150,10 @@ pub struct ConfigArgs {
     /// when a whole office signs up from behind one NAT address).
     #[arg(long, env = "PARLEY_SIGNUP_BURST", default_value_t = 30)]
     pub signup_burst: u32,
+    /// Log-ins to one account from one address allowed at once before they are refused, then
+    /// one every 30 s (a guesser elsewhere is only slowed down, never locks the owner out).
+    #[arg(long, env = "PARLEY_LOGIN_BURST", default_value_t = 10)]
+    pub login_burst: u32,
     /// Seconds after sending during which a sender may recall a message (group owners and
     /// admins may recall members' messages at any time).
     #[arg(long, env = "PARLEY_RECALL_WINDOW_SECS", default_value_t = shared::model::RECALL_WINDOW_DEFAULT_SECS)]
@@ -332,6 +336,9 @@ impl ConfigArgs {
         if self.signup_burst == 0 {
             return Err("PARLEY_SIGNUP_BURST must be at least 1".into());
         }
+        if self.login_burst == 0 {
+            return Err("PARLEY_LOGIN_BURST must be at least 1".into());
+        }
         if self.recall_window_secs > 7 * 24 * 3600 {
             return Err("PARLEY_RECALL_WINDOW_SECS must be at most 604800 (a week)".into());
         }
@@ -372,7 +379,8 @@ impl ConfigArgs {
             limits: {
                 let limits = crate::auth::limits::LimitConfig::default()
                     .with_send_rate(self.send_rate)
-                    .with_signup_burst(self.signup_burst);
+                    .with_signup_burst(self.signup_burst)
+                    .with_login_burst(self.login_burst);
                 match self.search_rate {
                     Some(rate) => limits.with_search_rate(rate),
                     None => limits,

@@ -5,6 +5,7 @@ pub mod attach;
 pub mod avatar;
 pub mod avatar_picker;
 pub mod badge;
+pub mod confirm;
 pub mod emoji;
 pub mod forward;
 pub mod group_request;

@@ -11,6 +11,7 @@ use shared::ids::UserId;
 use shared::model::{Bot, BotWebhook, DeliveryStatus, WEBHOOK_URL_MAX, WebhookDelivery};
 use shared::ui::{use_hydrated, use_i18n};
 
+use crate::components::confirm::InlineConfirm;
 use crate::components::secret_card::{SecretCard, SecretWords};
 use crate::components::status::ErrorAlert;
 
@@ -313,31 +314,13 @@ pub fn BotWebhookPanel(
                 </div>
             </form>
             <Show when=move || confirming.get() == Confirming::Remove>
-                <div
-                    class="confirm bot-confirm bot-webhook-confirm"
-                    role="alertdialog"
-                    aria-label=i18n.tr(Key::ConfirmRemoveBotWebhook)
-                >
-                    <p>{i18n.tr(Key::ConfirmRemoveBotWebhook)}</p>
-                    <div class="form-actions">
-                        <button
-                            type="button"
-                            class="button small"
-                            disabled=move || busy.get()
-                            on:click=move |_| confirming.set(Confirming::Nothing)
-                        >
-                            {i18n.tr(Key::Cancel)}
-                        </button>
-                        <button
-                            type="button"
-                            class="button small danger"
-                            disabled=move || busy.get()
-                            on:click=move |_| remove()
-                        >
-                            {i18n.tr(Key::Confirm)}
-                        </button>
-                    </div>
-                </div>
+                <InlineConfirm
+                    question=Key::ConfirmRemoveBotWebhook
+                    class="bot-confirm bot-webhook-confirm"
+                    busy
+                    on_cancel=Callback::new(move |()| confirming.set(Confirming::Nothing))
+                    on_confirm=Callback::new(move |()| remove())
+                />
             </Show>
             {move || {
                 secret

@@ -17,6 +17,7 @@ use shared::validate;
 
 use super::bot_webhook::{BotWebhookPanel, FreshSecret};
 use crate::components::avatar::{face, initial_of};
+use crate::components::confirm::InlineConfirm;
 use crate::components::secret_card::{SecretCard, SecretWords};
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::session::use_session;
@@ -454,31 +455,15 @@ fn BotRow(
                     Confirming::NewToken => Key::ConfirmBotNewToken,
                     Confirming::Delete => Key::ConfirmDeleteBot,
                 };
-                Some(
-                    view! {
-                        <div class="confirm bot-confirm" role="alertdialog" aria-label=i18n.tr(question)>
-                            <p>{i18n.tr(question)}</p>
-                            <div class="form-actions">
-                                <button
-                                    type="button"
-                                    class="button small"
-                                    disabled=move || busy.get()
-                                    on:click=move |_| confirming.set(Confirming::Nothing)
-                                >
-                                    {i18n.tr(Key::Cancel)}
-                                </button>
-                                <button
-                                    type="button"
-                                    class="button small danger"
-                                    disabled=move || busy.get()
-                                    on:click=move |_| confirm()
-                                >
-                                    {i18n.tr(Key::Confirm)}
-                                </button>
-                            </div>
-                        </div>
-                    },
-                )
+                Some(view! {
+                    <InlineConfirm
+                        question
+                        class="bot-confirm"
+                        busy
+                        on_cancel=Callback::new(move |()| confirming.set(Confirming::Nothing))
+                        on_confirm=Callback::new(move |()| confirm())
+                    />
+                })
             }}
             <ErrorAlert error/>
             {view! {

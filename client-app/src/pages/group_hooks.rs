@@ -13,6 +13,7 @@ use shared::model::{BOT_NAME_MAX, GroupInfo, GroupRole, IncomingWebhook, WEBHOOK
 use shared::ui::{use_hydrated, use_i18n};
 use shared::validate;
 
+use crate::components::confirm::InlineConfirm;
 use crate::components::secret_card::{SecretCard, SecretWords};
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::session::use_session;
@@ -313,31 +314,13 @@ fn HookRow(
                 </button>
             </div>
             <Show when=move || confirming.get()>
-                <div
-                    class="confirm bot-confirm hook-confirm"
-                    role="alertdialog"
-                    aria-label=i18n.tr(Key::ConfirmDeleteWebhook)
-                >
-                    <p>{i18n.tr(Key::ConfirmDeleteWebhook)}</p>
-                    <div class="form-actions">
-                        <button
-                            type="button"
-                            class="button small"
-                            disabled=move || busy.get()
-                            on:click=move |_| confirming.set(false)
-                        >
-                            {i18n.tr(Key::Cancel)}
-                        </button>
-                        <button
-                            type="button"
-                            class="button small danger"
-                            disabled=move || busy.get()
-                            on:click=move |_| delete()
-                        >
-                            {i18n.tr(Key::Confirm)}
-                        </button>
-                    </div>
-                </div>
+                <InlineConfirm
+                    question=Key::ConfirmDeleteWebhook
+                    class="bot-confirm hook-confirm"
+                    busy
+                    on_cancel=Callback::new(move |()| confirming.set(false))
+                    on_confirm=Callback::new(move |()| delete())
+                />
             </Show>
             <ErrorAlert error/>
         </li>

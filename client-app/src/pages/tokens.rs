@@ -19,6 +19,7 @@ use shared::ui::{use_hydrated, use_i18n};
 use shared::validate;
 use shared::when::TimeStyle;
 
+use crate::components::confirm::InlineConfirm;
 use crate::components::secret_card::{SecretCard, SecretWords};
 use crate::components::status::{EmptyState, ErrorAlert, ErrorPanel, LoadingPanel};
 use crate::session::use_session;
@@ -446,31 +447,13 @@ fn TokenRow(
                 </button>
             </div>
             <Show when=move || confirming.get()>
-                <div
-                    class="confirm bot-confirm token-confirm"
-                    role="alertdialog"
-                    aria-label=i18n.tr(Key::ConfirmRevokeToken)
-                >
-                    <p>{i18n.tr(Key::ConfirmRevokeToken)}</p>
-                    <div class="form-actions">
-                        <button
-                            type="button"
-                            class="button small"
-                            disabled=move || busy.get()
-                            on:click=move |_| confirming.set(false)
-                        >
-                            {i18n.tr(Key::Cancel)}
-                        </button>
-                        <button
-                            type="button"
-                            class="button small danger"
-                            disabled=move || busy.get()
-                            on:click=move |_| revoke()
-                        >
-                            {i18n.tr(Key::Confirm)}
-                        </button>
-                    </div>
-                </div>
+                <InlineConfirm
+                    question=Key::ConfirmRevokeToken
+                    class="bot-confirm token-confirm"
+                    busy
+                    on_cancel=Callback::new(move |()| confirming.set(false))
+                    on_confirm=Callback::new(move |()| revoke())
+                />
             </Show>
             <ErrorAlert error/>
         </li>

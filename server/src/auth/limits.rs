@@ -170,6 +170,13 @@ impl LimitConfig {
         self.signup_per_ip.burst = burst.max(1);
         self
     }
+
+    /// Log-ins to one account from one address allowed at once before they are refused (one
+    /// more every 30 s).
+    pub fn with_login_burst(mut self, burst: u32) -> Self {
+        self.login_per_account_address.burst = burst.max(1);
+        self
+    }
 }
 
 /// The live limiters.

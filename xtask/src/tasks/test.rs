@@ -169,12 +169,13 @@ fn end_to_end(paths: &Paths) -> Result<()> {
         &log,
     );
     let outcome = seeded.and_then(|()| {
-        // Every test signs its users up from this one address; bots' webhooks post to
-        // receivers the tests start on loopback.
+        // Every test signs its users up, and logs the demo administrator in, from this one
+        // address; bots' webhooks post to receivers the tests start on loopback.
         let mut server = Background::start(
             server::isolated_command(paths, &data, addr)
                 .arg("serve")
                 .env("PARLEY_SIGNUP_BURST", "500")
+                .env("PARLEY_LOGIN_BURST", "100")
                 .env("PARLEY_WEBHOOK_ALLOW_PRIVATE", "true"),
             addr,
             &log,
