@@ -25,6 +25,10 @@ pub struct Options {
 
 /// The Playwright configuration, relative to the workspace root.
 const PLAYWRIGHT_CONFIG: &str = "end2end/playwright.config.ts";
+/// Log-ins to one account from one address the end-to-end server allows at once: the console
+/// tests log the demo administrator in from one address more often than the default 10; the
+/// lock-out test reads it (`PARLEY_E2E_LOGIN_BURST`) to know when refusals start.
+const E2E_LOGIN_BURST: &str = "25";
 /// How long the end-to-end server may take to answer `/readyz`.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -175,7 +179,7 @@ fn end_to_end(paths: &Paths) -> Result<()> {
             server::isolated_command(paths, &data, addr)
                 .arg("serve")
                 .env("PARLEY_SIGNUP_BURST", "500")
-                .env("PARLEY_LOGIN_BURST", "100")
+                .env("PARLEY_LOGIN_BURST", E2E_LOGIN_BURST)
                 .env("PARLEY_WEBHOOK_ALLOW_PRIVATE", "true"),
             addr,
             &log,
@@ -185,6 +189,7 @@ fn end_to_end(paths: &Paths) -> Result<()> {
         playwright
             .args(["playwright", "test", "--config", PLAYWRIGHT_CONFIG])
             .env("PARLEY_E2E_BASE_URL", server.base_url())
+            .env("PARLEY_E2E_LOGIN_BURST", E2E_LOGIN_BURST)
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
             .current_dir(&paths.root);
         let status = process::status(&mut playwright);
