@@ -1160,6 +1160,7 @@ fn users(n: i64) -> Vec<AdminUser> {
             banned_until: None,
             muted_until: None,
             provider: "local".into(),
+            linked: Vec::new(),
             // The first is online, the second was seen on 2026-11-23, the rest never.
             last_seen_at: (i <= 2).then_some(1_795_392_000_000),
             online: i == 1,

@@ -115,6 +115,46 @@ pub struct ConfigArgs {
     /// The endpoint's API key, sent as `Authorization: Bearer`.
     #[arg(long, env = "PARLEY_ASSISTANT_API_KEY", hide_env_values = true)]
     pub assistant_api_key: Option<String>,
+    /// The OAuth app's client id for "Sign in with GitHub" (the button shows when it is set).
+    #[arg(long, env = "PARLEY_GITHUB_CLIENT_ID")]
+    pub github_client_id: Option<String>,
+    /// The OAuth app's client secret.
+    #[arg(long, env = "PARLEY_GITHUB_CLIENT_SECRET", hide_env_values = true)]
+    pub github_client_secret: Option<String>,
+    /// GitHub's authorization page.
+    #[arg(
+        long,
+        env = "PARLEY_GITHUB_AUTH_URL",
+        default_value = "https://github.com/login/oauth/authorize"
+    )]
+    pub github_auth_url: String,
+    /// GitHub's token endpoint.
+    #[arg(
+        long,
+        env = "PARLEY_GITHUB_TOKEN_URL",
+        default_value = "https://github.com/login/oauth/access_token"
+    )]
+    pub github_token_url: String,
+    /// GitHub's API (the profile is read from `<url>/user`).
+    #[arg(
+        long,
+        env = "PARLEY_GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api_url: String,
+    /// An OpenID Connect issuer to sign in with (`https://id.example.com/realms/staff`); its
+    /// discovery document is read from `<issuer>/.well-known/openid-configuration`.
+    #[arg(long, env = "PARLEY_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The client id Parley has at that issuer.
+    #[arg(long, env = "PARLEY_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Its client secret.
+    #[arg(long, env = "PARLEY_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// The label of its button on the log-in page.
+    #[arg(long, env = "PARLEY_OIDC_NAME", default_value = "Single sign-on")]
+    pub oidc_name: String,
     /// Redis URL for fan-out between several server nodes (single node when absent).
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
@@ -214,6 +254,8 @@ pub struct Config {
     pub webhook_allow_private: bool,
     /// Where the assistant's answers come from.
     pub assistant: crate::assistant::AssistantConfig,
+    /// The outside providers people sign in with.
+    pub sign_in: crate::sign_in::SignInConfig,
     /// Redis for cross-node fan-out.
     pub redis_url: Option<String>,
     /// The shared channel.
@@ -373,6 +415,7 @@ impl ConfigArgs {
                 model: self.assistant_model.clone(),
                 api_key: self.assistant_api_key.clone(),
             },
+            sign_in: self.sign_in()?,
             redis_url: self.redis_url.clone().filter(|u| !u.is_empty()),
             redis_channel: self.redis_channel.clone(),
             db_pool: self.db_pool,
@@ -412,6 +455,52 @@ impl ConfigArgs {
                     }),
             },
         })
+    }
+}
+
+impl ConfigArgs {
+    /// The sign-in providers configured: GitHub when its client id is set, OpenID Connect when
+    /// an issuer is. Each needs its other settings.
+    fn sign_in(&self) -> Result<crate::sign_in::SignInConfig, String> {
+        use crate::sign_in::{GithubConfig, OidcConfig, SignInConfig};
+        let set = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+        let github = match set(&self.github_client_id) {
+            None => None,
+            Some(client_id) => Some(GithubConfig {
+                client_id,
+                client_secret: set(&self.github_client_secret)
+                    .ok_or("PARLEY_GITHUB_CLIENT_SECRET is needed with PARLEY_GITHUB_CLIENT_ID")?,
+                auth_url: http_url("PARLEY_GITHUB_AUTH_URL", &self.github_auth_url)?,
+                token_url: http_url("PARLEY_GITHUB_TOKEN_URL", &self.github_token_url)?,
+                api_url: http_url("PARLEY_GITHUB_API_URL", &self.github_api_url)?
+                    .trim_end_matches('/')
+                    .to_owned(),
+            }),
+        };
+        let oidc = match set(&self.oidc_issuer) {
+            None => None,
+            Some(issuer) => Some(OidcConfig {
+                issuer: http_url("PARLEY_OIDC_ISSUER", &issuer)?,
+                client_id: set(&self.oidc_client_id)
+                    .ok_or("PARLEY_OIDC_CLIENT_ID is needed with PARLEY_OIDC_ISSUER")?,
+                client_secret: set(&self.oidc_client_secret),
+                name: match self.oidc_name.trim() {
+                    "" => "Single sign-on".to_owned(),
+                    name => name.chars().take(40).collect(),
+                },
+            }),
+        };
+        Ok(SignInConfig { github, oidc })
+    }
+}
+
+/// `value` when it is an absolute `http(s)` URL, else an error naming `setting`.
+fn http_url(setting: &str, value: &str) -> Result<String, String> {
+    match url::Url::parse(value.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Ok(value.trim().to_owned())
+        }
+        _ => Err(format!("{setting} must be an http(s) URL, got {value:?}")),
     }
 }
 

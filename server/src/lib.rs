@@ -15,6 +15,7 @@ pub mod repo;
 pub mod search;
 pub mod seed;
 pub mod serve;
+pub mod sign_in;
 pub mod sort_key;
 pub mod state;
 pub mod time;

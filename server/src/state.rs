@@ -36,6 +36,8 @@ pub struct Parts {
     pub webhooks: Arc<crate::webhooks::Webhooks>,
     /// The assistant bot.
     pub assistant: Arc<crate::assistant::Assistant>,
+    /// The outside providers people sign in with.
+    pub sign_in: Arc<crate::sign_in::SignIn>,
     /// Leptos options of the client app (site root `target/site`, pkg `/pkg`); shared, as
     /// leptos_axum takes its own copy.
     pub client_options: Arc<LeptosOptions>,
@@ -87,6 +89,10 @@ impl AppState {
         Self(Arc::new(Parts {
             webhooks,
             assistant: Arc::new(crate::assistant::Assistant::new(&config.assistant)),
+            sign_in: Arc::new(crate::sign_in::SignIn::new(
+                &config.sign_in,
+                config.webhook_allow_private,
+            )),
             writer: crate::repo::message_batch::MessageWriter::start(db.clone(), hub.clone()),
             db,
             hints: Arc::default(),

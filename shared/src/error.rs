@@ -133,6 +133,19 @@ pub enum AppError {
     /// guess learns nothing).
     #[error("this invite code is not valid")]
     InviteInvalid,
+    /// Signing in with an outside provider failed: it could not be reached, refused, or its
+    /// answer did not pass a check (signature, issuer, audience, expiry, nonce).
+    #[error("signing in with the provider failed")]
+    SignInFailed,
+    /// The sign-in's `state` is missing, wrong, already used or expired: start again.
+    #[error("this sign-in has expired; start again")]
+    SignInExpired,
+    /// That outside account is already linked to another Parley account.
+    #[error("that account is linked to another user")]
+    IdentityTaken,
+    /// The last way to sign in cannot be removed.
+    #[error("this is the only way to sign in")]
+    LastSignInMethod,
     /// The request itself was malformed (missing or mistyped arguments).
     #[error("bad request: {detail}")]
     BadRequest {
@@ -208,6 +221,10 @@ impl AppError {
             Self::RegistrationClosed => "registration_closed",
             Self::InviteRequired => "invite_required",
             Self::InviteInvalid => "invite_invalid",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignInExpired => "sign_in_expired",
+            Self::IdentityTaken => "identity_taken",
+            Self::LastSignInMethod => "last_sign_in_method",
             Self::TooLate => "too_late",
             Self::LinkExpired => "link_expired",
             Self::GroupDisabled => "group_disabled",
@@ -229,6 +246,9 @@ impl AppError {
             | Self::InviteInvalid
             | Self::GroupDisabled => 403,
             Self::NotFound => 404,
+            Self::SignInFailed => 502,
+            Self::SignInExpired => 400,
+            Self::IdentityTaken | Self::LastSignInMethod => 409,
             Self::LinkExpired => 410,
             Self::UsernameTaken | Self::AlreadyFriends | Self::RequestPending => 409,
             Self::CannotAddSelf => 422,
@@ -313,6 +333,10 @@ mod tests {
             AppError::RegistrationClosed,
             AppError::InviteRequired,
             AppError::InviteInvalid,
+            AppError::SignInFailed,
+            AppError::SignInExpired,
+            AppError::IdentityTaken,
+            AppError::LastSignInMethod,
             AppError::BadRequest { detail: "d".into() },
             AppError::Network { detail: "d".into() },
             AppError::Internal,

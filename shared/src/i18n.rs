@@ -694,6 +694,25 @@ catalogue! {
     ConfirmRevokeInviteCode => "撤销后，这个邀请码立即失效；已用它注册的账号不受影响。", "Once revoked, the code admits nobody; accounts already made with it stay.";
     InviteCodeRevokedToast => "邀请码已撤销", "Invite code revoked";
     ManageInviteCodes => "管理邀请码", "Manage invite codes";
+    ErrSignInFailed => "通过该服务登录失败，请重试", "Signing in with that provider failed, please try again";
+    ErrSignInExpired => "这次登录已过期或已使用，请重新开始", "This sign-in has expired or was already used; please start again";
+    ErrIdentityTaken => "该外部账号已绑定到其他用户", "That account is already linked to another user";
+    ErrLastSignInMethod => "这是你唯一的登录方式，不能解除", "This is your only way to sign in: it cannot be removed";
+    OrSignInWith => "或使用以下方式登录", "Or sign in with";
+    SignInMethods => "登录方式", "Sign-in methods";
+    SignInMethodsHint => "绑定外部账号后可用它直接登录。至少保留一种登录方式。", "Link an outside account to sign in with it. At least one way to sign in always stays.";
+    PasswordMethod => "密码", "Password";
+    PasswordSet => "已设置", "Set";
+    PasswordNotSet => "未设置", "Not set";
+    SetPasswordLink => "设置密码", "Set a password";
+    LinkAccount => "绑定", "Link";
+    UnlinkAccount => "解除绑定", "Unlink";
+    ConfirmUnlink => "确定解除绑定？之后不能再用它登录。", "Unlink it? You will no longer sign in with it.";
+    LinkedAs => "已绑定：", "Linked: ";
+    NotLinked => "未绑定", "Not linked";
+    AccountLinked => "已绑定", "Account linked";
+    NoProvidersConfigured => "本服务器未配置外部登录", "This server offers no outside sign-in";
+    ProviderOidc => "OpenID Connect", "OpenID Connect";
     // the assistant (admin: /admin/assistant; client: Discover)
     Assistant => "助手", "Assistant";
     AssistantIntro => "Parley 助手用这张表回答用户：消息含有某条目的关键词，或与它的问题相近时，助手就回复它的回答。", "The Parley Assistant answers users from this table: a message containing an entry's keyword, or close to its question, gets that entry's answer.";
@@ -1114,6 +1133,10 @@ pub fn error_text(lang: Lang, err: &AppError) -> String {
         AppError::RegistrationClosed => Key::ErrRegistrationClosed,
         AppError::InviteRequired => Key::ErrInviteRequired,
         AppError::InviteInvalid => Key::ErrInviteInvalid,
+        AppError::SignInFailed => Key::ErrSignInFailed,
+        AppError::SignInExpired => Key::ErrSignInExpired,
+        AppError::IdentityTaken => Key::ErrIdentityTaken,
+        AppError::LastSignInMethod => Key::ErrLastSignInMethod,
         AppError::TooLate => Key::ErrTooLate,
         AppError::LinkExpired => Key::ErrLinkExpired,
         AppError::GroupDisabled => Key::ErrGroupDisabled,

@@ -142,7 +142,9 @@ fn DrawerBody(detail: AdminUserDetail, roles: Vec<RoleInfo>, on_changed: Callbac
                 <dt>{i18n.tr(Key::StatusCol)}</dt>
                 <dd>{move || view! { <Standing detail=current.get()/> }}</dd>
                 <dt>{i18n.tr(Key::ProviderLabel)}</dt>
-                <dd>{d.provider.clone()}</dd>
+                <dd>
+                    {move || current.with(|d| super::users::providers_text(i18n.lang.get(), &d.user))}
+                </dd>
                 <dt>{i18n.tr(Key::Friends)}</dt>
                 <dd>{move || current.with(|d| d.friend_count)}</dd>
                 <dt>{i18n.tr(Key::MessageCount)}</dt>

@@ -251,9 +251,21 @@ fn standing_key(user: &AdminUser) -> Key {
 fn provider_text(lang: Lang, provider: &str) -> String {
     match provider {
         "local" => lang.t(Key::ProviderLocal).to_owned(),
+        "github" => "GitHub".to_owned(),
+        "oidc" => lang.t(Key::ProviderOidc).to_owned(),
         "" => "—".to_owned(),
         other => other.to_owned(),
     }
+}
+
+/// Where the account came from, then the outside accounts linked since (`Local + GitHub`).
+pub(crate) fn providers_text(lang: Lang, user: &AdminUser) -> String {
+    let mut out = provider_text(lang, &user.provider);
+    for linked in user.linked.iter().filter(|l| **l != user.provider) {
+        out.push_str(" + ");
+        out.push_str(&provider_text(lang, linked));
+    }
+    out
 }
 
 /// The exported users: header and rows in `lang`.
@@ -288,7 +300,7 @@ fn export_table(lang: Lang, users: Vec<AdminUser>) -> Table {
                 u.nickname.clone(),
                 roles,
                 lang.t(standing_key(&u)).to_owned(),
-                provider_text(lang, &u.provider),
+                providers_text(lang, &u),
                 u.session_count.to_string(),
                 lang.t(if u.online {
                     Key::YesLabel
@@ -608,8 +620,10 @@ fn UserRow(user: AdminUser) -> AnyView {
         _ => "status status-ok",
     };
     let status = view! { <span class=class>{i18n.tr(key)}</span> };
-    let provider = user.provider.clone();
-    let provider = move || provider_text(i18n.lang.get(), &provider);
+    let providers = {
+        let user = user.clone();
+        move || providers_text(i18n.lang.get(), &user)
+    };
     let manage_label = format!("{} {}", i18n.t(Key::ManageUser), user.username);
     view! {
         <tr>
@@ -634,7 +648,7 @@ fn UserRow(user: AdminUser) -> AnyView {
             <td class="nowrap">
                 <LastSeen online=user.online at=user.last_seen_at/>
             </td>
-            <td>{provider}</td>
+            <td>{providers}</td>
             <td class="nowrap">
                 <LocalTime ms=user.created_at/>
             </td>
@@ -748,6 +762,7 @@ mod tests {
             banned_until: Some(1),
             muted_until: None,
             provider: "local".into(),
+            linked: Vec::new(),
             last_seen_at: None,
             online: true,
         };

@@ -10,7 +10,7 @@ use shared::error::Invalid;
 use shared::ids::{SessionId, UserId};
 use shared::model::{
     INVITE_CODE_LEN, Me, PersonalToken, PersonalTokenWithSecret, Registration, SessionInfo,
-    TOKEN_DAYS_MAX, TOKEN_NAME_MAX, TOKENS_PER_USER_MAX, TokenScope,
+    SignInMethods, TOKEN_DAYS_MAX, TOKEN_NAME_MAX, TOKENS_PER_USER_MAX, TokenScope,
 };
 use shared::{AppError, rights, validate};
 
@@ -206,6 +206,21 @@ impl Api {
     /// Opens a session for `user` on the calling device and sets its cookie. A session the
     /// device already had (logging in again, or as someone else) ends: one device, one session.
     async fn do_open_session(&self, caller: &Caller, user: UserId) -> Result<(), AppError> {
+        let token = self.new_session(caller, user).await?;
+        cookies::set_cookie(&cookies::session_cookie(
+            &token,
+            self.state.config.secure_cookies,
+        ));
+        Ok(())
+    }
+
+    /// Opens a session for `user` on the calling device, ending the one it had; the new
+    /// session's token (for its cookie).
+    pub(crate) async fn new_session(
+        &self,
+        caller: &Caller,
+        user: UserId,
+    ) -> Result<String, AppError> {
         if let Some(old) = &caller.auth {
             sessions::delete(&self.state.db, old.user_id, old.session_id).await?;
             self.state
@@ -222,11 +237,7 @@ impl Api {
             now_ms(),
         )
         .await?;
-        cookies::set_cookie(&cookies::session_cookie(
-            &token,
-            self.state.config.secure_cookies,
-        ));
-        Ok(())
+        Ok(token)
     }
 
     /// Checks a log-in: rate limits, then the password, then the `login` right.
@@ -251,7 +262,12 @@ impl Api {
             return Err(AppError::InvalidCredentials);
         }
         let creds = users::credentials(&self.state.db, &username).await?;
-        let hash = creds.as_ref().map(|c| c.password_hash.clone());
+        // An account made by signing in elsewhere has no password: it answers like an
+        // unknown name, after the same work.
+        let hash = creds
+            .as_ref()
+            .map(|c| c.password_hash.clone())
+            .filter(|h| !h.is_empty());
         if !password::verify(password, hash).await? {
             return Err(AppError::InvalidCredentials);
         }
@@ -370,7 +386,9 @@ impl AccountsApi for Api {
             return Err(AppError::WrongPassword);
         }
         let hash = users::password_hash(&self.state.db, auth.user_id).await?;
-        if !password::verify(current_password, hash).await? {
+        // An account made by signing in elsewhere sets its first password without one.
+        let first = hash.as_deref() == Some("");
+        if !first && !password::verify(current_password, hash).await? {
             return Err(AppError::WrongPassword);
         }
         let new_hash = password::hash(new_password).await?;
@@ -439,6 +457,20 @@ impl AccountsApi for Api {
         self.state.hub.close_sessions(auth.user_id, &[token_id]);
         tracing::info!(user = %auth.user_id, token = %token_id, "personal token revoked");
         Ok(())
+    }
+
+    async fn list_sign_in_methods(&self, caller: &Caller) -> Result<SignInMethods, AppError> {
+        let auth = caller.auth()?;
+        self.sign_in_methods(auth.user_id).await
+    }
+
+    async fn unlink_sign_in(
+        &self,
+        caller: &Caller,
+        provider: String,
+    ) -> Result<SignInMethods, AppError> {
+        let auth = caller.auth()?;
+        self.do_unlink_sign_in(auth.user_id, &provider).await
     }
 }
 

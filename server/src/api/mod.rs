@@ -27,6 +27,7 @@ pub mod reports;
 pub mod roles_admin;
 pub mod search;
 pub mod settings;
+pub mod sign_in;
 
 use std::sync::Arc;
 

@@ -141,15 +141,17 @@ impl Api {
         let now = now_ms();
         let profile = users::profile(db, user).await?.ok_or(AppError::NotFound)?;
         let (roles, rights) = rbac::roles_and_rights(db, user).await?;
-        let (standing, provider, groups, (friends, sent), created_at) =
+        let (standing, (provider, linked), groups, (friends, sent), created_at) =
             crate::db_conn!(db, |conn| {
                 let standing = repo::standing(conn, user)
                     .await?
                     .ok_or(AppError::NotFound)?;
                 let (provider, created_at) = repo::provider_and_created(conn, user).await?;
+                let (_, linked) = crate::repo::identities::methods(conn, user).await?;
+                let linked: Vec<String> = linked.into_iter().map(|l| l.provider).collect();
                 let groups = repo::groups_of(conn, user).await?;
                 let counts = repo::counts(conn, user).await?;
-                Ok::<_, AppError>((standing, provider, groups, counts, created_at))
+                Ok::<_, AppError>((standing, (provider, linked), groups, counts, created_at))
             })?;
         // The console's own session is never "current" here.
         let sessions = sessions::list(db, user, SessionId(0)).await?;
@@ -166,6 +168,7 @@ impl Api {
                 banned_until: in_force(standing.banned_until, now),
                 muted_until: in_force(standing.muted_until, now),
                 provider: provider.clone(),
+                linked,
                 last_seen_at: sessions.iter().map(|s| s.last_seen_at).max(),
                 online,
             },

@@ -59,6 +59,7 @@ impl Api {
             registration: s.registration,
             recall_window_s: s.recall_window_s,
             max_upload_mib: s.max_upload_mib,
+            sign_in_providers: self.state.sign_in.config.providers(),
         })
     }
 

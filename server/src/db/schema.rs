@@ -373,8 +373,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_identities (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        provider -> Text,
+        subject -> Text,
+        login -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sign_in_states (state_hash) {
+        state_hash -> Text,
+        provider -> Text,
+        pkce_verifier -> Text,
+        nonce -> Text,
+        redirect_uri -> Text,
+        next_path -> Text,
+        link_user_id -> Nullable<BigInt>,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     assistant_answers,
+    user_identities,
+    sign_in_states,
     bot_webhooks,
     bot_webhook_cursors,
     webhook_deliveries,

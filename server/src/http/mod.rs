@@ -10,3 +10,4 @@ pub mod listener;
 pub mod middleware;
 pub mod router;
 pub mod security_headers;
+pub mod sign_in;

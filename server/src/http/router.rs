@@ -80,6 +80,11 @@ pub fn router(state: AppState) -> Router {
                 shared::model::WEBHOOK_BODY_MAX_BYTES,
             )),
         )
+        .route(
+            "/auth/{provider}/start",
+            get(super::sign_in::start).post(super::sign_in::start),
+        )
+        .route("/auth/{provider}/callback", get(super::sign_in::callback))
         .route("/media/{id}", get(crate::media::download::original))
         .route("/media/{id}/thumb", get(crate::media::download::thumb))
         .route(

@@ -78,6 +78,60 @@ impl Media {
             ..self.limits
         };
         let received = receive::receive(multipart, self.store.tmp_dir(), limits).await?;
+        self.keep_received(received, uploader).await
+    }
+
+    /// Keeps `bytes` as an image uploaded by `uploader` (a profile picture brought from a
+    /// sign-in provider): refused unless they are a picture Parley decodes, within the image
+    /// limit.
+    pub async fn accept_picture(
+        &self,
+        bytes: Vec<u8>,
+        uploader: UserId,
+    ) -> Result<MediaRow, AppError> {
+        let _slot = self
+            .uploads
+            .try_acquire()
+            .map_err(|_| AppError::Unavailable {
+                retry_after_secs: 2,
+            })?;
+        let size = bytes.len() as u64;
+        if size > self.limits.max_image {
+            return Err(AppError::TooLarge);
+        }
+        let (kind, mime) = receive::sniff(&bytes[..bytes.len().min(8192)], "image/*");
+        if kind != MediaKind::Image {
+            return Err(AppError::invalid("file", shared::error::Invalid::WrongKind));
+        }
+        let tmp = self.store.tmp_dir().to_path_buf();
+        let file = tokio::task::spawn_blocking(move || {
+            let mut file = tempfile::NamedTempFile::new_in(tmp)?;
+            std::io::Write::write_all(&mut file, &bytes)?;
+            Ok::<_, std::io::Error>(file.into_temp_path())
+        })
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "writing a picture to the temporary folder failed");
+            AppError::Internal
+        })?;
+        let received = Received {
+            file,
+            size,
+            name: "avatar".to_owned(),
+            kind,
+            mime,
+        };
+        self.keep_received(received, uploader).await
+    }
+
+    /// Processes a received file (an image is decoded, re-encoded when needed and given a
+    /// thumbnail) and keeps it in the store.
+    async fn keep_received(
+        &self,
+        received: Received,
+        uploader: UserId,
+    ) -> Result<MediaRow, AppError> {
         let Received {
             file,
             mut size,

@@ -9,6 +9,7 @@ pub mod bot_webhooks;
 pub mod bots;
 pub mod contacts;
 pub mod groups;
+pub mod identities;
 pub mod invite_codes;
 pub mod links;
 pub mod media;

@@ -71,6 +71,29 @@ pub async fn create_in(
     role_key: &str,
     now: i64,
 ) -> Result<UserId, DbError> {
+    create_from_in(
+        conn,
+        username,
+        password_hash,
+        nickname,
+        "local",
+        role_key,
+        now,
+    )
+    .await
+}
+
+/// Creates a user who came from `provider` (`local`, or `github`/`oidc` with an empty
+/// password hash: no password) holding `role_key`, inside the caller's unit of work.
+pub async fn create_from_in(
+    conn: &mut crate::db::Conn<'_>,
+    username: &str,
+    password_hash: &str,
+    nickname: &str,
+    provider: &str,
+    role_key: &str,
+    now: i64,
+) -> Result<UserId, DbError> {
     crate::conn_run!(conn, |conn| {
         let id: i64 = diesel::insert_into(users::table)
             .values((
@@ -78,7 +101,7 @@ pub async fn create_in(
                 users::password_hash.eq(password_hash),
                 users::nickname.eq(nickname),
                 users::signature.eq(""),
-                users::provider.eq("local"),
+                users::provider.eq(provider),
                 users::created_at.eq(now),
                 users::updated_at.eq(now),
             ))
@@ -404,6 +427,7 @@ pub async fn list(db: &Db, q: &UserQuery) -> Result<(Vec<AdminUser>, u64), DbErr
     })?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut roles = super::rbac::roles_of_users(db, &ids).await?;
+    let mut linked = super::identities::linked_of_users(db, &ids).await?;
     type SessionStats = (i64, i64, Option<i64>);
     let session_stats: Vec<SessionStats> = db_run!(db, |conn| {
         Ok::<_, DbError>(
@@ -436,6 +460,7 @@ pub async fn list(db: &Db, q: &UserQuery) -> Result<(Vec<AdminUser>, u64), DbErr
                     created_at,
                     session_count: stats.map_or(0, |s| u64::try_from(s.1).unwrap_or(0)),
                     provider,
+                    linked: linked.remove(&id).unwrap_or_default(),
                     last_seen_at: stats.and_then(|s| s.2),
                     online: false,
                 }

@@ -3,6 +3,7 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
+mod fake_provider;
 mod harness;
 
 mod accounts;
@@ -36,5 +37,6 @@ mod security;
 mod seed;
 mod sessions;
 mod settings;
+mod sign_in;
 mod state;
 mod tokens;

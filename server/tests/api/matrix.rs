@@ -450,6 +450,8 @@ const MALFORMED: &[(&str, &str, Option<&str>)] = &[
     ),
     ("list_personal_tokens", "[1]", None),
     ("revoke_personal_token", r#"{"token_id": "1"}"#, Some("{}")),
+    ("list_sign_in_methods", "[1]", None),
+    ("unlink_sign_in", r#"{"provider": 1}"#, Some("{}")),
     (
         "create_incoming_webhook",
         r#"{"conversation_id": "1", "name": "x"}"#,
@@ -1233,6 +1235,18 @@ fn admin_content(t: &mut Table) {
         "none",
         |_, _| json!({}),
         &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "list_sign_in_methods",
+        "none",
+        |_, _| json!({}),
+        &[unauth, (LOGGED_IN, OK)],
+    );
+    t.line(
+        "unlink_sign_in",
+        "a provider never linked",
+        |_, _| json!({"provider": "github"}),
+        &[unauth, (LOGGED_IN, NOT_FOUND)],
     );
     t.line(
         "revoke_personal_token",

@@ -7,8 +7,8 @@ use super::codec::Json;
 use crate::error::AppError;
 use crate::ids::SessionId;
 use crate::model::{
-    Me, PersonalToken, PersonalTokenWithSecret, PresenceVisibility, SessionInfo, SiteInfo,
-    TokenScope,
+    Me, PersonalToken, PersonalTokenWithSecret, PresenceVisibility, SessionInfo, SignInMethods,
+    SiteInfo, TokenScope,
 };
 
 #[cfg(feature = "ssr")]
@@ -80,6 +80,14 @@ pub trait AccountsApi: Send + Sync {
         caller: &Caller,
         token_id: SessionId,
     ) -> Result<(), AppError>;
+    /// See [`list_sign_in_methods`].
+    async fn list_sign_in_methods(&self, caller: &Caller) -> Result<SignInMethods, AppError>;
+    /// See [`unlink_sign_in`].
+    async fn unlink_sign_in(
+        &self,
+        caller: &Caller,
+        provider: String,
+    ) -> Result<SignInMethods, AppError>;
 }
 
 /// Creates an account with the `user` role and logs it in on this device (sets the session
@@ -218,4 +226,24 @@ pub async fn revoke_personal_token(token_id: SessionId) -> Result<(), AppError> 
         .accounts
         .revoke_personal_token(&caller, token_id)
         .await
+}
+
+/// How the caller can sign in: whether they have a password, the outside accounts linked
+/// (GitHub, OpenID Connect) and the providers this server offers. Linking one is a browser
+/// round trip: `GET /auth/<provider>/start?mode=link` from a signed-in page of this site. Errors:
+/// `unauthenticated`.
+#[server(endpoint = "list_sign_in_methods", input = Json, output = Json)]
+pub async fn list_sign_in_methods() -> Result<SignInMethods, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.list_sign_in_methods(&caller).await
+}
+
+/// Unlinks the caller's account at `provider` (`github` or `oidc`): it no longer signs them
+/// in. Refused with `last_sign_in_method` when it is the only way left (no password and no
+/// other linked account). Answers the methods left. Errors: `unauthenticated`, `not_found`
+/// (nothing linked there), `last_sign_in_method`.
+#[server(endpoint = "unlink_sign_in", input = Json, output = Json)]
+pub async fn unlink_sign_in(provider: String) -> Result<SignInMethods, AppError> {
+    let (ports, caller) = super::request()?;
+    ports.accounts.unlink_sign_in(&caller, provider).await
 }

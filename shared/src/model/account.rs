@@ -136,9 +136,12 @@ pub struct AdminUser {
     /// Muted (may not speak anywhere) until then (epoch ms), when muted now.
     #[serde(default)]
     pub muted_until: Option<i64>,
-    /// Where the account comes from (`local`, …).
+    /// Where the account comes from (`local`, `github`, `oidc`, `bot`, …).
     #[serde(default)]
     pub provider: String,
+    /// The outside providers linked to it (`github`, `oidc`), in the order they were linked.
+    #[serde(default)]
+    pub linked: Vec<String>,
     /// When one of their sessions was last used (epoch ms); `null` when they never logged in.
     #[serde(default)]
     pub last_seen_at: Option<i64>,

@@ -163,4 +163,7 @@ pub struct SiteInfo {
     pub recall_window_s: u64,
     /// Largest upload, in MiB.
     pub max_upload_mib: u64,
+    /// The outside providers the log-in page offers.
+    #[serde(default)]
+    pub sign_in_providers: Vec<crate::model::SignInProvider>,
 }

@@ -74,6 +74,8 @@ const ACCOUNT_ENDPOINTS: &[&str] = &[
     "set_bot_webhook",
     "list_bot_webhook_deliveries",
     "get_friend_link",
+    "list_sign_in_methods",
+    "unlink_sign_in",
 ];
 
 /// Functions that only read although their names do not say so.

@@ -1,0 +1,2 @@
+DROP TABLE sign_in_states;
+DROP TABLE user_identities;
