@@ -46,6 +46,7 @@ use crate::pages::{
     not_found::NotFound,
     report::ReportPage,
     search::SearchPage,
+    sign_in_methods::SignInMethodsPage,
     tokens::TokensPage,
 };
 
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("me/blocked") view=BlockedPage/>
                     <Route path=path!("me/bots") view=BotsPage/>
                     <Route path=path!("me/tokens") view=TokensPage/>
+                    <Route path=path!("me/sign-in") view=SignInMethodsPage/>
                     <Route path=path!("report/:kind/:id") view=ReportPage/>
                 </ParentRoute>
             </Routes>

@@ -109,7 +109,13 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let action = Action::new(|(u, p): &(String, String)| log_in(u.clone(), p.clone()));
     on_success(action);
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // A provider's round trip that failed comes back with `?auth_error=`; a new attempt here
+    // replaces it.
+    let returned = crate::pages::sign_in_methods::auth_error_in_url();
+    let error = Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => returned.get(),
+    });
     let site = site_resource();
     view! {
         <AuthFrame title=Key::LogIn site>
@@ -149,11 +155,50 @@ pub fn LoginPage() -> impl IntoView {
                     }}
                 </button>
             </form>
+            <ProviderButtons site/>
             <p class="auth-switch">
                 {i18n.tr(Key::NoAccountYet)} " " <A href=switch_href("/signup")>{i18n.tr(Key::SignUp)}</A>
             </p>
         </AuthFrame>
     }
+}
+
+/// A button per outside provider the server offers (none: nothing). They are plain links, so
+/// they work before the page is interactive; the page to return to goes along.
+#[component]
+fn ProviderButtons(site: SiteResource) -> impl IntoView {
+    let i18n = use_i18n();
+    let next = next_path();
+    let buttons = move || {
+        Suspend::new(async move {
+            let providers = site.await.map(|s| s.sign_in_providers).unwrap_or_default();
+            (!providers.is_empty()).then(|| {
+                let links = providers
+                    .into_iter()
+                    .map(|p| {
+                        let start = p.start_path();
+                        let href = move || match next.get().as_str() {
+                            "/" => start.clone(),
+                            path => format!("{start}?next={path}"),
+                        };
+                        let class = format!("button provider-button provider-{}", p.key);
+                        view! {
+                            <a class=class href=href rel="external">
+                                {p.name}
+                            </a>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="auth-providers">
+                        <p class="auth-divider">{i18n.tr(Key::OrSignInWith)}</p>
+                        {links}
+                    </div>
+                }
+            })
+        })
+    };
+    view! { <Suspense fallback=|| ()>{buttons}</Suspense> }
 }
 
 /// The invite code a sign-up link carries (`?invite=`), when it has the shape of one.

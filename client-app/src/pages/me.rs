@@ -56,6 +56,9 @@ pub fn MePage() -> impl IntoView {
             <a class="cell" href="/me/tokens">
                 <span>{i18n.tr(Key::AccessTokens)}</span>
             </a>
+            <a class="cell" href="/me/sign-in">
+                <span>{i18n.tr(Key::SignInMethods)}</span>
+            </a>
         </nav>
         <NotifySection/>
         <section class="cell-group">

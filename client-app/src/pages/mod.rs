@@ -24,4 +24,5 @@ pub mod not_found;
 pub mod report;
 pub mod search;
 pub mod sessions;
+pub mod sign_in_methods;
 pub mod tokens;

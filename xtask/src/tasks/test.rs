@@ -173,6 +173,9 @@ fn end_to_end(paths: &Paths) -> Result<()> {
         &log,
     );
     let outcome = seeded.and_then(|()| {
+        // The sign-in test runs a fake GitHub on this port.
+        let github = server::free_port()?;
+        let github_base = format!("http://127.0.0.1:{github}");
         // Every test signs its users up, and logs the demo administrator in, from this one
         // address; bots' webhooks post to receivers the tests start on loopback.
         let mut server = Background::start(
@@ -180,7 +183,18 @@ fn end_to_end(paths: &Paths) -> Result<()> {
                 .arg("serve")
                 .env("PARLEY_SIGNUP_BURST", "500")
                 .env("PARLEY_LOGIN_BURST", E2E_LOGIN_BURST)
-                .env("PARLEY_WEBHOOK_ALLOW_PRIVATE", "true"),
+                .env("PARLEY_WEBHOOK_ALLOW_PRIVATE", "true")
+                .env("PARLEY_GITHUB_CLIENT_ID", "parley-e2e")
+                .env("PARLEY_GITHUB_CLIENT_SECRET", "parley-e2e-secret")
+                .env(
+                    "PARLEY_GITHUB_AUTH_URL",
+                    format!("{github_base}/login/oauth/authorize"),
+                )
+                .env(
+                    "PARLEY_GITHUB_TOKEN_URL",
+                    format!("{github_base}/login/oauth/access_token"),
+                )
+                .env("PARLEY_GITHUB_API_URL", format!("{github_base}/api")),
             addr,
             &log,
         )?;
@@ -190,6 +204,7 @@ fn end_to_end(paths: &Paths) -> Result<()> {
             .args(["playwright", "test", "--config", PLAYWRIGHT_CONFIG])
             .env("PARLEY_E2E_BASE_URL", server.base_url())
             .env("PARLEY_E2E_LOGIN_BURST", E2E_LOGIN_BURST)
+            .env("PARLEY_E2E_GITHUB_PORT", github.to_string())
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
             .current_dir(&paths.root);
         let status = process::status(&mut playwright);
