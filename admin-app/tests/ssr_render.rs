@@ -104,6 +104,19 @@ impl AccountsApi for FakeAccounts {
     async fn revoke_personal_token(&self, _: &Caller, _: SessionId) -> Result<(), AppError> {
         Ok(())
     }
+    async fn list_sign_in_methods(
+        &self,
+        _: &Caller,
+    ) -> Result<shared::model::SignInMethods, AppError> {
+        Err(AppError::Internal)
+    }
+    async fn unlink_sign_in(
+        &self,
+        _: &Caller,
+        _: String,
+    ) -> Result<shared::model::SignInMethods, AppError> {
+        Err(AppError::Internal)
+    }
 }
 
 /// The areas the console never calls: any call fails the render visibly.
