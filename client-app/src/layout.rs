@@ -99,7 +99,7 @@ pub fn AppShell() -> impl IntoView {
                     Ok(None) => {
                         // Back to the page asked for after signing in (an invite link, say).
                         let here = location.pathname.get_untracked();
-                        let path = if here != "/" && crate::pages::auth::is_return_path(&here) {
+                        let path = if here != "/" && shared::validate::is_return_path(&here) {
                             format!("/login?next={here}")
                         } else {
                             "/login".to_owned()

@@ -35,7 +35,7 @@ use crate::pages::{
     contacts::ContactsPage,
     discover::DiscoverPage,
     friend::FriendPage,
-    group_hooks::GroupHooksPage,
+    group_hooks::{DirectHooksPage, GroupHooksPage},
     group_info::GroupPage,
     group_invite::GroupInvitePage,
     group_links::GroupLinksPage,
@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("group/:id/invite") view=GroupInvitePage/>
                     <Route path=path!("group/:id/links") view=GroupLinksPage/>
                     <Route path=path!("group/:id/hooks") view=GroupHooksPage/>
+                    <Route path=path!("chat/:id/hooks") view=DirectHooksPage/>
                     <Route path=path!("add/:code") view=AddByLinkPage/>
                     <Route path=path!("join/:code") view=JoinByLinkPage/>
                     <Route path=path!("me/qr") view=MyQrPage/>

@@ -43,7 +43,7 @@ test.describe('incoming webhooks (English)', () => {
       await expect(page.getByText('No webhooks yet')).toBeVisible();
 
       const create = page.getByRole('button', { name: 'Create webhook' });
-      await expect(create).toBeEnabled(); // hydrated: typing before that would be lost
+      await expect(create).toBeEnabled({ timeout: 15_000 }); // hydrated: typing before that would be lost
       await page.getByLabel('Webhook name', { exact: true }).fill('CI 构建');
       await create.click();
 
@@ -87,6 +87,61 @@ test.describe('incoming webhooks (English)', () => {
     } finally {
       await program.dispose();
       await Promise.all([apiOwner.dispose(), apiFriend.dispose()]);
+    }
+  });
+
+  test('either side of a direct chat makes a webhook; its posts show under its own name, not the friend\'s', async ({
+    page,
+    baseURL,
+  }) => {
+    test.setTimeout(90_000);
+    const me = { username: uniqueUsername(), password: uniquePassword() };
+    const friend = { username: uniqueUsername(), password: uniquePassword() };
+    const apiMe = await apiUser(baseURL, me.username, me.password);
+    const apiFriend = await apiUser(baseURL, friend.username, friend.password);
+    const program: APIRequestContext = await request.newContext();
+    try {
+      const conversation = await befriend(apiMe, apiFriend);
+      await logIn(page, me.username, me.password);
+
+      // The friend's profile → Incoming webhooks.
+      await page.goto(`/contacts/${apiFriend.id}`);
+      await page.getByRole('link', { name: 'Incoming webhooks' }).click();
+      await expect(page).toHaveURL(atPath(`/chat/${conversation}/hooks`));
+      await expect(page.getByText('No webhooks yet')).toBeVisible();
+      const create = page.getByRole('button', { name: 'Create webhook' });
+      await expect(create).toBeEnabled({ timeout: 15_000 });
+      await page.getByLabel('Webhook name', { exact: true }).fill('Alerts');
+      await create.click();
+      const url = await page.getByTestId('hook-url').inputValue();
+      expect(url).toMatch(/\/hooks\/\S+$/);
+      await expect(page.getByTestId('hook').filter({ hasText: 'Alerts' })).toHaveCount(1);
+
+      // The friend sees it in their own list of the chat's webhooks.
+      const theirs = await apiFriend.call('list_incoming_webhooks', { conversation_id: conversation });
+      expect(theirs.map((h: { name: string }) => h.name)).toEqual(['Alerts']);
+
+      const posted = await program.post(url, { data: { text: 'Disk 91% full' } });
+      expect(posted.status(), await posted.text()).toBe(200);
+      await apiFriend.call('send_message', {
+        conversation_id: conversation,
+        client_msg_id: `e2e-${randomSuffix()}`,
+        body: { type: 'text', text: 'I saw it' },
+      });
+
+      // In the chat: the webhook's message is named "Alerts"; the chat stays the friend's.
+      await openChat(page, conversation);
+      const messages = page.getByRole('list', { name: 'Messages' });
+      const alert = messages.locator('li.message').filter({ hasText: 'Disk 91% full' });
+      await expect(alert.locator('.sender-name')).toHaveText('Alerts');
+      const reply = messages.locator('li.message').filter({ hasText: 'I saw it' });
+      await expect(reply.locator('.sender-name')).toHaveCount(0);
+      await page.goto('/');
+      const row = page.locator(`a[href="/chat/${conversation}"]`);
+      await expect(row).toContainText(friend.username);
+    } finally {
+      await program.dispose();
+      await Promise.all([apiMe.dispose(), apiFriend.dispose()]);
     }
   });
 });

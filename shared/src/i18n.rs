@@ -809,7 +809,7 @@ catalogue! {
     ConfirmRevokeToken => "撤销后，这个令牌立即失效，使用它的连接会断开。", "The token stops working at once and its connections close.";
     // incoming webhooks (client: /group/:id/hooks)
     IncomingWebhooks => "传入 Webhook", "Incoming webhooks";
-    IncomingWebhooksIntro => "程序向 Webhook 的秘密 URL 发送 JSON，即可以与 Webhook 同名的机器人身份在本群发言。", "A program posts into this group by sending JSON to a webhook's secret URL, as a bot named like the webhook.";
+    IncomingWebhooksIntro => "程序向 Webhook 的秘密 URL 发送 JSON，即可以与 Webhook 同名的机器人身份在此聊天中发言。", "A program posts into this chat by sending JSON to a webhook's secret URL, as a bot named like the webhook.";
     NewWebhook => "新建 Webhook", "New webhook";
     WebhookName => "Webhook 名称", "Webhook name";
     CreateWebhook => "创建 Webhook", "Create webhook";

@@ -39,6 +39,17 @@ const COMMON_PASSWORDS: &[&str] = &[
     "baseball",
 ];
 
+/// Whether `path` may be gone to after signing in: a path of this site made of letters,
+/// digits, `/`, `-` and `_` (an add-friend or invite link), never another site.
+pub fn is_return_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 200
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-_".contains(&b))
+}
+
 /// Normalises a username (trimmed, lower-case) and checks it: 3–32 characters of `a-z`, `0-9`,
 /// `_`, `.` or `-`, starting with a letter or digit.
 pub fn username(raw: &str) -> Result<String, AppError> {
@@ -173,6 +184,23 @@ pub fn client_msg_id(raw: &str) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert!(is_return_path("/add/abc-12_X"));
+        assert!(is_return_path("/"));
+        for bad in [
+            "//evil.example.com",
+            "https://evil.example.com",
+            "/a?b=c",
+            "/a b",
+            "x/y",
+            "",
+        ] {
+            assert!(!is_return_path(bad), "{bad}");
+        }
+        assert!(!is_return_path(&format!("/{}", "a".repeat(200))));
+    }
 
     #[test]
     fn usernames() {

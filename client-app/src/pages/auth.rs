@@ -14,24 +14,13 @@ use crate::components::lang_toggle::LangToggle;
 use crate::components::status::ErrorAlert;
 use crate::session::use_session;
 
-/// Whether `path` may be returned to after signing in: a path of this site made of letters,
-/// digits, `/`, `-` and `_` (an add-friend or invite link), never another site.
-pub(crate) fn is_return_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && path.len() <= 200
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/-_".contains(&b))
-}
-
 /// Where to go after signing in: the `next` of the URL when it is a return path, else Chats.
 fn next_path() -> Memo<String> {
     let query = use_query_map();
     Memo::new(move |_| {
         query
             .with(|q| q.get("next"))
-            .filter(|p| is_return_path(p))
+            .filter(|p| validate::is_return_path(p))
             .unwrap_or_else(|| "/".to_owned())
     })
 }

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::AppError;
 use shared::LocalTime;
+use shared::api::bots::list_incoming_webhooks;
 use shared::api::contacts::list_friends;
 use shared::api::groups::get_group;
 use shared::api::messages::{
@@ -159,6 +160,18 @@ fn ChatScreen(id: ConversationId) -> impl IntoView {
         });
         if let Some(peer) = peer {
             names.0.set(vec![peer]);
+            // Its webhooks post as bots of their own: their names and faces too.
+            leptos::task::spawn_local(async move {
+                let Ok(hooks) = list_incoming_webhooks(id).await else {
+                    return;
+                };
+                faces
+                    .0
+                    .update(|f| f.extend(hooks.iter().map(|h| (h.bot_id, None))));
+                names
+                    .0
+                    .update(|n| n.extend(hooks.into_iter().map(|h| (h.bot_id, h.name))));
+            });
         }
     });
     Effect::new(move |_| {
@@ -353,11 +366,18 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
             store.state.with_untracked(|s| {
                 s.conversations
                     .get(&id)
-                    .filter(|c| c.group_id.is_none())
+                    .filter(|c| c.group_id.is_none() && sender.is_some() && c.peer_id == sender)
                     .and_then(|c| c.avatar_url.clone())
             })
         })
     };
+    // In a direct chat, someone other than the friend (a webhook's bot) is named too.
+    let peer_id = store.state.with_untracked(|s| {
+        s.conversations
+            .get(&id)
+            .filter(|c| c.group_id.is_none())
+            .and_then(|c| c.peer_id)
+    });
     let history = Memo::new(move |_| store.state.with(|s| s.history(id)));
     let rows = Memo::new(move |_| {
         let stored = history.get();
@@ -614,7 +634,8 @@ fn Conversation(id: ConversationId, has_older: RwSignal<bool>) -> impl IntoView 
                         Row::Stored(m, first) => {
                             let mine = m.sender_id.is_some() && m.sender_id == me.get_untracked();
                             let face = sender_face(m.sender_id);
-                            let named = first && !mine && is_group;
+                            let third = peer_id.is_some() && m.sender_id.is_some() && m.sender_id != peer_id;
+                            let named = first && !mine && (is_group || third);
                             view! {
                                 <Bubble message=*m mine initial=peer_initial() face named jump/>
                             }

@@ -207,6 +207,7 @@ fn Profile(friend: Friend) -> impl IntoView {
     let name = friend.display_name().to_owned();
     let initial: String = name.chars().next().map(String::from).unwrap_or_default();
     let chat_href = format!("/chat/{}", friend.conversation_id);
+    let hooks_href = format!("/chat/{}/hooks", friend.conversation_id);
     view! {
         <section class="profile-card" aria-labelledby="friend-name">
             <div class="avatar avatar-large" aria-hidden="true">{face(friend.avatar_url.clone(), initial)}</div>
@@ -283,6 +284,9 @@ fn Profile(friend: Friend) -> impl IntoView {
                     </div>
                 </form>
             </Show>
+            <a class="cell" href=hooks_href>
+                <span>{i18n.tr(Key::IncomingWebhooks)}</span>
+            </a>
         </section>
         <section class="cell-group profile-actions">
             <a class="button primary block" href=chat_href>{i18n.tr(Key::SendMessage)}</a>

@@ -1,5 +1,6 @@
-//! `/group/:id/hooks`: a group's incoming webhooks, for its owner and admins: make one (its
-//! secret URL is shown this once, with "Copy" and how a program posts), see them, delete one.
+//! Incoming webhooks: `/group/:id/hooks` for a group's owner and admins, `/chat/:id/hooks` for
+//! either person of a direct chat. Make one (its secret URL is shown this once, with "Copy" and
+//! how a program posts), see them, delete one.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -50,7 +51,11 @@ pub fn GroupHooksPage() -> impl IntoView {
         <Transition fallback=|| view! { <LoadingPanel/> }>
             {move || Suspend::new(async move {
                 match hooks.await {
-                    Ok((info, list)) => view! { <GroupHooks info list/> }.into_any(),
+                    Ok((info, list)) => {
+                        let manages = group_manages(&info);
+                        view! { <ConversationHooks conversation=info.conversation_id manages list/> }
+                            .into_any()
+                    }
                     Err(err) => {
                         view! { <ErrorPanel error=err on_retry=move || hooks.refetch()/> }
                             .into_any()
@@ -100,16 +105,62 @@ fn check(name: &str, made: usize) -> Result<String, Problem> {
     Ok(name)
 }
 
-/// The form, the URL just issued (if any) and the list of webhooks; the caller's role decides
-/// whether the form is offered (the server answers `forbidden` to others anyway).
+/// The incoming webhooks page of the direct chat in the URL (either of its two people).
 #[component]
-fn GroupHooks(info: GroupInfo, list: Vec<IncomingWebhook>) -> impl IntoView {
+pub fn DirectHooksPage() -> impl IntoView {
     let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|s| s.parse::<i64>().ok())
+                .map(ConversationId)
+        })
+    });
+    let hooks = Resource::new(
+        move || id.get(),
+        |id| async move { list_incoming_webhooks(id.ok_or(AppError::NotFound)?).await },
+    );
+    let back = move || {
+        id.get()
+            .map(|c| format!("/chat/{c}"))
+            .unwrap_or_else(|| "/".to_owned())
+    };
+    view! {
+        <header class="page-header sub-header">
+            <A href=back attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
+                "‹"
+            </A>
+            <h1>{i18n.tr(Key::IncomingWebhooks)}</h1>
+        </header>
+        <Transition fallback=|| view! { <LoadingPanel/> }>
+            {move || Suspend::new(async move {
+                match (hooks.await, id.get_untracked()) {
+                    (Ok(list), Some(conversation)) => {
+                        let manages = Signal::derive(|| true);
+                        view! { <ConversationHooks conversation manages list/> }.into_any()
+                    }
+                    (Err(err), _) => {
+                        view! { <ErrorPanel error=err on_retry=move || hooks.refetch()/> }
+                            .into_any()
+                    }
+                    (Ok(_), None) => {
+                        view! { <ErrorPanel error=AppError::NotFound on_retry=move || hooks.refetch()/> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Whether the signed-in user may make and delete the group's webhooks: its owner or an admin
+/// while it is not dissolved (before the session is known, the server's answer stands).
+fn group_manages(info: &GroupInfo) -> Signal<bool> {
     let session = use_session();
-    let conversation = info.conversation_id;
-    let members = info.members;
+    let members = info.members.clone();
     let dissolved = info.dissolved;
-    let manages = Memo::new(move |_| {
+    Signal::derive(move || {
         let me = session
             .me
             .get()
@@ -119,9 +170,19 @@ fn GroupHooks(info: GroupInfo, list: Vec<IncomingWebhook>) -> impl IntoView {
             .iter()
             .find(|m| Some(m.user_id) == me)
             .map_or(GroupRole::Member, |m| m.role);
-        // Before the session is known, the server's answer (the list came) stands.
         me.is_none() || (role.manages() && !dissolved)
-    });
+    })
+}
+
+/// The form (when `manages`), the URL just issued (if any) and the list of webhooks of
+/// `conversation` (the server refuses others anyway).
+#[component]
+fn ConversationHooks(
+    conversation: ConversationId,
+    manages: Signal<bool>,
+    list: Vec<IncomingWebhook>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let hooks = RwSignal::new(list);
     // The webhook made last, with its URL: shown until dismissed, replaced or deleted.
     let fresh: RwSignal<Option<IncomingWebhook>> = RwSignal::new(None);

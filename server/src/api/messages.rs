@@ -72,7 +72,8 @@ impl Api {
         Ok((me, body, access))
     }
 
-    /// Whether `me` may post to `conversation` now: a member, still friends in a direct chat,
+    /// Whether `me` may post to `conversation` now: a member, still friends in a direct chat
+    /// (a webhook's bot there: while the two people are),
     /// not muted (alone or with everyone) in a group that is not dissolved and on which no
     /// administrator put a hold (`muted`, `group_disabled`).
     pub(crate) async fn check_may_post(
@@ -85,6 +86,17 @@ impl Api {
             return Err(AppError::Forbidden);
         };
         match access.group {
+            // A direct chat's webhook posts while the two people in it are still friends.
+            None if member.hook => {
+                let people_friends = access
+                    .members()
+                    .iter()
+                    .filter(|m| !m.hook)
+                    .all(|m| m.friends);
+                if !people_friends {
+                    return Err(AppError::Forbidden);
+                }
+            }
             None if !member.friends => return Err(AppError::Forbidden),
             None => {}
             Some(gate) => {

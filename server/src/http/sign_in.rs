@@ -47,17 +47,6 @@ fn param(query: Option<&str>, key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Whether `path` may be gone to after signing in: a path of this site made of letters,
-/// digits, `/`, `-` and `_`, never another site (the log-in page's rule).
-fn is_return_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && path.len() <= 200
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/-_".contains(&b))
-}
-
 /// The state cookie, or its removal (`max_age` 0).
 fn state_cookie(value: &str, max_age: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -123,7 +112,7 @@ pub async fn start(
     }
     let next = match param(query, "next") {
         _ if linking => LINK_PAGE.to_owned(),
-        Some(path) if is_return_path(&path) => path,
+        Some(path) if shared::validate::is_return_path(&path) => path,
         _ => "/".to_owned(),
     };
     let (state_value, state_hash) = tokens::new_token();

@@ -66,12 +66,7 @@ impl Media {
         uploader: UserId,
         cap: u64,
     ) -> Result<MediaRow, AppError> {
-        let _slot = self
-            .uploads
-            .try_acquire()
-            .map_err(|_| AppError::Unavailable {
-                retry_after_secs: 2,
-            })?;
+        let _slot = self.upload_slot()?;
         let limits = ReceiveLimits {
             max_upload: self.limits.max_upload.min(cap),
             max_image: self.limits.max_image.min(cap),
@@ -79,6 +74,15 @@ impl Media {
         };
         let received = receive::receive(multipart, self.store.tmp_dir(), limits).await?;
         self.keep_received(received, uploader).await
+    }
+
+    /// A place among the uploads being processed, or `unavailable` when all are taken.
+    fn upload_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        self.uploads
+            .try_acquire()
+            .map_err(|_| AppError::Unavailable {
+                retry_after_secs: 2,
+            })
     }
 
     /// Keeps `bytes` as an image uploaded by `uploader` (a profile picture brought from a
@@ -89,12 +93,7 @@ impl Media {
         bytes: Vec<u8>,
         uploader: UserId,
     ) -> Result<MediaRow, AppError> {
-        let _slot = self
-            .uploads
-            .try_acquire()
-            .map_err(|_| AppError::Unavailable {
-                retry_after_secs: 2,
-            })?;
+        let _slot = self.upload_slot()?;
         let size = bytes.len() as u64;
         if size > self.limits.max_image {
             return Err(AppError::TooLarge);

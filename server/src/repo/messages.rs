@@ -117,6 +117,8 @@ pub struct MemberAccess {
     pub muted_until: Option<i64>,
     /// In a direct conversation, whether they still count the other as a friend.
     pub friends: bool,
+    /// Whether they are an incoming webhook's bot.
+    pub hook: bool,
 }
 
 /// What decides who may post in a group, besides each member's own mute.
@@ -160,6 +162,11 @@ impl ConversationAccess {
     pub fn member_ids(&self) -> &[UserId] {
         &self.ids
     }
+
+    /// Every member's standing, in id order.
+    pub fn members(&self) -> &[MemberAccess] {
+        &self.members
+    }
 }
 
 /// The access data of `conversation`, or `None` when it does not exist: the conversation, its
@@ -169,7 +176,7 @@ pub async fn access(
     db: &Db,
     conversation: ConversationId,
 ) -> Result<Option<ConversationAccess>, DbError> {
-    type MemberRow = (i64, String, Option<i64>, Option<i64>);
+    type MemberRow = (i64, String, Option<i64>, Option<i64>, String);
     type GroupRow = (bool, Option<i64>, String);
     let found: Option<(String, Option<GroupRow>, Vec<MemberRow>)> = db_run!(db, |conn| {
         let kind: Option<String> = conversations::table
@@ -201,12 +208,14 @@ pub async fn access(
                     .eq(conversation_members::user_id)
                     .and(contacts::conversation_id.eq(conversation_members::conversation_id))),
             )
+            .inner_join(users::table.on(users::id.eq(conversation_members::user_id)))
             .filter(conversation_members::conversation_id.eq(conversation.0))
             .select((
                 conversation_members::user_id,
                 conversation_members::role,
                 conversation_members::muted_until,
                 contacts::owner_id.nullable(),
+                users::kind,
             ))
             .order(conversation_members::user_id.asc())
             .load(conn)
@@ -218,11 +227,12 @@ pub async fn access(
     };
     let members: Vec<MemberAccess> = rows
         .into_iter()
-        .map(|(user, role, muted_until, contact)| MemberAccess {
+        .map(|(user, role, muted_until, contact, kind)| MemberAccess {
             user: UserId(user),
             role: GroupRole::parse(&role),
             muted_until,
             friends: contact.is_some(),
+            hook: kind == crate::repo::bots::KIND_HOOK,
         })
         .collect();
     let ids = members.iter().map(|m| m.user).collect();
@@ -628,8 +638,11 @@ pub async fn read_cursors(
 ) -> Result<Vec<(i64, i64)>, DbError> {
     db_run!(db, |conn| {
         Ok::<_, DbError>(
+            // A webhook's bot never reads: it is not waited for.
             conversation_members::table
+                .inner_join(users::table.on(users::id.eq(conversation_members::user_id)))
                 .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(users::kind.ne(crate::repo::bots::KIND_HOOK))
                 .select((
                     conversation_members::user_id,
                     conversation_members::read_seq,
@@ -775,6 +788,8 @@ pub async fn list_for(db: &Db, user: UserId) -> Result<ListData, DbError> {
             )
             .filter(conversation_members::conversation_id.eq_any(&ids))
             .filter(conversation_members::user_id.ne(user.0))
+            // A direct chat's webhook is not the person it is with.
+            .filter(users::kind.ne(crate::repo::bots::KIND_HOOK))
             .select((
                 conversation_members::conversation_id,
                 users::id,

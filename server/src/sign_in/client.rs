@@ -106,15 +106,8 @@ impl ProviderClient {
             .post(url)
             .header("accept", "application/json")
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| ProviderError::Request(e.without_url().to_string()))?;
-        let status = res.status().as_u16();
-        let body = read_capped(res, ANSWER_MAX)
-            .await
-            .map_err(|e| ProviderError::Request(e.0))?;
-        Ok((status, body))
+            .body(body);
+        answer(res).await
     }
 
     /// GETs `url` with `bearer` (GitHub's API); the status and body.
@@ -124,15 +117,8 @@ impl ProviderClient {
             .map_err(|e| ProviderError::Request(e.0))?
             .get(url)
             .header("accept", "application/vnd.github+json")
-            .bearer_auth(bearer)
-            .send()
-            .await
-            .map_err(|e| ProviderError::Request(e.without_url().to_string()))?;
-        let status = res.status().as_u16();
-        let body = read_capped(res, ANSWER_MAX)
-            .await
-            .map_err(|e| ProviderError::Request(e.0))?;
-        Ok((status, body))
+            .bearer_auth(bearer);
+        answer(res).await
     }
 
     /// The bytes at `url` when it is an `http(s)` URL the address guard lets through, it
@@ -159,6 +145,19 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for ProviderClient {
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(self.send(request))
     }
+}
+
+/// Sends `request`; the answer's status and body (at most [`ANSWER_MAX`] bytes).
+async fn answer(request: reqwest_s3::RequestBuilder) -> Result<(u16, Vec<u8>), ProviderError> {
+    let res = request
+        .send()
+        .await
+        .map_err(|e| ProviderError::Request(e.without_url().to_string()))?;
+    let status = res.status().as_u16();
+    let body = read_capped(res, ANSWER_MAX)
+        .await
+        .map_err(|e| ProviderError::Request(e.0))?;
+    Ok((status, body))
 }
 
 /// The body of `res`, refused past `max` bytes (declared or received).

@@ -18,6 +18,7 @@ crate::on_both_backends!(
     a_bot_token_is_replaced_or_ended_at_once,
     an_upgrade_grants_create_bot_to_the_roles_that_have_it_by_default,
     an_incoming_webhook_posts_into_its_group_as_its_bot,
+    an_incoming_webhook_posts_into_a_direct_chat,
 );
 
 /// A program holding a bot's token.
@@ -425,18 +426,6 @@ async fn an_incoming_webhook_posts_into_its_group_as_its_bot(server: TestServer)
         .unwrap_err(),
         (403, AppError::Forbidden)
     );
-    // Not a group: no hook.
-    let direct = amy.befriend(&server.signed_up("dora").await).await;
-    assert_eq!(
-        amy.call::<Value>(
-            "create_incoming_webhook",
-            json!({"conversation_id": direct, "name": "CI"})
-        )
-        .await
-        .unwrap_err(),
-        (404, AppError::NotFound)
-    );
-
     let hook: IncomingWebhook = bob
         .call(
             "create_incoming_webhook",
@@ -528,6 +517,115 @@ async fn an_incoming_webhook_posts_into_its_group_as_its_bot(server: TestServer)
         carl.call::<Value>("delete_incoming_webhook", json!({"webhook_id": hook.id}))
             .await
             .unwrap_err(),
+        (404, AppError::NotFound)
+    );
+}
+
+async fn an_incoming_webhook_posts_into_a_direct_chat(server: TestServer) {
+    let amy = server.signed_up("amy").await;
+    let dora = server.signed_up("dora").await;
+    let eve = server.signed_up("eve").await;
+    let amy_id = amy.me().await.unwrap().id;
+    let dora_id = dora.me().await.unwrap().id;
+    let direct = amy.befriend(&dora).await;
+    let create = |c: &Client, name: &str| {
+        let (c, name) = (c.clone(), name.to_owned());
+        async move {
+            c.call::<IncomingWebhook>(
+                "create_incoming_webhook",
+                json!({"conversation_id": direct, "name": name}),
+            )
+            .await
+        }
+    };
+    // Only the two people in it.
+    assert_eq!(
+        create(&eve, "Spy").await.unwrap_err(),
+        (404, AppError::NotFound)
+    );
+    let hook = create(&dora, "Alerts 告警").await.unwrap();
+    let url = hook.url.clone().unwrap();
+
+    // It posts as its bot; both people get it live; neither chat list mistakes it for the
+    // friend.
+    let mut amy_ws = amy.ws().await;
+    let http = reqwest::Client::new();
+    let res = http
+        .post(&url)
+        .json(&json!({"text": "Disk 91% full"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let posted: Message = res.json().await.unwrap();
+    assert_eq!(posted.sender_id, Some(hook.bot_id));
+    assert_eq!(
+        next_text(&mut amy_ws, Some(amy_id)).await,
+        (direct, "Disk 91% full".to_owned())
+    );
+    for (who, peer) in [(&amy, dora_id), (&dora, amy_id)] {
+        let list: Vec<Value> = who.call("list_conversations", json!({})).await.unwrap();
+        let chat = list
+            .iter()
+            .find(|c| c["id"] == json!(direct))
+            .expect("the chat is listed");
+        assert_eq!(chat["peer_id"], json!(peer), "{chat}");
+        assert_eq!(chat["kind"], "direct");
+    }
+    // The friend's read receipt is the only one waited for: the bot never reads.
+    let _: Value = dora
+        .call(
+            "mark_read",
+            json!({"conversation_id": direct, "seq": posted.seq}),
+        )
+        .await
+        .unwrap();
+    let receipts: Value = amy
+        .call("get_read_receipts", json!({"conversation_id": direct}))
+        .await
+        .unwrap();
+    assert_eq!(receipts["cursors"], json!([posted.seq]));
+
+    // Either person lists and deletes it.
+    let listed: Vec<IncomingWebhook> = amy
+        .call("list_incoming_webhooks", json!({"conversation_id": direct}))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].created_by_name, "dora");
+    assert_eq!(
+        eve.call::<Value>("list_incoming_webhooks", json!({"conversation_id": direct}))
+            .await
+            .unwrap_err(),
+        (404, AppError::NotFound)
+    );
+    let _: Value = amy
+        .call("delete_incoming_webhook", json!({"webhook_id": hook.id}))
+        .await
+        .unwrap();
+    let gone = http
+        .post(&url)
+        .json(&json!({"text": "still?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 404);
+
+    // A hook of a chat whose two people are no longer friends cannot post.
+    let second = create(&amy, "Deploys").await.unwrap();
+    let _: Value = dora
+        .call("remove_friend", json!({"user_id": amy_id}))
+        .await
+        .unwrap();
+    let refused = http
+        .post(second.url.unwrap())
+        .json(&json!({"text": "deployed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_eq!(
+        create(&amy, "Again").await.unwrap_err(),
         (404, AppError::NotFound)
     );
 }

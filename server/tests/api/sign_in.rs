@@ -86,6 +86,16 @@ async fn sign_in(client: &Client, provider: &str, query: &str) -> String {
     location(&res)
 }
 
+/// The account the fake provider signs in next.
+fn account(subject: &str, login: &str, name: &str, with_picture: bool) -> Account {
+    Account {
+        subject: subject.into(),
+        login: login.into(),
+        name: name.into(),
+        with_picture,
+    }
+}
+
 async fn methods(client: &Client) -> SignInMethods {
     client
         .call("list_sign_in_methods", json!({}))
@@ -136,13 +146,8 @@ async fn github_sign_in_makes_then_finds_the_account(server: TestServer) {
 
     // Later: found by GitHub's id, even after a rename there; a return path elsewhere is
     // ignored.
-    fake.set_account(Account {
-        subject: "1001".into(),
-        login: "renamed".into(),
-        name: "Renamed".into(),
-        with_picture: false,
-    })
-    .await;
+    fake.set_account(account("1001", "renamed", "Renamed", false))
+        .await;
     let laptop = server.client();
     assert_eq!(
         sign_in(&laptop, "github", "?next=//evil.example.com").await,
@@ -151,13 +156,8 @@ async fn github_sign_in_makes_then_finds_the_account(server: TestServer) {
     assert_eq!(laptop.me().await.unwrap().id, me.id);
 
     // Another GitHub account with the first one's old name gets a name of its own.
-    fake.set_account(Account {
-        subject: "2002".into(),
-        login: "Octo-Cat".into(),
-        name: String::new(),
-        with_picture: false,
-    })
-    .await;
+    fake.set_account(account("2002", "Octo-Cat", "", false))
+        .await;
     let other = server.client();
     assert_eq!(sign_in(&other, "github", "").await, "/");
     let other_me = other.me().await.unwrap();
@@ -249,13 +249,8 @@ async fn the_state_is_bound_to_the_browser_and_used_once(server: TestServer) {
 async fn oidc_id_tokens_are_checked(server: TestServer) {
     let fake = FakeProvider::start().await;
     let server = with_providers(&server, &fake).await;
-    fake.set_account(Account {
-        subject: "sub-7f3a".into(),
-        login: "jane.doe".into(),
-        name: "Jane Doe".into(),
-        with_picture: true,
-    })
-    .await;
+    fake.set_account(account("sub-7f3a", "jane.doe", "Jane Doe", true))
+        .await;
 
     for mode in [
         Mode::WrongIssuer,
@@ -346,13 +341,8 @@ async fn linking_keeps_one_way_to_sign_in(server: TestServer) {
     assert_eq!((status, e), (404, AppError::NotFound));
 
     // A GitHub-only account keeps its last way in, until it sets a password.
-    fake.set_account(Account {
-        subject: "3003".into(),
-        login: "carol".into(),
-        name: "Carol".into(),
-        with_picture: false,
-    })
-    .await;
+    fake.set_account(account("3003", "carol", "Carol", false))
+        .await;
     let carol = server.client();
     assert_eq!(sign_in(&carol, "github", "").await, "/");
     let (status, e) = carol
@@ -436,13 +426,8 @@ async fn registration_and_bans_apply(server: TestServer) {
         .await
         .unwrap();
     assert_eq!(sign_in(&server.client(), "github", "").await, "/");
-    fake.set_account(Account {
-        subject: "4004".into(),
-        login: "newcomer".into(),
-        name: "New".into(),
-        with_picture: false,
-    })
-    .await;
+    fake.set_account(account("4004", "newcomer", "New", false))
+        .await;
     assert_eq!(
         sign_in(&server.client(), "github", "").await,
         "/login?auth_error=registration_closed"
@@ -464,13 +449,8 @@ async fn registration_and_bans_apply(server: TestServer) {
         )
         .await
         .unwrap();
-    fake.set_account(Account {
-        subject: "1001".into(),
-        login: "Octo-Cat".into(),
-        name: "The Octocat".into(),
-        with_picture: false,
-    })
-    .await;
+    fake.set_account(account("1001", "Octo-Cat", "The Octocat", false))
+        .await;
     let phone = server.client();
     assert_eq!(
         sign_in(&phone, "github", "").await,

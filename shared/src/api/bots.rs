@@ -155,12 +155,14 @@ pub async fn list_bot_webhook_deliveries(
         .await
 }
 
-/// Creates an incoming webhook for a group the caller owns or manages: a bot named `name`
-/// (1–32) joins the group, and `POST {"text": "…"}` (or any `send_message` body needing no
+/// Creates an incoming webhook for a group the caller owns or manages, or for a direct chat
+/// the caller is in (either of the two, while they are friends): a bot named `name` (1–32)
+/// joins the conversation, and `POST {"text": "…"}` (or any `send_message` body needing no
 /// upload, as `{"body": {…}}`) to the answer's secret `url` posts there as that bot. The URL is
-/// shown this once. At most 10 per group. Errors: `unauthenticated`, `forbidden` (not the
-/// group's owner or an admin), `not_found` (not a group of the caller's), `validation`,
-/// `group_disabled`.
+/// shown this once. At most 10 per conversation. In a direct chat the bot posts while the two
+/// are friends, is never taken for the friend, and is not waited for in read receipts. Errors:
+/// `unauthenticated`, `forbidden` (not the group's owner or an admin), `not_found` (neither a
+/// group nor a direct chat of the caller's), `validation`, `group_disabled`.
 #[server(endpoint = "create_incoming_webhook", input = Json, output = Json)]
 pub async fn create_incoming_webhook(
     conversation_id: ConversationId,
@@ -173,8 +175,8 @@ pub async fn create_incoming_webhook(
         .await
 }
 
-/// The incoming webhooks of a group the caller owns or manages, oldest first (without their
-/// URLs). Errors: `unauthenticated`, `forbidden`, `not_found`.
+/// The incoming webhooks of a group the caller owns or manages, or of a direct chat the caller
+/// is in, oldest first (without their URLs). Errors: `unauthenticated`, `forbidden`, `not_found`.
 #[server(endpoint = "list_incoming_webhooks", input = Json, output = Json)]
 pub async fn list_incoming_webhooks(
     conversation_id: ConversationId,
@@ -186,8 +188,8 @@ pub async fn list_incoming_webhooks(
         .await
 }
 
-/// Deletes an incoming webhook of a group the caller owns or manages: its URL stops at once
-/// and its bot leaves the group (its messages stay). Errors: `unauthenticated`, `forbidden`,
+/// Deletes an incoming webhook of a group the caller owns or manages, or of a direct chat the
+/// caller is in: its URL stops at once and its bot leaves (its messages stay). Errors: `unauthenticated`, `forbidden`,
 /// `not_found`.
 #[server(endpoint = "delete_incoming_webhook", input = Json, output = Json)]
 pub async fn delete_incoming_webhook(webhook_id: i64) -> Result<(), AppError> {
