@@ -22,7 +22,6 @@ use crate::session::use_session;
 /// The incoming webhooks page of the group in the URL.
 #[component]
 pub fn GroupHooksPage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).map(GroupId))
@@ -33,17 +32,28 @@ pub fn GroupHooksPage() -> impl IntoView {
         |id| async move {
             let info = get_group(id.ok_or(AppError::NotFound)?).await?;
             let list = list_incoming_webhooks(info.conversation_id).await?;
-            Ok::<_, AppError>((info, list))
+            Ok::<_, AppError>((info.conversation_id, Some(info), list))
         },
     );
-    let back = move || {
+    let back = Signal::derive(move || {
         id.get()
             .map(|g| format!("/group/{g}"))
             .unwrap_or_else(|| "/contacts".to_owned())
-    };
+    });
+    view! { <HooksFrame back hooks/> }
+}
+
+/// What a webhooks page shows: the conversation, its group (none for a direct chat) and its
+/// webhooks.
+type Loaded = (ConversationId, Option<GroupInfo>, Vec<IncomingWebhook>);
+
+/// A webhooks page: the header with its way back, then the webhooks once loaded.
+#[component]
+fn HooksFrame(back: Signal<String>, hooks: Resource<Result<Loaded, AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <header class="page-header sub-header">
-            <A href=back attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
+            <A href=move || back.get() attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
                 "‹"
             </A>
             <h1>{i18n.tr(Key::IncomingWebhooks)}</h1>
@@ -51,10 +61,14 @@ pub fn GroupHooksPage() -> impl IntoView {
         <Transition fallback=|| view! { <LoadingPanel/> }>
             {move || Suspend::new(async move {
                 match hooks.await {
-                    Ok((info, list)) => {
-                        let manages = group_manages(&info);
-                        view! { <ConversationHooks conversation=info.conversation_id manages list/> }
-                            .into_any()
+                    Ok((conversation, info, list)) => {
+                        // A group's owner and admins manage its webhooks; either person a
+                        // direct chat's.
+                        let manages = match &info {
+                            Some(info) => group_manages(info),
+                            None => Signal::derive(|| true),
+                        };
+                        view! { <ConversationHooks conversation manages list/> }.into_any()
                     }
                     Err(err) => {
                         view! { <ErrorPanel error=err on_retry=move || hooks.refetch()/> }
@@ -108,7 +122,6 @@ fn check(name: &str, made: usize) -> Result<String, Problem> {
 /// The incoming webhooks page of the direct chat in the URL (either of its two people).
 #[component]
 pub fn DirectHooksPage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params.with(|p| {
@@ -119,39 +132,17 @@ pub fn DirectHooksPage() -> impl IntoView {
     });
     let hooks = Resource::new(
         move || id.get(),
-        |id| async move { list_incoming_webhooks(id.ok_or(AppError::NotFound)?).await },
+        |id| async move {
+            let id = id.ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>((id, None, list_incoming_webhooks(id).await?))
+        },
     );
-    let back = move || {
+    let back = Signal::derive(move || {
         id.get()
             .map(|c| format!("/chat/{c}"))
             .unwrap_or_else(|| "/".to_owned())
-    };
-    view! {
-        <header class="page-header sub-header">
-            <A href=back attr:class="back-link" attr:aria-label=i18n.tr(Key::Back)>
-                "‹"
-            </A>
-            <h1>{i18n.tr(Key::IncomingWebhooks)}</h1>
-        </header>
-        <Transition fallback=|| view! { <LoadingPanel/> }>
-            {move || Suspend::new(async move {
-                match (hooks.await, id.get_untracked()) {
-                    (Ok(list), Some(conversation)) => {
-                        let manages = Signal::derive(|| true);
-                        view! { <ConversationHooks conversation manages list/> }.into_any()
-                    }
-                    (Err(err), _) => {
-                        view! { <ErrorPanel error=err on_retry=move || hooks.refetch()/> }
-                            .into_any()
-                    }
-                    (Ok(_), None) => {
-                        view! { <ErrorPanel error=AppError::NotFound on_retry=move || hooks.refetch()/> }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
-    }
+    });
+    view! { <HooksFrame back hooks/> }
 }
 
 /// Whether the signed-in user may make and delete the group's webhooks: its owner or an admin
