@@ -82,8 +82,15 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/parley.css"/>
         <Title text=i18n.tr(Key::AppName)/>
+        <Meta name="description" content=i18n.tr(Key::AppDescription)/>
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content=i18n.tr(Key::AppName)/>
+        <Meta property="og:title" content=i18n.tr(Key::AppName)/>
+        <Meta property="og:description" content=i18n.tr(Key::AppDescription)/>
         <Meta name="theme-color" content="#ededed"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage/>

@@ -694,6 +694,7 @@ catalogue! {
     ConfirmRevokeInviteCode => "撤销后，这个邀请码立即失效；已用它注册的账号不受影响。", "Once revoked, the code admits nobody; accounts already made with it stay.";
     InviteCodeRevokedToast => "邀请码已撤销", "Invite code revoked";
     ManageInviteCodes => "管理邀请码", "Manage invite codes";
+    AppDescription => "Parley：可自行部署的即时通讯，为团队和公司而建。私聊、群聊、文件与机器人，数据留在你自己的服务器上。", "Parley: a self-hosted messenger for teams and companies. Chats, groups, files and bots, with your data on your own server.";
     ErrSignInFailed => "通过该服务登录失败，请重试", "Signing in with that provider failed, please try again";
     ErrSignInExpired => "这次登录已过期或已使用，请重新开始", "This sign-in has expired or was already used; please start again";
     ErrIdentityTaken => "该外部账号已绑定到其他用户", "That account is already linked to another user";

@@ -15,6 +15,7 @@ pub mod long_press;
 pub mod media;
 pub mod message_menu;
 pub mod note_form;
+pub mod page_title;
 pub mod presence;
 pub mod receipts;
 pub mod secret_card;

@@ -76,6 +76,7 @@ fn AuthFrame(title: Key, site: SiteResource, children: Children) -> impl IntoVie
     };
     view! {
         <div class="auth-page">
+            <crate::components::page_title::PageTitle key=title/>
             <header class="auth-top">
                 <LangToggle/>
             </header>
