@@ -20,7 +20,15 @@ test.describe('accounts (English)', () => {
     await page.getByRole('button', { name: 'Sign up' }).click();
 
     await expect(page).toHaveURL(atPath('/'));
-    await expect(page.getByText('No chats yet')).toBeVisible();
+    // A new account starts with its chat with the assistant: greeted, nothing unread.
+    const chats = page.getByRole('list', { name: 'Chats' });
+    await expect(chats.getByRole('listitem')).toHaveCount(1);
+    const assistant = chats.getByRole('listitem').filter({ hasText: 'Parley Assistant' });
+    await expect(assistant).toContainText('Parley');
+    await expect(assistant.getByLabel(/unread/)).toHaveCount(0);
+    await assistant.getByRole('link').click();
+    await expect(page.getByRole('list', { name: 'Messages' }).getByText("Hi! I'm Parley Assistant", { exact: false })).toBeVisible();
+    await page.getByRole('link', { name: 'Back' }).click();
     const tabs = page.getByRole('navigation', { name: 'Tabs' });
     for (const tab of ['Chats', 'Contacts', 'Discover', 'Me']) {
       await expect(tabs.getByRole('link', { name: tab })).toBeVisible();

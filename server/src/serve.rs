@@ -45,6 +45,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     spawn_housekeeping(&state);
+    spawn_assistant_backfill(&state);
     let limits = state.config.connections;
     let webhooks = state.webhooks.clone();
     let app = crate::http::router::router(state);
@@ -52,6 +53,18 @@ pub async fn serve(
     // Another node takes over this one's webhooks at once.
     webhooks.stop().await;
     served
+}
+
+/// Gives the accounts made before every account got a chat with the assistant theirs.
+fn spawn_assistant_backfill(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        match crate::assistant::backfill(&state.db, &state.assistant).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "assistant chats given to existing accounts"),
+            Err(e) => tracing::warn!(error = %e, "assistant chats for existing accounts failed"),
+        }
+    });
 }
 
 /// Periodic clean-up: expired sessions, recovered rate-limit keys, expired cache entries,

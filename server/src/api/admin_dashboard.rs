@@ -80,9 +80,9 @@ impl Api {
         })
     }
 
-    /// `admin_announce`: the notice is written to every user's system chat, a few hundred
-    /// users per unit of work (the first also holds the audit entry), each unit's messages
-    /// delivered after its commit.
+    /// `admin_announce`: the notice is written to every person's system chat (not to bots), a
+    /// few hundred people per unit of work (the first also holds the audit entry), each unit's
+    /// messages delivered after its commit.
     pub(crate) async fn do_admin_announce(
         &self,
         caller: &Caller,
@@ -90,7 +90,7 @@ impl Api {
     ) -> Result<Announced, AppError> {
         let me = caller.require(rights::ADMIN)?.user_id;
         let text = validate::text("text", &text, ANNOUNCEMENT_MAX, true)?;
-        let everyone: Vec<UserId> = crate::repo::users::all_ids(&self.state.db).await?;
+        let everyone: Vec<UserId> = crate::repo::users::people_ids(&self.state.db).await?;
         let mut first = true;
         for chunk in everyone.chunks(ANNOUNCE_CHUNK) {
             let told = crate::db_transaction!(&self.state.db, |tx| {

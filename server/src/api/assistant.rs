@@ -63,7 +63,7 @@ impl Api {
         if !access.is_direct() {
             return;
         }
-        let Ok(Some(me)) = self.state.assistant.existing(&self.state.db).await else {
+        let Ok(me) = self.state.assistant.user(&self.state.db).await else {
             return;
         };
         if message.sender_id == Some(me) || access.member(me).is_none() {

@@ -8,7 +8,6 @@ pub mod llm;
 pub mod matcher;
 
 use shared::ids::UserId;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use tokio::sync::{OnceCell, Semaphore};
 
@@ -38,15 +37,9 @@ impl std::fmt::Debug for AssistantConfig {
     }
 }
 
-/// How long "no assistant yet" is believed before the database is asked again (another node
-/// may have made it).
-const ABSENT_FOR_MS: i64 = 10_000;
-
 /// The assistant's runtime state.
 pub struct Assistant {
     user: OnceCell<UserId>,
-    /// Until when the assistant is known not to exist (epoch ms; 0: unknown).
-    absent_until: AtomicI64,
     /// The endpoint, when one is configured.
     pub endpoint: Option<llm::Endpoint>,
     /// Bounds the answers in progress.
@@ -67,30 +60,8 @@ impl Assistant {
             });
         Self {
             user: OnceCell::new(),
-            absent_until: AtomicI64::new(0),
             endpoint,
             slots: Semaphore::new(AT_ONCE),
-        }
-    }
-
-    /// The assistant's user id if it exists (it is made when a first user opens a chat with
-    /// it). Cheap once known; while absent, the database is asked at most every 10 s.
-    pub async fn existing(&self, db: &Db) -> Result<Option<UserId>, DbError> {
-        if let Some(id) = self.user.get() {
-            return Ok(Some(*id));
-        }
-        let now = crate::time::now_ms();
-        if self.absent_until.load(Ordering::Relaxed) > now {
-            return Ok(None);
-        }
-        let found = crate::db_conn!(db, |conn| crate::repo::assistant::find_user(conn).await)?;
-        match found {
-            Some(id) => Ok(Some(*self.user.get_or_init(|| async { id }).await)),
-            None => {
-                self.absent_until
-                    .store(now + ABSENT_FOR_MS, Ordering::Relaxed);
-                Ok(None)
-            }
         }
     }
 
@@ -110,6 +81,47 @@ impl Assistant {
             })
             .await
             .copied()
+    }
+}
+
+/// Accounts looked at per round of [`backfill`].
+const BACKFILL_BATCH: usize = 100;
+
+/// Gives every person who has no chat with the assistant yet (accounts made before every new
+/// account got one) theirs, a round of at most a hundred at a time, each in its own unit of
+/// work; how many were given one. Run once at start-up: when nothing is missing it is two
+/// queries. Two nodes doing it at once collide harmlessly (the chat's key is unique).
+pub async fn backfill(db: &Db, assistant: &Assistant) -> Result<usize, DbError> {
+    let me = assistant.user(db).await?;
+    let mut given = 0;
+    loop {
+        let missing = crate::db_conn!(db, |conn| {
+            crate::repo::assistant::without_chat(conn, me, BACKFILL_BATCH).await
+        })?;
+        if missing.is_empty() {
+            return Ok(given);
+        }
+        let mut progressed = false;
+        for user in missing {
+            let done = crate::db_transaction!(db, |tx| {
+                Ok::<_, crate::db::Failure>(
+                    crate::repo::assistant::welcome(tx, user, crate::time::now_ms()).await?,
+                )
+            });
+            match done {
+                Ok(Some(_)) => {
+                    given += 1;
+                    progressed = true;
+                }
+                Ok(None) => progressed = true,
+                Err(crate::db::Failure::Db(e)) if e.is_unique_violation() => progressed = true,
+                Err(crate::db::Failure::Db(e)) => return Err(e),
+                Err(crate::db::Failure::Refused(e)) => return Err(DbError::Pool(e.to_string())),
+            }
+        }
+        if !progressed {
+            return Ok(given);
+        }
     }
 }
 

@@ -3,12 +3,14 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use shared::ids::UserId;
-use shared::model::AssistantAnswer;
+use shared::ids::{ConversationId, UserId};
+use shared::model::{AssistantAnswer, MessageBody};
 use shared::rights::ROLE_BOT;
 
 use crate::conn_run;
-use crate::db::schema::{assistant_answers, roles, settings, user_roles, users};
+use crate::db::schema::{
+    assistant_answers, conversation_members, conversations, roles, settings, user_roles, users,
+};
 use crate::db::{Conn, DbError};
 
 /// The settings key holding the assistant's user id.
@@ -98,6 +100,94 @@ pub async fn ensure_user(conn: &mut Conn<'_>, now: i64) -> Result<UserId, DbErro
             .await?;
         Ok::<_, DbError>(UserId(id))
     })
+}
+
+/// Gives `user` (a person) their chat with the assistant, in the caller's unit of work: the
+/// assistant made if needed, the pair connected like friends, and the greeting stored as the
+/// chat's first message, already read (a new account starts with no unread badge). `None`,
+/// changing nothing, when the pair already has a chat: a chat once given is never given again,
+/// even after the person removed the assistant from their contacts.
+pub async fn welcome(
+    conn: &mut Conn<'_>,
+    user: UserId,
+    now: i64,
+) -> Result<Option<(UserId, ConversationId)>, DbError> {
+    let assistant = ensure_user(conn, now).await?;
+    let key = super::contacts::direct_key(user, assistant);
+    let had: i64 = conn_run!(conn, |conn| {
+        Ok::<_, DbError>(
+            conversations::table
+                .filter(conversations::direct_key.eq(&key))
+                .count()
+                .get_result(conn)
+                .await?,
+        )
+    })?;
+    if had > 0 {
+        return Ok(None);
+    }
+    let conversation = super::contacts::connect(conn, user, assistant, now).await?;
+    let body = MessageBody::Text {
+        text: crate::assistant::WELCOME.to_owned(),
+    };
+    let client_id = format!("assistant-welcome-{}", conversation.0);
+    let greeting = super::messages::insert_in(
+        conn,
+        conversation,
+        Some((assistant, client_id.as_str())),
+        &body,
+        now,
+    )
+    .await?;
+    conn_run!(conn, |conn| {
+        diesel::update(
+            conversation_members::table
+                .filter(conversation_members::conversation_id.eq(conversation.0))
+                .filter(conversation_members::user_id.eq(user.0)),
+        )
+        .set(conversation_members::read_seq.eq(greeting.seq))
+        .execute(conn)
+        .await?;
+        Ok::<_, DbError>(())
+    })?;
+    Ok(Some((assistant, conversation)))
+}
+
+/// People (not bots or hooks) who have no chat with `assistant` yet, oldest account first,
+/// at most `limit`: accounts made before every account got one.
+pub async fn without_chat(
+    conn: &mut Conn<'_>,
+    assistant: UserId,
+    limit: usize,
+) -> Result<Vec<UserId>, DbError> {
+    let (people, keys): (Vec<i64>, Vec<String>) = conn_run!(conn, |conn| {
+        let people: Vec<i64> = users::table
+            .filter(users::kind.eq(super::bots::KIND_PERSON))
+            .select(users::id)
+            .order(users::id.asc())
+            .load(conn)
+            .await?;
+        let keys: Vec<String> = conversations::table
+            .filter(
+                conversations::direct_key
+                    .like(format!("{}:%", assistant.0))
+                    .or(conversations::direct_key.like(format!("%:{}", assistant.0))),
+            )
+            .select(conversations::direct_key)
+            .load::<Option<String>>(conn)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        Ok::<_, DbError>((people, keys))
+    })?;
+    let had: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+    Ok(people
+        .into_iter()
+        .map(UserId)
+        .filter(|&p| !had.contains(super::contacts::direct_key(p, assistant).as_str()))
+        .take(limit)
+        .collect())
 }
 
 type Row = (i64, String, String, String, i64);

@@ -10,6 +10,8 @@ use crate::conn_run;
 use crate::db::schema::{bot_webhooks, contacts, roles, user_roles, users};
 use crate::db::{Conn, DbError};
 
+/// The kind of a person's account.
+pub const KIND_PERSON: &str = "person";
 /// The kind of a live bot.
 pub const KIND_BOT: &str = "bot";
 /// The kind of an incoming webhook's bot.

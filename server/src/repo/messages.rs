@@ -443,6 +443,19 @@ pub async fn insert_system(
     body: &MessageBody,
     now: i64,
 ) -> Result<Message, DbError> {
+    insert_in(conn, conversation, None, body, now).await
+}
+
+/// Stores a message with the next seq in the caller's unit of work: from nobody (a notice) or
+/// from `sender` with its client id (the assistant's greeting, made with the account it
+/// greets). Without mentions, quotes or media.
+pub async fn insert_in(
+    conn: &mut Conn<'_>,
+    conversation: ConversationId,
+    sender: Option<(UserId, &str)>,
+    body: &MessageBody,
+    now: i64,
+) -> Result<Message, DbError> {
     let body_json = StoredBody::plain(body.clone()).to_json()?;
     let row: MessageRow = crate::conn_run!(conn, |conn| {
         {
@@ -458,6 +471,8 @@ pub async fn insert_system(
                 .values((
                     messages::conversation_id.eq(conversation.0),
                     messages::seq.eq(seq),
+                    messages::sender_id.eq(sender.map(|(user, _)| user.0)),
+                    messages::client_msg_id.eq(sender.map(|(_, key)| key)),
                     messages::body.eq(&body_json),
                     messages::created_at.eq(now),
                 ))

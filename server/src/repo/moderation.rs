@@ -244,8 +244,8 @@ pub async fn provider_and_created(
     })
 }
 
-/// Stores a new local account without roles (the caller gives them in the same unit of work);
-/// a taken username is a unique violation.
+/// Stores a new local account without roles (the caller gives them in the same unit of work)
+/// and its chat with the assistant; a taken username is a unique violation.
 pub async fn create_user(
     conn: &mut Conn<'_>,
     username: &str,
@@ -253,7 +253,7 @@ pub async fn create_user(
     nickname: &str,
     now: i64,
 ) -> Result<UserId, DbError> {
-    conn_run!(conn, |conn| {
+    let id = conn_run!(conn, |conn| {
         let id: i64 = diesel::insert_into(users::table)
             .values((
                 users::username.eq(username),
@@ -267,8 +267,10 @@ pub async fn create_user(
             .returning(users::id)
             .get_result(conn)
             .await?;
-        Ok(UserId(id))
-    })
+        Ok::<_, DbError>(UserId(id))
+    })?;
+    super::assistant::welcome(conn, id, now).await?;
+    Ok(id)
 }
 
 /// The right keys `user`'s roles grant (before any ban or mute), sorted.

@@ -17,7 +17,7 @@ pub type Buckets = Vec<(i64, i64)>;
 /// The totals.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
-    /// Accounts.
+    /// People's accounts (bots and webhooks not counted).
     pub users: i64,
     /// Groups not dissolved.
     pub groups: i64,
@@ -47,7 +47,11 @@ struct Size {
 pub async fn totals(db: &Db) -> Result<Totals, DbError> {
     let media_sql = "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes FROM media";
     let (users_, groups_, messages_, media_bytes): (i64, i64, i64, i64) = db_run!(db, |conn| {
-        let u: i64 = users::table.count().get_result(conn).await?;
+        let u: i64 = users::table
+            .filter(users::kind.eq(crate::repo::bots::KIND_PERSON))
+            .count()
+            .get_result(conn)
+            .await?;
         let g: i64 = chat_groups::table
             .filter(chat_groups::dissolved_at.is_null())
             .count()
@@ -132,7 +136,8 @@ async fn first_message_since(db: &Db, since: i64) -> Result<Option<i64>, DbError
     Ok(at_or_after(db, hi).await?.map(|(id, _)| id))
 }
 
-/// Messages per `bucket_ms` since `since`, and distinct senders per `day_ms` since `since`.
+/// Messages per `bucket_ms` since `since`, and distinct people who sent per `day_ms` since
+/// `since`.
 pub async fn message_series(
     db: &Db,
     since: i64,
@@ -152,7 +157,7 @@ pub async fn message_series(
                     WHERE id >= $2 AND created_at >= $3 GROUP BY 1";
     let senders = "SELECT created_at / $1 AS bucket, COUNT(DISTINCT sender_id) AS n \
                    FROM messages WHERE id >= $2 AND created_at >= $3 \
-                   AND sender_id IS NOT NULL GROUP BY 1";
+                   AND sender_id IN (SELECT id FROM users WHERE kind = 'person') GROUP BY 1";
     let (hours, days): (Vec<Bucket>, Vec<Bucket>) = match db {
         Db::Sqlite(pool) => {
             let mut c = pool.get().await?;
@@ -186,11 +191,12 @@ pub async fn message_series(
     Ok((pairs(hours), pairs(days)))
 }
 
-/// Accounts created per `day_ms` since `since`.
+/// People's accounts created per `day_ms` since `since`.
 pub async fn sign_ups(db: &Db, since: i64, day_ms: i64) -> Result<Buckets, DbError> {
     let created: Vec<i64> = db_run!(db, |conn| {
         Ok::<_, DbError>(
             users::table
+                .filter(users::kind.eq(crate::repo::bots::KIND_PERSON))
                 .filter(users::created_at.ge(since))
                 .select(users::created_at)
                 .load(conn)

@@ -84,7 +84,8 @@ pub async fn create_in(
 }
 
 /// Creates a user who came from `provider` (`local`, or `github`/`oidc` with an empty
-/// password hash: no password) holding `role_key`, inside the caller's unit of work.
+/// password hash: no password) holding `role_key`, with their chat with the assistant, inside
+/// the caller's unit of work.
 pub async fn create_from_in(
     conn: &mut crate::db::Conn<'_>,
     username: &str,
@@ -94,7 +95,7 @@ pub async fn create_from_in(
     role_key: &str,
     now: i64,
 ) -> Result<UserId, DbError> {
-    crate::conn_run!(conn, |conn| {
+    let id = crate::conn_run!(conn, |conn| {
         let id: i64 = diesel::insert_into(users::table)
             .values((
                 users::username.eq(username),
@@ -118,7 +119,9 @@ pub async fn create_from_in(
             .execute(conn)
             .await?;
         Ok::<_, DbError>(UserId(id))
-    })
+    })?;
+    super::assistant::welcome(conn, id, now).await?;
+    Ok(id)
 }
 
 /// The credentials of `username`, if the account exists.
@@ -470,11 +473,12 @@ pub async fn list(db: &Db, q: &UserQuery) -> Result<(Vec<AdminUser>, u64), DbErr
     Ok((items, u64::try_from(total).unwrap_or(0)))
 }
 
-/// Every user's id, in order.
-pub async fn all_ids(db: &Db) -> Result<Vec<UserId>, DbError> {
+/// Every person's id (no bots or webhooks), in order.
+pub async fn people_ids(db: &Db) -> Result<Vec<UserId>, DbError> {
     let ids: Vec<i64> = db_run!(db, |conn| {
         Ok::<_, DbError>(
             users::table
+                .filter(users::kind.eq(super::bots::KIND_PERSON))
                 .select(users::id)
                 .order(users::id.asc())
                 .load(conn)

@@ -530,11 +530,13 @@ async fn the_users_table_filters_and_sorts(server: TestServer) {
         .call("admin_list_users", json!({"sort": "username"}))
         .await
         .unwrap();
-    assert_eq!(names(&page), ["amy", "bob", "carl", "root"]);
+    // The assistant is listed as the bot it is.
+    assert_eq!(names(&page), ["amy", "assistant", "bob", "carl", "root"]);
     assert_eq!(page["items"][0]["provider"], "local");
+    assert_eq!(page["items"][1]["provider"], "bot");
     assert!(page["items"][0]["last_seen_at"].is_i64());
     assert_eq!(page["items"][0]["online"], true);
-    assert_eq!(page["items"][2]["online"], false);
+    assert_eq!(page["items"][3]["online"], false);
     let page: Value = root
         .call(
             "admin_list_users",
@@ -542,8 +544,9 @@ async fn the_users_table_filters_and_sorts(server: TestServer) {
         )
         .await
         .unwrap();
-    assert_eq!(names(&page), ["amy", "bob"]);
-    assert_eq!(page["total"], 4);
+    // Root came first, and the assistant with root's account.
+    assert_eq!(names(&page), ["assistant", "amy"]);
+    assert_eq!(page["total"], 5);
     let page: Value = root
         .call("admin_list_users", json!({"role": "admin"}))
         .await
@@ -569,7 +572,7 @@ async fn the_users_table_filters_and_sorts(server: TestServer) {
         )
         .await
         .unwrap();
-    assert_eq!(names(&page), ["amy", "carl", "root"]);
+    assert_eq!(names(&page), ["amy", "assistant", "carl", "root"]);
     // The older paging arguments still work.
     let page: Value = root
         .call(
@@ -578,7 +581,7 @@ async fn the_users_table_filters_and_sorts(server: TestServer) {
         )
         .await
         .unwrap();
-    assert_eq!(names(&page), ["root"]);
+    assert_eq!(names(&page), ["carl", "root"]);
     for (body, field) in [
         (json!({"status": "asleep"}), "status"),
         (json!({"sort": "shoe_size"}), "sort"),
@@ -625,7 +628,11 @@ async fn the_dashboard_counts_and_announcements_reach_everyone(server: TestServe
             .all(|w| w[1].at - w[0].at == 3_600_000)
     );
     let sent: u64 = stats.messages_per_hour.iter().map(|p| p.count).sum();
-    assert_eq!(sent, stats.messages);
+    assert_eq!(
+        sent + 1,
+        stats.messages,
+        "all but the assistant's greeting to root, dated with root's account at 0"
+    );
     // The administrator was made by the test harness with a creation time of 0.
     let signed_up: u64 = stats.new_users_per_day.iter().map(|p| p.count).sum();
     assert_eq!(signed_up, 2);

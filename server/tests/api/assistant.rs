@@ -10,13 +10,15 @@ use shared::AppError;
 use shared::error::Invalid;
 use shared::event::ServerEvent;
 use shared::ids::UserId;
-use shared::model::{AssistantAnswer, Message, MessageBody};
+use shared::model::{AssistantAnswer, ConversationSummary, Friend, Message, MessageBody};
 use shared::rights::ROLE_ADMIN;
 use tokio::sync::Mutex;
 
 use crate::harness::{Backend, Client, PASSWORD, TestServer, Ws};
 
 crate::on_both_backends!(
+    every_account_starts_with_its_assistant_chat,
+    accounts_from_before_get_theirs_at_start,
     the_assistant_answers_from_its_table,
     administrators_keep_the_table,
     the_assistant_forwards_to_an_endpoint,
@@ -63,6 +65,132 @@ async fn open(c: &Client) -> (i64, UserId) {
         .unwrap();
     let welcome = messages.first().expect("a greeting");
     (conversation, welcome.sender_id.unwrap())
+}
+
+/// The caller's chat with the assistant as their chat list shows it.
+async fn assistant_chat(c: &Client) -> Option<ConversationSummary> {
+    let list: Vec<ConversationSummary> = c.call("list_conversations", json!({})).await.unwrap();
+    list.into_iter()
+        .find(|s| s.title == server::repo::assistant::NAME)
+}
+
+async fn every_account_starts_with_its_assistant_chat(server: TestServer) {
+    // Signed up: the chat is there at once, greeted, with nothing unread.
+    let amy = server.signed_up("amy").await;
+    let list: Vec<ConversationSummary> = amy.call("list_conversations", json!({})).await.unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let chat = &list[0];
+    assert_eq!(chat.title, server::repo::assistant::NAME);
+    assert_eq!((chat.last_seq, chat.read_seq, chat.unread), (1, 1, 0));
+    assert!(matches!(
+        chat.last_message.as_ref().map(|m| &m.body),
+        Some(MessageBody::Text { text }) if text.contains("Parley Assistant")
+    ));
+    let friends: Vec<Friend> = amy.call("list_friends", json!({})).await.unwrap();
+    assert_eq!(friends.len(), 1);
+    assert_eq!(Some(friends[0].user_id), chat.peer_id);
+    assert_eq!(friends[0].conversation_id, chat.id);
+    // Opening it from Discover finds the same chat, still greeted once.
+    let opened: i64 = amy.call("open_assistant_chat", json!({})).await.unwrap();
+    assert_eq!(opened, chat.id.0);
+    let messages: Vec<Message> = amy
+        .call("list_messages", json!({"conversation_id": opened}))
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), 1);
+    // It answers the very first question.
+    let mut ws = amy.ws().await;
+    amy.send_text(opened, "first", "How do I add a friend?")
+        .await
+        .unwrap();
+    let assistant = chat.peer_id.unwrap();
+    assert!(
+        reply(&mut ws, assistant, false)
+            .await
+            .contains("Add friend")
+    );
+
+    // An account an administrator makes has one too, and so does each demo account.
+    let root = admin(&server).await;
+    let _: Value = root
+        .call(
+            "admin_create_user",
+            json!({"username": "bob", "password": PASSWORD}),
+        )
+        .await
+        .unwrap();
+    let bob = server.client();
+    bob.log_in("bob", PASSWORD).await.unwrap();
+    let bobs = assistant_chat(&bob)
+        .await
+        .expect("bob's chat with the assistant");
+    assert_eq!(bobs.peer_id, Some(assistant));
+    assert_ne!(bobs.id, chat.id);
+    assert!(assistant_chat(&root).await.is_some());
+    // Removing it from one's contacts does not bring it back, and Discover opens it again.
+    amy.call::<()>("remove_friend", json!({"user_id": assistant}))
+        .await
+        .unwrap();
+    assert!(amy.people().await.is_empty());
+    let friends: Vec<Friend> = amy.call("list_friends", json!({})).await.unwrap();
+    assert!(friends.is_empty());
+    assert_eq!(
+        server::assistant::backfill(&server.db, &server.state.assistant)
+            .await
+            .unwrap(),
+        0
+    );
+    let again: i64 = amy.call("open_assistant_chat", json!({})).await.unwrap();
+    assert_eq!(again, chat.id.0);
+    let friends: Vec<Friend> = amy.call("list_friends", json!({})).await.unwrap();
+    assert_eq!(friends.len(), 1);
+}
+
+async fn accounts_from_before_get_theirs_at_start(server: TestServer) {
+    let amy = server.signed_up("amy").await;
+    // An account stored the way accounts were before each got its chat: Amy's password and
+    // role, no chat.
+    let made: Result<usize, server::db::DbError> = async {
+        use diesel_async::RunQueryDsl;
+        server::db_run!(&server.db, |conn| {
+            diesel::sql_query(
+                "INSERT INTO users (username, password_hash, nickname, signature, provider, \
+                 created_at, updated_at) SELECT 'old', password_hash, 'Old', '', 'local', 0, 0 \
+                 FROM users WHERE username = 'amy'",
+            )
+            .execute(conn)
+            .await?;
+            Ok(diesel::sql_query(
+                "INSERT INTO user_roles (user_id, role_id) SELECT o.id, r.role_id \
+                 FROM users o, users a JOIN user_roles r ON r.user_id = a.id \
+                 WHERE o.username = 'old' AND a.username = 'amy'",
+            )
+            .execute(conn)
+            .await?)
+        })
+    }
+    .await;
+    assert_eq!(made.unwrap(), 1);
+    let old = server.client();
+    old.log_in("old", PASSWORD).await.unwrap();
+    assert!(assistant_chat(&old).await.is_none());
+
+    // What the server does when it starts.
+    let given = server::assistant::backfill(&server.db, &server.state.assistant)
+        .await
+        .unwrap();
+    assert_eq!(given, 1, "only the old account lacked one");
+    let chat = assistant_chat(&old).await.expect("given at start");
+    assert_eq!((chat.last_seq, chat.unread), (1, 0));
+    let amys = assistant_chat(&amy).await.unwrap();
+    assert_eq!(amys.last_seq, 1, "amy's was not touched");
+    // Once given, never again.
+    assert_eq!(
+        server::assistant::backfill(&server.db, &server.state.assistant)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 async fn the_assistant_answers_from_its_table(server: TestServer) {

@@ -43,8 +43,10 @@ async fn blocked_users_are_listed_newest_first(server: TestServer) {
     let list: Vec<UserCard> = me.call("list_blocked", json!({})).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].username, "bob");
-    let friends: Vec<Friend> = me.call("list_friends", json!({})).await.unwrap();
-    assert!(friends.is_empty(), "blocking ended the friendship");
+    assert!(
+        me.people().await.is_empty(),
+        "blocking ended the friendship"
+    );
     assert_eq!(
         server
             .client()
@@ -110,8 +112,10 @@ async fn accepting_writes_the_friends_now_notice(server: TestServer) {
         )
         .await
         .unwrap();
-    let list: Vec<Value> = carol.call("list_conversations", json!({})).await.unwrap();
-    assert!(list.is_empty(), "no conversation for a declined request");
+    assert!(
+        carol.chats().await.is_empty(),
+        "no conversation for a declined request"
+    );
 }
 
 async fn profiles_show_only_related_users(server: TestServer) {
@@ -184,7 +188,9 @@ async fn friends_sort_by_pinyin(server: TestServer) {
     }
     let friends: Vec<Friend> = me.call("list_friends", json!({})).await.unwrap();
     let names: Vec<&str> = friends.iter().map(|f| f.nickname.as_str()).collect();
-    assert_eq!(names, ["安娜", "bob", "李四", "张三"]);
+    // The assistant every account has sorts among them by its name.
+    assert_eq!(names, ["安娜", "bob", "李四", "Parley Assistant", "张三"]);
+    let friends = me.people().await;
     assert_eq!(friends[3].sort_key, "zhang san ");
     // A remark is what the list is sorted by.
     let zhang = friends[3].user_id;
@@ -285,8 +291,8 @@ async fn request_accept_makes_friends_with_a_conversation(server: TestServer) {
         .await
         .unwrap();
     assert_eq!(accepted.status, RequestStatus::Accepted);
-    let a_friends: Vec<Friend> = alice.call("list_friends", json!({})).await.unwrap();
-    let b_friends: Vec<Friend> = bob.call("list_friends", json!({})).await.unwrap();
+    let a_friends = alice.people().await;
+    let b_friends = bob.people().await;
     assert_eq!(a_friends.len(), 1);
     assert_eq!(a_friends[0].username, "bob");
     assert_eq!(b_friends[0].username, "alice");
@@ -333,8 +339,7 @@ async fn decline_duplicate_and_self_requests(server: TestServer) {
         .await
         .unwrap();
     assert_eq!(declined.status, RequestStatus::Declined);
-    let friends: Vec<Friend> = alice.call("list_friends", json!({})).await.unwrap();
-    assert!(friends.is_empty());
+    assert!(alice.people().await.is_empty());
     // After a decline one may ask again.
     request(&alice, bob_id, "please").await.unwrap();
     let long_note = "字".repeat(101);
@@ -359,8 +364,7 @@ async fn crossed_requests_become_a_friendship(server: TestServer) {
         RequestStatus::Accepted,
         "bob's request accepts alice's"
     );
-    let friends: Vec<Friend> = bob.call("list_friends", json!({})).await.unwrap();
-    assert_eq!(friends.len(), 1);
+    assert_eq!(bob.people().await.len(), 1);
 }
 
 async fn remark_remove_and_block(server: TestServer) {
@@ -386,8 +390,7 @@ async fn remark_remove_and_block(server: TestServer) {
         .call::<()>("remove_friend", json!({"user_id": bob_id}))
         .await
         .unwrap();
-    let friends: Vec<Friend> = bob.call("list_friends", json!({})).await.unwrap();
-    assert!(friends.is_empty(), "removed on both sides");
+    assert!(bob.people().await.is_empty(), "removed on both sides");
     // The old conversation is kept but closed.
     let err = bob
         .call::<Value>(
@@ -404,8 +407,10 @@ async fn remark_remove_and_block(server: TestServer) {
     bob.call::<()>("block_user", json!({"user_id": id_of(&alice).await}))
         .await
         .unwrap();
-    let friends: Vec<Friend> = alice.call("list_friends", json!({})).await.unwrap();
-    assert!(friends.is_empty(), "blocking ends the friendship");
+    assert!(
+        alice.people().await.is_empty(),
+        "blocking ends the friendship"
+    );
     assert_eq!(
         request(&alice, bob_id, "let me in").await.unwrap_err(),
         (403, AppError::Blocked)

@@ -457,6 +457,30 @@ impl Client {
         }
     }
 
+    /// The caller's friends other than the assistant (every account has it among its
+    /// contacts from the start).
+    pub async fn people(&self) -> Vec<shared::model::Friend> {
+        let friends: Vec<shared::model::Friend> = self
+            .call("list_friends", serde_json::json!({}))
+            .await
+            .unwrap();
+        friends
+            .into_iter()
+            .filter(|f| f.nickname != server::repo::assistant::NAME)
+            .collect()
+    }
+
+    /// The caller's chats other than the one with the assistant (every account has it).
+    pub async fn chats(&self) -> Vec<shared::model::ConversationSummary> {
+        let list: Vec<shared::model::ConversationSummary> = self
+            .call("list_conversations", serde_json::json!({}))
+            .await
+            .unwrap();
+        list.into_iter()
+            .filter(|c| c.title != server::repo::assistant::NAME)
+            .collect()
+    }
+
     /// Becomes friends with `other` (request and acceptance); their conversation's id.
     pub async fn befriend(&self, other: &Client) -> i64 {
         let other_id = other.me().await.unwrap().id;

@@ -195,13 +195,13 @@ async fn unread_counts_follow_read_cursors(server: TestServer) {
     for i in 1..=3 {
         send(&a, conv, &format!("u{i}"), "ping").await.unwrap();
     }
-    let list: Vec<ConversationSummary> = b.call("list_conversations", json!({})).await.unwrap();
+    let list = b.chats().await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].unread, 3, "the notice is read by both");
     assert_eq!(list[0].title, "alice");
     assert_eq!(list[0].last_seq, FIRST + 2);
     assert_eq!(list[0].last_message.as_ref().map(text), Some("ping"));
-    let mine: Vec<ConversationSummary> = a.call("list_conversations", json!({})).await.unwrap();
+    let mine = a.chats().await;
     assert_eq!(mine[0].unread, 0, "one's own messages are not unread");
 
     b.call::<()>("mark_read", json!({"conversation_id": conv, "seq": 3}))
@@ -269,8 +269,7 @@ async fn non_members_and_muted_users_are_refused(server: TestServer) {
         (403, AppError::Forbidden),
         "a missing conversation looks the same as someone else's"
     );
-    let none: Vec<ConversationSummary> = eve.call("list_conversations", json!({})).await.unwrap();
-    assert!(none.is_empty());
+    assert!(eve.chats().await.is_empty());
     // A muted user (role mute) reads but cannot send, with a clear error.
     let a_id = a.me().await.unwrap().id;
     server::api::admin::set_only_role(&server.state, a_id, "mute")

@@ -1,7 +1,7 @@
 //! The demo data: accounts, friendships, the two groups and messages, created idempotently.
 
 use serde_json::json;
-use shared::model::{ConversationKind, ConversationSummary, Friend, Me};
+use shared::model::{ConversationKind, ConversationSummary, Me};
 
 use crate::harness::TestServer;
 
@@ -20,8 +20,14 @@ async fn demo_data_is_complete_and_idempotent(server: TestServer) {
     )
     .unwrap();
     assert_eq!(me.roles, vec!["user"]);
-    let friends: Vec<Friend> = user.call("list_friends", json!({})).await.unwrap();
-    assert_eq!(friends.len(), 6);
+    assert_eq!(user.people().await.len(), 6);
+    // Every demo account has its chat with the assistant, greeted once.
+    let list: Vec<ConversationSummary> = user.call("list_conversations", json!({})).await.unwrap();
+    let assistant = list
+        .iter()
+        .find(|c| c.title == server::repo::assistant::NAME)
+        .expect("the assistant's chat");
+    assert_eq!((assistant.last_seq, assistant.unread), (1, 0));
     let list: Vec<ConversationSummary> = user.call("list_conversations", json!({})).await.unwrap();
     let groups: Vec<&str> = list
         .iter()

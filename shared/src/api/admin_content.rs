@@ -207,7 +207,8 @@ pub async fn admin_stats(
     ports.admin_content.stats(&caller, hours).await
 }
 
-/// Sends `text` (1–2,000 characters) to every user, in their "Parley" system chat.
+/// Sends `text` (1–2,000 characters) to every person (bots and webhooks are left out), in their
+/// "Parley" system chat.
 /// Errors: `forbidden`, `validation`.
 #[server(endpoint = "admin_announce", input = Json, output = Json)]
 pub async fn admin_announce(text: String) -> Result<Announced, AppError> {

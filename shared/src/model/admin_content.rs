@@ -132,7 +132,7 @@ pub struct SeriesPoint {
 /// The dashboard's figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardStats {
-    /// Accounts.
+    /// People's accounts (bots, the assistant and webhooks not counted).
     pub users: u64,
     /// Groups that are not dissolved.
     pub groups: u64,
@@ -151,9 +151,9 @@ pub struct DashboardStats {
     pub hours: u32,
     /// Messages per hour over the window, oldest first, every hour present.
     pub messages_per_hour: Vec<SeriesPoint>,
-    /// Accounts created per UTC day over the window, oldest first.
+    /// People's accounts created per UTC day over the window, oldest first.
     pub new_users_per_day: Vec<SeriesPoint>,
-    /// Users who sent at least one message, per UTC day over the window, oldest first.
+    /// People who sent at least one message, per UTC day over the window, oldest first.
     pub active_users_per_day: Vec<SeriesPoint>,
     /// When the figures were taken.
     pub generated_at: i64,
