@@ -6,7 +6,7 @@
 //! `/admin/login` and refuses accounts without the `admin` right.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::i18n::Key;
@@ -31,7 +31,8 @@ use pages::{
 /// The whole HTML document of the admin console, rendered on the server.
 ///
 /// The server hands it options whose `site_pkg_dir` is `admin/pkg` and `output_name` is `parley`,
-/// so the hydration scripts load `/admin/pkg/parley.js` and `/admin/pkg/parley_bg.wasm`.
+/// so the page loads `/admin/pkg/parley.<hash>.js`, `.wasm` and `.css` (the build's content
+/// hashes, from the site root's `hash.txt`; plain names when the build did not hash).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = shared::ui::initial_lang();
     view! {
@@ -41,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -60,7 +62,6 @@ pub fn App() -> impl IntoView {
     session::provide_session();
 
     view! {
-        <Stylesheet id="leptos" href="/admin/pkg/parley.css"/>
         <Title text=i18n.tr(Key::AdminConsole)/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>

@@ -18,7 +18,7 @@ pub mod store;
 pub mod upload;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use shared::i18n::Key;
@@ -62,6 +62,7 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
                     name="viewport"
                     content="width=device-width, initial-scale=1, viewport-fit=cover"
                 />
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -80,7 +81,6 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     session::provide_session();
     view! {
-        <Stylesheet id="leptos" href="/pkg/parley.css"/>
         <Title text=i18n.tr(Key::AppName)/>
         <Meta name="description" content=i18n.tr(Key::AppDescription)/>
         <Meta property="og:type" content="website"/>

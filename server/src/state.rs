@@ -73,12 +73,20 @@ impl AppState {
             .and_then(|p| p.parse().ok())
             .unwrap_or(3001);
         let options = |root: &std::path::Path, pkg: &str| {
+            let hashes = crate::http::caching::hash_file(root);
             LeptosOptions::builder()
                 .output_name("parley")
                 .site_root(root.to_string_lossy().into_owned())
                 .site_pkg_dir(pkg)
                 .site_addr(config.addr)
                 .reload_port(reload_port)
+                .hash_files(hashes.is_some())
+                .hash_file(
+                    hashes
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| crate::http::caching::HASH_FILE.to_owned())
+                        .into(),
+                )
                 .build()
         };
         let client_options = options(&config.site_root, "pkg");

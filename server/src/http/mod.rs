@@ -2,6 +2,7 @@
 //! cookies and health endpoints.
 
 pub mod body_limit;
+pub mod caching;
 pub mod cookies;
 pub mod errors;
 pub mod health;

@@ -12,11 +12,24 @@ use leptos::prelude::provide_context;
 use leptos_axum::{
     LeptosRoutes, generate_route_list, render_app_to_stream_with_context, render_route_with_context,
 };
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
-use super::{body_limit, errors, health, middleware, security_headers};
+use super::{body_limit, caching, errors, health, middleware, security_headers};
 use crate::state::AppState;
+
+/// What is compressed on the way: pages, API answers and small public files. Not the bundles
+/// (`.wasm`, `.js`, `.css`): a release build stores them compressed at the best settings
+/// beside the originals, and compressing a debug build's 20 MB module on every request would
+/// take seconds.
+fn compressible() -> impl Predicate {
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/wasm"))
+        .and(NotForContentType::const_new("text/javascript"))
+        .and(NotForContentType::const_new("text/css"))
+}
 
 /// Builds the whole application.
 ///
@@ -61,19 +74,31 @@ pub fn router(state: AppState) -> Router {
             res.into_response()
         }
     };
-    let static_files = ServeDir::new(&state.config.site_root).fallback(
-        ServeDir::new(&state.config.admin_site_root).fallback(tower::service_fn(
-            move |req: Request<Body>| {
-                let not_found = not_found.clone();
-                async move { Ok::<_, std::convert::Infallible>(not_found(req).await) }
-            },
-        )),
-    );
+    // The release build stores each bundle brotli- and gzip-compressed beside it
+    // (`cargo leptos build --release --precompress`): those are sent as they are.
+    let static_files = ServeDir::new(&state.config.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeDir::new(&state.config.admin_site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(tower::service_fn(move |req: Request<Body>| {
+                    let not_found = not_found.clone();
+                    async move { Ok::<_, std::convert::Infallible>(not_found(req).await) }
+                })),
+        );
 
+    let hashed = caching::hash_file(&state.config.site_root).is_some();
+    // Media (already compressed, served in ranges) and the WebSocket are sent as they are;
+    // pages, API answers and files without a compressed copy are compressed on the way.
+    let uncompressed = Router::new()
+        .route("/ws", get(crate::realtime::socket::handler))
+        .route("/media/{id}", get(crate::media::download::original))
+        .route("/media/{id}/thumb", get(crate::media::download::thumb));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/ws", get(crate::realtime::socket::handler))
         .route(
             "/hooks/{token}",
             axum::routing::post(super::hooks::post).layer(axum::extract::DefaultBodyLimit::max(
@@ -85,8 +110,6 @@ pub fn router(state: AppState) -> Router {
             get(super::sign_in::start).post(super::sign_in::start),
         )
         .route("/auth/{provider}/callback", get(super::sign_in::callback))
-        .route("/media/{id}", get(crate::media::download::original))
-        .route("/media/{id}/thumb", get(crate::media::download::thumb))
         .route(
             "/api/{*unknown}",
             any(|| async { errors::error_response(&shared::AppError::NotFound) }),
@@ -94,7 +117,13 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, client_routes, context, client_shell)
         .leptos_routes_with_handler(admin_routes, get(admin_handler))
         .fallback_service(static_files)
+        // Inside the compression: it reads the error code from the plain body.
         .layer(from_fn(errors::error_status))
+        .layer(CompressionLayer::new().compress_when(compressible()))
+        .merge(uncompressed)
+        .layer(from_fn(move |req, next| {
+            caching::cache_control(hashed, req, next)
+        }))
         .layer(from_fn_with_state(
             state.clone(),
             middleware::resolve_caller,

@@ -186,3 +186,110 @@ async fn pages_carry_a_nonce_policy_and_every_answer_its_security_headers() {
             .starts_with("default-src 'none'")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashed_bundles_are_cached_for_good_and_pages_never() {
+    // A site root as `cargo leptos build --release --precompress` leaves it: bundles named by
+    // their content hash, each with a brotli copy, and the hashes in `hash.txt`.
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(site.path().join("hash.txt"), "js: J1\nwasm: W1\ncss: C1\n").unwrap();
+    std::fs::write(pkg.join("parley.J1.js"), "export default 1;").unwrap();
+    std::fs::write(pkg.join("parley.J1.js.br"), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join("parley.W1.wasm"), b"\0asm").unwrap();
+    std::fs::write(pkg.join("parley.C1.css"), "body{}").unwrap();
+    std::fs::write(
+        site.path().join("manifest.webmanifest"),
+        "{\"name\": \"Parley\"}".repeat(20),
+    )
+    .unwrap();
+    let root = site.path().to_path_buf();
+    let server = TestServer::start_configured(Backend::Sqlite, |c| c.site_root = root)
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: &str, encoding: &str| {
+        http.get(format!("{}{path}", server.base))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+
+    // The page asks for the hashed names, is compressed, and is never stored.
+    let page = get("/login", "br").await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(header(&page, "cache-control").as_deref(), Some("no-store"));
+    assert_eq!(header(&page, "content-encoding").as_deref(), Some("br"));
+    let page = get("/login", "identity").await.unwrap();
+    assert_eq!(header(&page, "content-encoding"), None);
+    let html = page.text().await.unwrap();
+    for name in [
+        "/pkg/parley.J1.js",
+        "/pkg/parley.W1.wasm",
+        "/pkg/parley.C1.css",
+    ] {
+        assert!(html.contains(name), "{name} in {html}");
+    }
+    assert!(!html.contains("/pkg/parley.js"));
+
+    // A bundle: its stored brotli copy when the browser takes brotli, kept for a year.
+    let js = get("/pkg/parley.J1.js", "gzip, br").await.unwrap();
+    assert_eq!(js.status(), 200);
+    assert_eq!(
+        header(&js, "cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(header(&js, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(js.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    let js = get("/pkg/parley.J1.js", "identity").await.unwrap();
+    assert_eq!(header(&js, "content-encoding"), None);
+    assert_eq!(js.text().await.unwrap(), "export default 1;");
+    // Without a stored copy a bundle goes as it is (compressing a module per request costs).
+    let wasm = get("/pkg/parley.W1.wasm", "br").await.unwrap();
+    assert_eq!(header(&wasm, "content-encoding"), None);
+    // A name from an older build is not found, and that is not kept either.
+    let gone = get("/pkg/parley.OLD.js", "br").await.unwrap();
+    assert_eq!(gone.status(), 404);
+    assert_eq!(header(&gone, "cache-control").as_deref(), Some("no-store"));
+    // Other public files are compressed on the way and kept for an hour.
+    let manifest = get("/manifest.webmanifest", "gzip").await.unwrap();
+    assert_eq!(
+        header(&manifest, "content-encoding").as_deref(),
+        Some("gzip")
+    );
+    assert_eq!(
+        header(&manifest, "cache-control").as_deref(),
+        Some("public, max-age=3600")
+    );
+    // API answers are compressed and never stored.
+    let info = http
+        .post(format!("{}/api/site_info", server.base))
+        .header("accept-encoding", "gzip")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(info.status(), 200);
+    assert_eq!(header(&info, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(header(&info, "cache-control").as_deref(), Some("no-store"));
+    // An error keeps the status its code stands for when it is compressed.
+    let refused = http
+        .post(format!("{}/api/list_conversations", server.base))
+        .header("accept-encoding", "gzip, br")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(
+        header(&refused, "cache-control").as_deref(),
+        Some("no-store")
+    );
+}

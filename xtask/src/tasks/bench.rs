@@ -1,5 +1,5 @@
-//! `cargo xtask bench [--quick] [--postgres]`: builds the release server and the load
-//! generator, fills a fresh database with `parley bench-fixture`, serves it on loopback and
+//! `cargo xtask bench [--quick] [--postgres]`: makes the release build (the one `cargo xtask
+//! run --release` and docs/DEPLOY.md make) and the load generator, fills a fresh database with `parley bench-fixture`, serves it on loopback and
 //! runs `parley-bench run`, which prints the table and writes `target/bench/results.json`.
 //! Also the small correctness run that `cargo xtask test` includes.
 
@@ -41,18 +41,16 @@ pub fn bench(paths: &Paths, options: Options) -> Result<()> {
     // The release wasm build runs wasm-opt, which comes with the npm packages; without them
     // cargo-leptos would try to download binaryen itself.
     crate::tools::ensure_build_tools(paths, true)?;
-    header("Bench: release wasm bundles (F1)");
-    let wasm = build_wasm(paths);
-    for (project, built) in &wasm {
-        if let Err(why) = built {
-            note(&format!("F1 is not measured for the {project}: {why}"));
-        }
-    }
+    // The one release build, as `cargo xtask run --release` and docs/DEPLOY.md make it: the
+    // server measured is the one that serves the bundles F1 measures.
+    header("Bench: release build (cargo leptos build --release --precompress)");
+    super::leptos_build(paths, true)?;
+    let wasm: [(&str, Result<(), String>); 2] = [("client", Ok(())), ("admin", Ok(()))];
 
-    header("Bench: cargo build --release -p server -p bench");
+    header("Bench: cargo build --release -p bench");
     process::run(
         cargo()
-            .args(["build", "--release", "-p", "server", "-p", "bench"])
+            .args(["build", "--release", "-p", "bench"])
             .current_dir(&paths.root),
     )?;
 
@@ -188,44 +186,6 @@ pub fn correctness(paths: &Paths) -> Result<()> {
         process::check(&check, status?)
     })();
     server::conclude(outcome, &dir, &log, "load generator check", None)
-}
-
-/// `cargo leptos build --release --frontend-only --project <name>` for the client and the
-/// admin console when cargo-leptos is installed: per project, `Ok` when it built, or why it
-/// did not.
-fn build_wasm(paths: &Paths) -> [(&'static str, Result<(), String>); 2] {
-    let installed = process::probe_command(cargo().args(["leptos", "--version"])).is_some();
-    ["client", "admin"].map(|project| {
-        if !installed {
-            return (
-                project,
-                Err(
-                    "cargo-leptos did not answer `cargo leptos --version` after installing, so \
-                     the release wasm bundles were not built"
-                        .to_owned(),
-                ),
-            );
-        }
-        // Only the wasm: the server measured below is built by `cargo build --release`.
-        // (Letting cargo-leptos build a server too, even into a folder of its own, ends in an
-        // error on a fresh machine: it then looks for `target/release/parley`.)
-        let built = process::run(
-            cargo()
-                .args([
-                    "leptos",
-                    "build",
-                    "--release",
-                    "--frontend-only",
-                    "--project",
-                    project,
-                ])
-                .current_dir(&paths.root),
-        );
-        (
-            project,
-            built.map_err(|err| format!("the release wasm build failed: {err}")),
-        )
-    })
 }
 
 /// Messages per second each bench user may send.

@@ -9,12 +9,13 @@ use crate::error::Result;
 use crate::paths::Paths;
 use crate::process::{self, cargo};
 
-/// `cargo leptos build [--release]`: both front ends and the `parley` binary.
+/// `cargo leptos build [--release --precompress]`: both front ends and the `parley` binary.
 fn leptos_build(paths: &Paths, release: bool) -> Result<()> {
     let mut cmd = cargo();
     cmd.args(["leptos", "build"]).current_dir(&paths.root);
     if release {
-        cmd.arg("--release");
+        // Brotli and gzip copies of every static file, served as they are.
+        cmd.args(["--release", "--precompress"]);
     }
     process::run(&mut cmd)
 }
