@@ -12,6 +12,31 @@ pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")))
 }
 
+/// The configuration flag cargo-leptos adds to every build of Parley (`always-erase-components`
+/// in the workspace's leptos metadata).
+const ERASE_COMPONENTS: &str = "--cfg erase_components";
+
+/// A `cargo` command for native builds of the server, its tests and tools, compiled with the
+/// same `RUSTFLAGS` as `cargo leptos build` gives the server. Without them each build would
+/// recompile every dependency the other one made (minutes here, and a second copy on disk),
+/// and a server built by plain cargo would render pages its wasm does not hydrate.
+pub fn cargo_native() -> Command {
+    let mut cmd = cargo();
+    cmd.env(
+        "RUSTFLAGS",
+        native_rustflags(std::env::var("RUSTFLAGS").ok()),
+    );
+    cmd
+}
+
+/// What cargo-leptos sets `RUSTFLAGS` to, given the flags already in the environment.
+fn native_rustflags(existing: Option<String>) -> String {
+    match existing.as_deref().map(str::trim) {
+        Some(flags) if !flags.is_empty() => format!("{flags} {ERASE_COMPONENTS}"),
+        _ => ERASE_COMPONENTS.to_owned(),
+    }
+}
+
 /// The command line of `cmd` as a person would type it.
 pub fn describe(cmd: &Command) -> String {
     let program = cmd.get_program().to_string_lossy();
@@ -94,6 +119,19 @@ fn spawn_error(cmd: &Command, err: &std::io::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn native_flags_match_what_cargo_leptos_sets() {
+        assert_eq!(native_rustflags(None), "--cfg erase_components");
+        assert_eq!(
+            native_rustflags(Some("  ".into())),
+            "--cfg erase_components"
+        );
+        assert_eq!(
+            native_rustflags(Some("-C target-cpu=native".into())),
+            "-C target-cpu=native --cfg erase_components"
+        );
+    }
 
     #[test]
     fn version_is_matched_as_a_whole_word() {

@@ -25,7 +25,7 @@ use self::tmpfs::Tmpfs;
 use super::bench::with_fd_limit;
 use crate::error::{Error, Result};
 use crate::paths::Paths;
-use crate::process::{self, cargo};
+use crate::process::{self, cargo_native};
 use crate::server::{self, Background};
 use crate::ui::{header, note};
 
@@ -95,7 +95,7 @@ pub fn chaos(paths: &Paths, options: &Options) -> Result<()> {
         .collect();
     header("Chaos: cargo build -p server -p bench");
     process::run(
-        cargo()
+        cargo_native()
             .args(["build", "-p", "server", "-p", "bench"])
             .current_dir(&paths.root),
     )?;

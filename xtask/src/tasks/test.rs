@@ -138,7 +138,7 @@ fn unit_and_integration(paths: &Paths) -> Result<()> {
         .output()
         .is_ok_and(|out| out.status.success());
     if nextest {
-        let mut run = cargo();
+        let mut run = cargo_native();
         run.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
         with_db(&mut run);
         // Parley keeps its examples in tests, not doc comments: nextest (which skips doc tests)
