@@ -11,6 +11,7 @@ pub mod layout;
 pub mod mentions;
 pub mod notify;
 pub mod pages;
+pub mod pwa;
 pub mod realtime;
 pub mod search_text;
 pub mod session;
@@ -64,7 +65,8 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
                 />
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options=options.clone()/>
+                {build_version(&options).map(|build| view! { <meta name="parley-build" content=build/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -74,12 +76,25 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The build the page is rendered by, read from the site root's hash file like the bundles'
+/// names (`None` when the build does not hash them): the page compares it with the service
+/// worker's (see [`pwa`]).
+fn build_version(options: &leptos::config::LeptosOptions) -> Option<String> {
+    if !options.hash_files {
+        return None;
+    }
+    let text = std::fs::read_to_string(&*options.hash_file).ok()?;
+    shared::build::Build::parse(&text).map(|build| build.version())
+}
+
 /// The client app: routes and app-wide context (language, session).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = provide_i18n();
     session::provide_session();
+    let pwa = pwa::provide_pwa();
+    Effect::new(move |_| pwa::start(pwa));
     view! {
         <Title text=i18n.tr(Key::AppName)/>
         <Meta name="description" content=i18n.tr(Key::AppDescription)/>
@@ -91,6 +106,7 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
+        <pwa::PwaBanners/>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage/>

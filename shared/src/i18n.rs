@@ -875,6 +875,9 @@ catalogue! {
     ConfirmAnnounceTitle => "发送全员公告？", "Send to everyone?";
     ConfirmAnnounce => "所有用户都会在“Parley”聊天中收到这条公告，发送后无法撤回。", "Every user receives it in their Parley chat. It cannot be taken back.";
     AnnouncedToast => "公告已发送给 {n} 位用户", "Sent to {n} users";
+    OfflineBanner => "你已离线，显示的是上次加载的内容", "You're offline. Showing what was last loaded.";
+    UpdateReady => "Parley 有新版本", "A new version of Parley is ready";
+    UpdateReload => "重新加载", "Reload";
 }
 
 /// Words a recalled message in `lang` for the reader `me`: "You recalled a message", or

@@ -6,6 +6,7 @@
 //! server, with feature `ssr`, which also declares the ports the server implements).
 
 pub mod api;
+pub mod build;
 pub mod error;
 pub mod event;
 pub mod i18n;

@@ -11,4 +11,5 @@ pub mod listener;
 pub mod middleware;
 pub mod router;
 pub mod security_headers;
+pub mod service_worker;
 pub mod sign_in;

@@ -17,7 +17,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
-use super::{body_limit, caching, errors, health, middleware, security_headers};
+use super::{body_limit, caching, errors, health, middleware, security_headers, service_worker};
 use crate::state::AppState;
 
 /// What is compressed on the way: pages, API answers and small public files. Not the bundles
@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/sw.js", get(service_worker::handler))
         .route(
             "/hooks/{token}",
             axum::routing::post(super::hooks::post).layer(axum::extract::DefaultBodyLimit::max(

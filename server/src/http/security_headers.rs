@@ -51,6 +51,7 @@ fn may_render(path: &str) -> bool {
         || path.starts_with("/pkg/")
         || path.starts_with("/admin/pkg/")
         || path == "/ws"
+        || path == "/sw.js"
         || path == "/healthz"
         || path == "/readyz")
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::paths::Paths;
 use crate::postgres::{self, Plan};
-use crate::process::{self, cargo};
+use crate::process::{self, cargo, cargo_native};
 use crate::s3::{self, S3Endpoint};
 use crate::server::{self, Background};
 use crate::ui::{header, note};
@@ -146,7 +146,7 @@ fn unit_and_integration(paths: &Paths) -> Result<()> {
         process::run(&mut run)
     } else {
         note("cargo-nextest not installed: using cargo test");
-        let mut run = cargo();
+        let mut run = cargo_native();
         run.args(["test", "--workspace"]);
         with_db(&mut run);
         process::run(&mut run)
@@ -205,6 +205,10 @@ fn end_to_end(paths: &Paths) -> Result<()> {
             .env("PARLEY_E2E_BASE_URL", server.base_url())
             .env("PARLEY_E2E_LOGIN_BURST", E2E_LOGIN_BURST)
             .env("PARLEY_E2E_GITHUB_PORT", github.to_string())
+            // The release test runs a server of its own on a copy of the site.
+            .env("PARLEY_E2E_SERVER_BIN", paths.server_binary(false))
+            .env("PARLEY_E2E_SITE_ROOT", paths.client_site())
+            .env("PARLEY_E2E_ADMIN_SITE_ROOT", paths.admin_site())
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
             .current_dir(&paths.root);
         let status = process::status(&mut playwright);
