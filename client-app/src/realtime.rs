@@ -2,7 +2,8 @@
 //! [`Store`]. Reconnects with exponential backoff (1 s doubling to 30 s) unless the server closed
 //! it because the session ended (code 4001) or because the account opened too many connections
 //! and this was the oldest (code 4003: reconnecting would close another device's). After every (re)connect it sends `resume` with the
-//! store's cursors and fetches the lists again (resume covers messages only). On the server this
+//! store's cursors; resume covers messages only, so the lists are fetched again, except after
+//! the first connect when the server says the page's lists are still current. On the server this
 //! does nothing.
 
 use crate::session::Session;
@@ -12,10 +13,11 @@ use crate::store::Store;
 /// (signed out elsewhere, banned, disabled), `session` is asked again, and the app shell sends
 /// the user to the log-in page.
 pub fn connect(store: Store, session: Session) {
+    let pwa = crate::pwa::use_pwa();
     #[cfg(feature = "hydrate")]
-    imp::start(store, session);
+    imp::start(store, session, pwa);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (store, session);
+    let _ = (store, session, pwa);
 }
 
 #[cfg(feature = "hydrate")]
@@ -30,6 +32,7 @@ mod imp {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
+    use crate::pwa::Pwa;
     use crate::session::Session;
     use crate::store::Store;
 
@@ -52,11 +55,11 @@ mod imp {
         Failed,
     }
 
-    pub fn start(store: Store, session: Session) {
+    pub fn start(store: Store, session: Session, pwa: Option<Pwa>) {
         leptos::task::spawn_local(async move {
             let mut delay = FIRST_DELAY_MS;
             loop {
-                match run(store).await {
+                match run(store, pwa).await {
                     Outcome::Stop => return,
                     Outcome::SessionEnded => {
                         session.refresh();
@@ -81,7 +84,7 @@ mod imp {
         Some(format!("{scheme}://{}/ws", location.host().ok()?))
     }
 
-    async fn run(store: Store) -> Outcome {
+    async fn run(store: Store, pwa: Option<Pwa>) -> Outcome {
         let Some(url) = ws_url() else {
             return Outcome::Stop;
         };
@@ -100,17 +103,30 @@ mod imp {
                     };
                     if matches!(event, ServerEvent::Ready { .. }) {
                         opened = true;
+                        if let Some(pwa) = pwa {
+                            pwa.connected();
+                        }
                         let Some(mut cursors) = store.state.try_with_untracked(|s| s.cursors())
                         else {
                             return Outcome::Stop;
                         };
                         cursors.truncate(MAX_CURSORS);
-                        if let Ok(json) = serde_json::to_string(&ClientFrame::Resume { cursors }) {
+                        // Things other than messages (requests, new friends) may have changed
+                        // since the lists were fetched, and resume only covers messages. The
+                        // first connection asks whether the lists the page was rendered with are
+                        // still current (`lists_checked` says; usually they are, and nothing is
+                        // fetched again); later ones fetch them again.
+                        let lists = store
+                            .seed_digest
+                            .try_update_untracked(Option::take)
+                            .flatten();
+                        if lists.is_none() {
+                            store.state.try_update(|s| s.needs_refetch = true);
+                        }
+                        let resume = ClientFrame::Resume { cursors, lists };
+                        if let Ok(json) = serde_json::to_string(&resume) {
                             let _ = tx.send(WsMessage::Text(json)).await;
                         }
-                        // Things other than messages (requests, new friends) may have changed since
-                        // the lists were fetched, and resume only covers messages: fetch them again.
-                        store.state.try_update(|s| s.needs_refetch = true);
                     }
                     let alert = match &event {
                         ServerEvent::Message { message } => Some(message.clone()),

@@ -24,6 +24,9 @@ pub struct Store {
     pub drafts: RwSignal<crate::drafts::Drafts>,
     /// This device's notification switches (see [`crate::notify`]).
     pub notify: RwSignal<crate::notify::NotifySettings>,
+    /// The digest of the lists the store was seeded with (those the page was rendered with),
+    /// until the first connection has asked the server whether they are still current.
+    pub seed_digest: RwSignal<Option<String>>,
 }
 
 impl Store {
@@ -36,6 +39,7 @@ impl Store {
             group_requests: RwSignal::new(Vec::new()),
             drafts: RwSignal::new(crate::drafts::Drafts::new()),
             notify: RwSignal::new(crate::notify::NotifySettings::default()),
+            seed_digest: RwSignal::new(None),
         }
     }
 
@@ -67,6 +71,11 @@ impl Store {
         requests: Vec<FriendRequest>,
         group_requests: Vec<GroupRequest>,
     ) {
+        self.seed_digest.set(Some(shared::event::lists_digest(
+            &conversations,
+            &requests,
+            &group_requests,
+        )));
         self.state.update(|s| {
             s.set_conversations(conversations);
             s.set_requests(requests);

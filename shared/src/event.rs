@@ -20,6 +20,27 @@ pub struct Cursor {
     pub seq: i64,
 }
 
+/// The longest `lists` digest a `resume` may carry.
+pub const MAX_LISTS_DIGEST: usize = 32;
+
+/// A digest of the lists a client's first screen shows (the answers of `list_conversations`,
+/// `list_friend_requests` and `list_pending_group_requests`): 64-bit FNV-1a over their JSON, in
+/// hex. Equal lists give equal digests on the server and in the browser, which serialize the
+/// same types with the same code.
+pub fn lists_digest(
+    conversations: &[crate::model::ConversationSummary],
+    requests: &[FriendRequest],
+    group_requests: &[crate::model::GroupRequest],
+) -> String {
+    let json = serde_json::to_vec(&(conversations, requests, group_requests)).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in json {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 /// What a client sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -29,6 +50,11 @@ pub enum ClientFrame {
     Resume {
         /// At most [`MAX_CURSORS`].
         cursors: Vec<Cursor>,
+        /// The [`lists_digest`] of the lists the client holds (those the page was rendered
+        /// with), to learn whether they are still current: the server answers `lists_checked`.
+        /// Without it, a client fetches its lists again after every (re)connect.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lists: Option<String>,
     },
     /// Application-level heartbeat; answered with `pong`.
     Ping {
@@ -78,6 +104,14 @@ pub enum ServerEvent {
     ReadReceipts {
         /// The conversation.
         conversation_id: ConversationId,
+    },
+    /// The answer to a `resume` carrying `lists`: whether the client's conversation list,
+    /// friend requests and pending join requests are what the server would answer now. Every
+    /// change after this connection was registered arrives as an event, so lists that are
+    /// `current` need no fetching.
+    ListsChecked {
+        /// `true` when the digests match.
+        current: bool,
     },
     /// The resume sent every message newer than the given cursor.
     Resumed {
@@ -146,6 +180,7 @@ mod tests {
         assert_eq!(
             f,
             ClientFrame::Resume {
+                lists: None,
                 cursors: vec![Cursor {
                     conversation_id: ConversationId(3),
                     seq: 10

@@ -290,6 +290,11 @@ pub fn apply_event(state: &mut ChatState, event: ServerEvent) {
         } => state.mark_read(conversation_id, seq),
         ServerEvent::FriendRequest { request } => state.upsert_request(request),
         ServerEvent::ContactsChanged => state.needs_refetch = true,
+        ServerEvent::ListsChecked { current } => {
+            if !current {
+                state.needs_refetch = true;
+            }
+        }
         ServerEvent::Resync { conversation_id } => {
             state.needs_refetch = true;
             match conversation_id {
@@ -429,6 +434,15 @@ mod tests {
         );
         bare.hide_message(D, msg(D, 3, BOB).id);
         assert!(bare.needs_refetch);
+    }
+
+    #[test]
+    fn lists_that_are_not_current_are_fetched_again() {
+        let mut state = ChatState::fresh(Some(ME), vec![summary(C, None, 0, 0)], vec![]);
+        apply_event(&mut state, ServerEvent::ListsChecked { current: true });
+        assert!(!state.needs_refetch);
+        apply_event(&mut state, ServerEvent::ListsChecked { current: false });
+        assert!(state.needs_refetch);
     }
 
     #[test]

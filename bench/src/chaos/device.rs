@@ -340,8 +340,10 @@ async fn session(
     let mut pending: HashSet<i64> = cursors.iter().map(|c| c.conversation_id.0).collect();
     let mut order = Order::default();
     order.begin_replay(pending.iter().copied());
-    if let Ok(json) = serde_json::to_string(&ClientFrame::Resume { cursors })
-        && ws.send(Frame::text(json)).await.is_err()
+    if let Ok(json) = serde_json::to_string(&ClientFrame::Resume {
+        cursors,
+        lists: None,
+    }) && ws.send(Frame::text(json)).await.is_err()
     {
         return End::Server("error".to_owned());
     }

@@ -21,7 +21,10 @@ use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use shared::AppError;
 use shared::api::Caller;
-use shared::event::{ClientFrame, Cursor, MAX_CURSORS, MAX_RESUME_MESSAGES, ServerEvent};
+use shared::event::{
+    ClientFrame, Cursor, MAX_CURSORS, MAX_LISTS_DIGEST, MAX_RESUME_MESSAGES, ServerEvent,
+    lists_digest,
+};
 use shared::ids::{SessionId, UserId};
 use tokio::time::Instant;
 
@@ -270,17 +273,64 @@ async fn answer(link: &Link, sink: &mut Sink, resumes: &mut Window, text: &str) 
     let error = |code: &str| ServerEvent::Error { code: code.into() };
     match serde_json::from_str::<ClientFrame>(text) {
         Ok(ClientFrame::Ping { nonce }) => send_event(sink, &ServerEvent::Pong { nonce }).await,
-        Ok(ClientFrame::Resume { cursors }) if cursors.len() > MAX_CURSORS => {
+        Ok(ClientFrame::Resume { cursors, .. }) if cursors.len() > MAX_CURSORS => {
             send_event(sink, &error("too_many_cursors")).await
         }
-        Ok(ClientFrame::Resume { cursors }) => {
+        Ok(ClientFrame::Resume { lists: Some(d), .. }) if d.len() > MAX_LISTS_DIGEST => {
+            send_event(sink, &error("bad_frame")).await
+        }
+        Ok(ClientFrame::Resume { cursors, lists }) => {
             if !resumes.admit() {
                 return send_event(sink, &error("rate_limited")).await;
+            }
+            if let Some(digest) = lists {
+                check_lists(link, sink, &digest).await?;
             }
             resume(link, sink, &cursors).await
         }
         Err(_) => send_event(sink, &error("bad_frame")).await,
     }
+}
+
+/// Answers `lists_checked`: whether `digest` is the digest of the lists the user would be
+/// given now. This connection is registered with the hub already, so whatever changes after
+/// this reaches the client as an event. When the lists cannot be read, they count as changed
+/// (the client fetches them).
+async fn check_lists(link: &Link, sink: &mut Sink, digest: &str) -> Result<(), End> {
+    use shared::api::contacts::ContactsApi;
+    use shared::api::groups::GroupsApi;
+    use shared::api::messages::MessagesApi;
+
+    let api = crate::api::Api {
+        state: link.state.clone(),
+    };
+    let lists = async {
+        // The session as it is now (rights included), as a request would find it.
+        let auth =
+            crate::api::accounts::authenticate_hash(&link.state, link.token_hash.to_string())
+                .await?
+                .map(|(auth, _)| auth)
+                .ok_or(AppError::Unauthenticated)?;
+        let caller = &Caller {
+            auth: Some(auth),
+            ip: None,
+            user_agent: String::new(),
+            origin: String::new(),
+        };
+        let conversations = api.list_conversations(caller).await?;
+        let requests = api.list_friend_requests(caller).await?;
+        let group_requests = api.list_pending_group_requests(caller).await?;
+        Ok::<_, AppError>(lists_digest(&conversations, &requests, &group_requests))
+    }
+    .await;
+    let current = match lists {
+        Ok(now) => now == digest,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not check a client's lists");
+            false
+        }
+    };
+    send_event(sink, &ServerEvent::ListsChecked { current }).await
 }
 
 /// Each cursor's conversation once (the first cursor given for it counts).

@@ -49,6 +49,7 @@ async fn disabling_a_user_closes_their_sockets_at_once(server: TestServer) {
         .unwrap();
     let mut back = alice.ws().await;
     back.send(&ClientFrame::Resume {
+        lists: None,
         cursors: vec![Cursor {
             conversation_id: ConversationId(conversation),
             seq: 0,

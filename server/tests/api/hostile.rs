@@ -138,6 +138,7 @@ async fn a_resume_is_answered_once_per_conversation_and_rate_limited(server: Tes
         500
     ];
     ws.send(&ClientFrame::Resume {
+        lists: None,
         cursors: cursors.clone(),
     })
     .await;
@@ -164,6 +165,7 @@ async fn a_resume_is_answered_once_per_conversation_and_rate_limited(server: Tes
     }];
     for _ in 0..4 {
         ws.send(&ClientFrame::Resume {
+            lists: None,
             cursors: up_to_date.clone(),
         })
         .await;
@@ -172,7 +174,11 @@ async fn a_resume_is_answered_once_per_conversation_and_rate_limited(server: Tes
             Some(ServerEvent::Resumed { seq: 61, .. })
         ));
     }
-    ws.send(&ClientFrame::Resume { cursors }).await;
+    ws.send(&ClientFrame::Resume {
+        cursors,
+        lists: None,
+    })
+    .await;
     assert_eq!(
         ws.next_event().await,
         Some(ServerEvent::Error {
@@ -222,7 +228,11 @@ async fn a_resume_replays_at_most_its_budget_then_asks_for_resync() {
             seq: 0,
         })
         .collect();
-    ws.send(&ClientFrame::Resume { cursors }).await;
+    ws.send(&ClientFrame::Resume {
+        cursors,
+        lists: None,
+    })
+    .await;
     let mut messages = 0;
     let mut resumed = Vec::new();
     let mut resync = Vec::new();

@@ -460,6 +460,7 @@ async fn delete_for_me_hides_on_my_devices_only(server: TestServer) {
     let mut fresh = alice.ws().await;
     fresh
         .send(&shared::event::ClientFrame::Resume {
+            lists: None,
             cursors: vec![shared::event::Cursor {
                 conversation_id: shared::ids::ConversationId(conv),
                 seq: 0,

@@ -4,7 +4,9 @@
 use serde_json::json;
 use shared::event::{ClientFrame, Cursor, ServerEvent};
 use shared::ids::ConversationId;
-use shared::model::{Friend, FriendRequest, Message, RequestStatus, SessionInfo};
+use shared::model::{
+    ConversationSummary, Friend, FriendRequest, GroupRequest, Message, RequestStatus, SessionInfo,
+};
 
 use crate::harness::{Client, PASSWORD, TestServer};
 
@@ -14,6 +16,7 @@ crate::on_both_backends!(
     a_reconnecting_client_gets_exactly_what_it_missed,
     sockets_need_a_session_and_the_same_site,
     ending_a_session_closes_its_socket,
+    a_page_learns_whether_its_lists_are_still_current,
 );
 
 async fn send(c: &Client, conversation: i64, id: &str, text: &str) -> Message {
@@ -204,6 +207,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(server: TestServer) {
     }
     let mut ws = bob.ws().await;
     ws.send(&ClientFrame::Resume {
+        lists: None,
         cursors: vec![
             Cursor {
                 conversation_id: ConversationId(conv),
@@ -240,6 +244,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(server: TestServer) {
     }
     let mut ws = bob.ws().await;
     ws.send(&ClientFrame::Resume {
+        lists: None,
         cursors: vec![Cursor {
             conversation_id: ConversationId(conv),
             seq: 9,
@@ -299,5 +304,91 @@ async fn ending_a_session_closes_its_socket(server: TestServer) {
         phone_ws.next_event().await,
         None,
         "logging out closes the socket"
+    );
+}
+
+/// The digest of what `c`'s first screen would show now.
+async fn lists_digest(c: &Client) -> String {
+    let conversations: Vec<ConversationSummary> =
+        c.call("list_conversations", json!({})).await.unwrap();
+    let requests: Vec<FriendRequest> = c.call("list_friend_requests", json!({})).await.unwrap();
+    let group_requests: Vec<GroupRequest> = c
+        .call("list_pending_group_requests", json!({}))
+        .await
+        .unwrap();
+    shared::event::lists_digest(&conversations, &requests, &group_requests)
+}
+
+async fn a_page_learns_whether_its_lists_are_still_current(server: TestServer) {
+    let alice = server.signed_up("alice").await;
+    let bob = server.signed_up("bob").await;
+    let rendered = lists_digest(&alice).await;
+
+    // Nothing changed since the page was rendered: its lists are current, and that is all.
+    let mut ws = alice.ws().await;
+    ws.send(&ClientFrame::Resume {
+        cursors: Vec::new(),
+        lists: Some(rendered.clone()),
+    })
+    .await;
+    assert_eq!(
+        ws.next_event().await,
+        Some(ServerEvent::ListsChecked { current: true })
+    );
+    ws.expect_silence(200).await;
+    drop(ws);
+
+    // A friend request arrives between the render and the connection: not current.
+    let alice_id = alice.me().await.unwrap().id;
+    let _: FriendRequest = bob
+        .call(
+            "send_friend_request",
+            json!({"user_id": alice_id, "note": "hi"}),
+        )
+        .await
+        .unwrap();
+    let mut ws = alice.ws().await;
+    ws.send(&ClientFrame::Resume {
+        cursors: Vec::new(),
+        lists: Some(rendered),
+    })
+    .await;
+    assert_eq!(
+        ws.next_event().await,
+        Some(ServerEvent::ListsChecked { current: false })
+    );
+    // The fresh lists' digest is current again.
+    ws.send(&ClientFrame::Resume {
+        cursors: Vec::new(),
+        lists: Some(lists_digest(&alice).await),
+    })
+    .await;
+    assert_eq!(
+        ws.next_event().await,
+        Some(ServerEvent::ListsChecked { current: true })
+    );
+
+    // Someone else's digest tells nothing about their lists: it is just not current here.
+    let mut bobs = bob.ws().await;
+    bobs.send(&ClientFrame::Resume {
+        cursors: Vec::new(),
+        lists: Some(lists_digest(&alice).await),
+    })
+    .await;
+    assert_eq!(
+        bobs.next_event().await,
+        Some(ServerEvent::ListsChecked { current: false })
+    );
+    // A digest longer than any real one is refused as a bad frame.
+    bobs.send(&ClientFrame::Resume {
+        cursors: Vec::new(),
+        lists: Some("f".repeat(shared::event::MAX_LISTS_DIGEST + 1)),
+    })
+    .await;
+    assert_eq!(
+        bobs.next_event().await,
+        Some(ServerEvent::Error {
+            code: "bad_frame".into()
+        })
     );
 }
