@@ -10,6 +10,7 @@ mod clock;
 mod cpu;
 mod fixture;
 mod ledger;
+mod lighthouse;
 mod report;
 mod rss;
 mod scenarios;
@@ -69,10 +70,17 @@ enum Command {
         /// Why the admin console's release bundle was not built (its key is then null).
         #[arg(long)]
         admin_missing: Option<String>,
+        /// The `lighthouse` command for F2 (`node_modules/.bin/lighthouse`); without it the
+        /// F2 keys are null.
+        #[arg(long)]
+        lighthouse: Option<PathBuf>,
+        /// The Chromium Lighthouse drives.
+        #[arg(long, default_value = "/usr/bin/chromium")]
+        chromium: PathBuf,
         /// Extra `key=value` facts for the report (machine, database).
         #[arg(long = "about")]
         about: Vec<String>,
-        /// Run only these scenarios (p1, p4, p5, p6, p8, s1, m1, m2, f1, soak); the others' keys are null.
+        /// Run only these scenarios (p1, p4, p5, p6, p8, s1, m1, m2, f1, f2, soak); the others' keys are null.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
@@ -157,6 +165,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             client_missing,
             admin_pkg,
             admin_missing,
+            lighthouse,
+            chromium,
             about,
             only,
         } => {
@@ -170,6 +180,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 client: bundle(client_pkg, client_missing),
                 admin: bundle(admin_pkg, admin_missing),
             };
+            let lighthouse = lighthouse
+                .map(|lighthouse| lighthouse::Tools {
+                    lighthouse,
+                    chromium,
+                })
+                .ok_or_else(|| "no lighthouse command given (--lighthouse)".to_owned());
             let mut report = Report::default();
             let facts: serde_json::Map<String, serde_json::Value> = about
                 .iter()
@@ -177,7 +193,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map(|(k, v)| (k.to_owned(), serde_json::Value::from(v)))
                 .collect();
             report.detail("about", serde_json::Value::Object(facts));
-            let outcome = suite::run(&ctx, &wasm, &only, &mut report).await;
+            let outcome = suite::run(&ctx, &wasm, &lighthouse, &only, &mut report).await;
             report.write(&out)?;
             println!("\n{}", report.table());
             println!("results: {}", out.display());

@@ -20,6 +20,8 @@ const P8_P99_MS: f64 = 5.0;
 /// Target for S1's 99th percentile (ms), over 1,000,000 messages.
 const S1_P99_MS: f64 = 50.0;
 const F1_CLIENT_KB: f64 = 250.0;
+/// Target for every Lighthouse category on both pages.
+const F2_SCORE: f64 = 95.0;
 const SOAK_MSGS: f64 = 1_000_000.0;
 /// The soak's RSS trend over its second half, percent per hour: flat.
 const SOAK_SLOPE_PCT_PER_HOUR: f64 = 5.0;
@@ -50,7 +52,13 @@ pub struct Wasm {
 
 /// Runs every scenario (or those named in `only`) and fills `report`; the summed correctness
 /// outcome.
-pub async fn run(ctx: &Ctx, wasm: &Wasm, only: &[String], report: &mut Report) -> Outcome {
+pub async fn run(
+    ctx: &Ctx,
+    wasm: &Wasm,
+    lighthouse: &Result<crate::lighthouse::Tools, String>,
+    only: &[String],
+    report: &mut Report,
+) -> Outcome {
     let quick = ctx.quick;
     let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let mut total = Outcome::default();
@@ -321,6 +329,10 @@ pub async fn run(ctx: &Ctx, wasm: &Wasm, only: &[String], report: &mut Report) -
     if want("f1") {
         f1(wasm, report);
     }
+    if want("f2") {
+        stage(started, "f2: Lighthouse on /login and the chat list");
+        f2(ctx, lighthouse, report).await;
+    }
 
     stage(started, "soak");
     let soak_duration = Duration::from_secs(if quick { 60 } else { 3600 });
@@ -429,6 +441,7 @@ fn stage(started: std::time::Instant, what: &str) {
     eprintln!("== [{:>5.1} s] {what}", started.elapsed().as_secs_f32());
 }
 
+/// F1: the bundles' brotli sizes, and what the chat list loads before it is interactive.
 fn f1(wasm: &Wasm, report: &mut Report) {
     for (key, bundle, target) in [
         (
@@ -450,6 +463,89 @@ fn f1(wasm: &Wasm, report: &mut Report) {
             }
         }
     }
+    let key = "f1_first_screen_wasm_brotli_kb";
+    let value = match &wasm.client {
+        Ok(dir) => wasm::first_screen_kb_in(dir).map_err(|e| format!("{e:#}")),
+        Err(why) => Err(why.clone()),
+    };
+    match value {
+        Ok(kb) => report.set(key, Some(kb), Target::AtMost(F1_CLIENT_KB)),
+        Err(why) => {
+            report.set(key, None, Target::AtMost(F1_CLIENT_KB));
+            report.note(key, why);
+        }
+    }
+}
+
+/// F2: Lighthouse's medians on `/login` (signed out) and `/` (signed in as the first pair's
+/// sender, whose chat list holds the pair's chat and the assistant's). The keys are the
+/// performance scores and, per page, the lowest of the other three categories.
+async fn f2(ctx: &Ctx, tools: &Result<crate::lighthouse::Tools, String>, report: &mut Report) {
+    let keys = [
+        ("f2_lighthouse_perf_login", "f2_lighthouse_others_min_login"),
+        ("f2_lighthouse_perf_chats", "f2_lighthouse_others_min_chats"),
+    ];
+    let tools = match tools {
+        Ok(tools) => tools.clone(),
+        Err(why) => {
+            for (perf, others) in keys {
+                for key in [perf, others] {
+                    report.set(key, None, Target::AtLeast(F2_SCORE));
+                    report.note(key, why.clone());
+                }
+            }
+            return;
+        }
+    };
+    let cookie = ctx
+        .fixture
+        .pairs
+        .first()
+        .map(|pair| format!("parley_session={}", ctx.token(pair.a)));
+    let base = format!("http://{}", ctx.server);
+    let pages = [("/login", None), ("/", cookie)];
+    let mut details = serde_json::Map::new();
+    for ((path, cookie), (perf_key, others_key)) in pages.into_iter().zip(keys) {
+        let url = format!("{base}{path}");
+        let tools = tools.clone();
+        let measured = tokio::task::spawn_blocking(move || {
+            let scratch =
+                std::env::temp_dir().join(format!("parley-lighthouse-{}", std::process::id()));
+            std::fs::create_dir_all(&scratch)?;
+            let scores = crate::lighthouse::measure(&tools, &url, cookie.as_deref(), &scratch);
+            let _ = std::fs::remove_dir_all(&scratch);
+            scores
+        })
+        .await
+        .map_err(anyhow::Error::from)
+        .and_then(|r| r);
+        match measured {
+            Ok(scores) => {
+                let others = ["accessibility", "best-practices", "seo"]
+                    .iter()
+                    .filter_map(|c| scores.score(c))
+                    .fold(f64::INFINITY, f64::min);
+                report.set(
+                    perf_key,
+                    scores.score("performance"),
+                    Target::AtLeast(F2_SCORE),
+                );
+                report.set(
+                    others_key,
+                    others.is_finite().then_some(others),
+                    Target::AtLeast(F2_SCORE),
+                );
+                details.insert(path.to_owned(), json!(scores));
+            }
+            Err(e) => {
+                for key in [perf_key, others_key] {
+                    report.set(key, None, Target::AtLeast(F2_SCORE));
+                    report.note(key, failure(&e));
+                }
+            }
+        }
+    }
+    report.detail("f2_lighthouse", serde_json::Value::Object(details));
 }
 
 /// The open-file limit of another process, from `/proc/<pid>/limits`.

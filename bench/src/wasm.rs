@@ -5,8 +5,24 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-/// The largest `.wasm` file directly in `dir`.
+/// The current build's bundles (`.js`, `.wasm`, `.css`) in the `pkg` folder `dir`, named by
+/// the site root's `hash.txt` (one or two folders up); `None` for a build without hashes.
+pub fn current(dir: &Path) -> Option<[PathBuf; 3]> {
+    let text = dir
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .find_map(|root| std::fs::read_to_string(root.join("hash.txt")).ok())?;
+    let build = shared::build::Build::parse(&text)?;
+    let names = build.bundles("", "parley");
+    Some(names.map(|name| dir.join(name.trim_start_matches('/'))))
+}
+
+/// The bundle's `.wasm` in `dir`: the current build's, else the largest there.
 pub fn find(dir: &Path) -> anyhow::Result<PathBuf> {
+    if let Some([_, wasm, _]) = current(dir) {
+        return Ok(wasm);
+    }
     let mut best: Option<(u64, PathBuf)> = None;
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
@@ -38,6 +54,19 @@ pub fn kb_in(dir: &Path) -> anyhow::Result<f64> {
     let file = find(dir)?;
     let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
     Ok(brotli_len(&bytes)? as f64 / 1000.0)
+}
+
+/// The brotli size in kB of everything the page needs before it is interactive: the current
+/// build's loader, module and stylesheet in `dir` (one module: nothing is split off).
+pub fn first_screen_kb_in(dir: &Path) -> anyhow::Result<f64> {
+    let files = current(dir)
+        .with_context(|| format!("no hash.txt naming the bundles of {}", dir.display()))?;
+    let mut total = 0usize;
+    for file in files {
+        let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        total += brotli_len(&bytes)?;
+    }
+    Ok(total as f64 / 1000.0)
 }
 
 #[cfg(test)]

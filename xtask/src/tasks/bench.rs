@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
 use crate::paths::Paths;
-use crate::process::{self, cargo};
+use crate::process::{self, cargo_native};
 use crate::server::{self, Background};
 use crate::ui::{header, note};
 use crate::{postgres, scratch};
@@ -41,6 +41,8 @@ pub fn bench(paths: &Paths, options: Options) -> Result<()> {
     // The release wasm build runs wasm-opt, which comes with the npm packages; without them
     // cargo-leptos would try to download binaryen itself.
     crate::tools::ensure_build_tools(paths, true)?;
+    // F2 runs Lighthouse (one of the npm packages) in Debian's Chromium.
+    crate::tools::ensure_chromium()?;
     // The one release build, as `cargo xtask run --release` and docs/DEPLOY.md make it: the
     // server measured is the one that serves the bundles F1 measures.
     header("Bench: release build (cargo leptos build --release --precompress)");
@@ -49,7 +51,7 @@ pub fn bench(paths: &Paths, options: Options) -> Result<()> {
 
     header("Bench: cargo build --release -p bench");
     process::run(
-        cargo()
+        cargo_native()
             .args(["build", "--release", "-p", "bench"])
             .current_dir(&paths.root),
     )?;
@@ -121,6 +123,16 @@ pub fn bench(paths: &Paths, options: Options) -> Result<()> {
                 }
             }
         }
+        generator
+            .arg("--lighthouse")
+            .arg(
+                paths
+                    .root
+                    .join("node_modules")
+                    .join(".bin")
+                    .join("lighthouse"),
+            )
+            .args(["--chromium", crate::tools::CHROMIUM]);
         let backend = if options.postgres {
             "postgres"
         } else {
@@ -143,7 +155,7 @@ pub fn bench(paths: &Paths, options: Options) -> Result<()> {
 pub fn correctness(paths: &Paths) -> Result<()> {
     header("Load generator correctness check (parley-bench check)");
     process::run(
-        cargo()
+        cargo_native()
             .args(["build", "-p", "server", "-p", "bench"])
             .current_dir(&paths.root),
     )?;
