@@ -82,8 +82,16 @@ impl Report {
 
     /// The table: key, value, target, met.
     pub fn table(&self) -> String {
+        // The key column fits the longest key.
+        let width = self
+            .rows
+            .iter()
+            .map(|(key, _, _)| key.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(26);
         let mut out = format!(
-            "{:<26} {:>14} {:>12}  {}\n",
+            "{:<width$} {:>14} {:>12}  {}\n",
             "key", "value", "target", "met"
         );
         for (key, value, target) in &self.rows {
@@ -99,7 +107,7 @@ impl Report {
                 None => ("null".to_owned(), "n/a"),
             };
             out.push_str(&format!(
-                "{key:<26} {shown:>14} {:>12}  {met}\n",
+                "{key:<width$} {shown:>14} {:>12}  {met}\n",
                 target.describe()
             ));
         }

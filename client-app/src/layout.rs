@@ -27,11 +27,11 @@ pub fn AppShell() -> impl IntoView {
     let lists = Resource::new(
         || (),
         |_| async {
-            (
-                list_conversations().await,
-                list_friend_requests().await,
-                list_pending_group_requests().await,
-            )
+            let conversations = list_conversations().await;
+            let requests = list_friend_requests().await;
+            let group_requests = list_pending_group_requests().await;
+            let digest = rendered_digest(&conversations, &requests, &group_requests);
+            (conversations, requests, group_requests, digest)
         },
     );
     let seeded = RwSignal::new(false);
@@ -74,7 +74,7 @@ pub fn AppShell() -> impl IntoView {
         <Transition fallback=|| view! { <LoadingPanel/> }>
             {move || Suspend::new(async move {
                 let me = session.me.await;
-                let (conversations, requests, group_requests) = lists.await;
+                let (conversations, requests, group_requests, digest) = lists.await;
                 match me {
                     Ok(Some(me)) => {
                         if !seeded.get_untracked() {
@@ -85,6 +85,7 @@ pub fn AppShell() -> impl IntoView {
                                 requests.unwrap_or_default(),
                                 group_requests.unwrap_or_default(),
                             );
+                            store.seed_digest.set(digest);
                         }
                         view! {
                             <div class="app">
@@ -114,6 +115,30 @@ pub fn AppShell() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The digest of the lists as the server renders them (it travels to the browser with them),
+/// which the first realtime connection checks instead of fetching the lists again; `None` for
+/// lists fetched in the browser (after logging in, say), which are fetched again once the
+/// connection is up. Only the server computes it: the browser never serializes the lists.
+fn rendered_digest(
+    conversations: &Result<Vec<shared::model::ConversationSummary>, shared::AppError>,
+    requests: &Result<Vec<shared::model::FriendRequest>, shared::AppError>,
+    group_requests: &Result<Vec<shared::model::GroupRequest>, shared::AppError>,
+) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    if let (Ok(conversations), Ok(requests), Ok(group_requests)) =
+        (conversations, requests, group_requests)
+    {
+        return Some(shared::event::lists_digest(
+            conversations,
+            requests,
+            group_requests,
+        ));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = (conversations, requests, group_requests);
+    None
 }
 
 /// The bottom tab bar: Chats (with the total unread count), Contacts (with the pending friend

@@ -24,7 +24,7 @@ pub struct Store {
     pub drafts: RwSignal<crate::drafts::Drafts>,
     /// This device's notification switches (see [`crate::notify`]).
     pub notify: RwSignal<crate::notify::NotifySettings>,
-    /// The digest of the lists the store was seeded with (those the page was rendered with),
+    /// The digest of the lists the page was rendered with (see `layout::rendered_digest`),
     /// until the first connection has asked the server whether they are still current.
     pub seed_digest: RwSignal<Option<String>>,
 }
@@ -71,11 +71,6 @@ impl Store {
         requests: Vec<FriendRequest>,
         group_requests: Vec<GroupRequest>,
     ) {
-        self.seed_digest.set(Some(shared::event::lists_digest(
-            &conversations,
-            &requests,
-            &group_requests,
-        )));
         self.state.update(|s| {
             s.set_conversations(conversations);
             s.set_requests(requests);

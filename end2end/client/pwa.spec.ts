@@ -34,6 +34,10 @@ test.describe('installable and offline (English)', () => {
     });
     expect(new URL(worker.scope).pathname).toBe('/');
     expect(new URL(worker.script).pathname).toBe('/sw.js');
+    // What Chromium checks before it offers "Add to home screen" / "Install app".
+    const cdp = await page.context().newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
 
     const script = await request.get('/sw.js');
     expect(script.status()).toBe(200);

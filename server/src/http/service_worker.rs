@@ -101,7 +101,9 @@ pub async fn handler(State(state): State<AppState>) -> Response {
     let headers = res.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("text/javascript; charset=utf-8"),
+        // Not `text/javascript`, which the router leaves uncompressed (the bundles come
+        // compressed already): the worker is compressed on the way like a page.
+        HeaderValue::from_static("application/javascript; charset=utf-8"),
     );
     // Browsers check for a new worker at every visit; it must never come from a cache.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

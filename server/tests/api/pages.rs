@@ -292,4 +292,52 @@ async fn hashed_bundles_are_cached_for_good_and_pages_never() {
         header(&refused, "cache-control").as_deref(),
         Some("no-store")
     );
+
+    // The service worker belongs to this build: it caches its bundles and the public files
+    // there are, is checked at every visit (never cached), may fetch from Parley only, and is
+    // compressed on the way.
+    let page = get("/login", "identity")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"<meta name="parley-build" content="J1.W1.C1">"#),
+        "{page}"
+    );
+    let worker = get("/sw.js", "gzip").await.unwrap();
+    assert_eq!(worker.status(), 200);
+    assert_eq!(
+        header(&worker, "cache-control").as_deref(),
+        Some("no-cache")
+    );
+    assert_eq!(
+        header(&worker, "content-security-policy").as_deref(),
+        Some("default-src 'self'")
+    );
+    assert!(header(&worker, "content-type").is_some_and(|t| t.contains("javascript")));
+    assert_eq!(header(&worker, "content-encoding").as_deref(), Some("gzip"));
+    let script = get("/sw.js", "identity")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(script.contains(r#"const BUILD = "J1.W1.C1";"#), "{script}");
+    assert!(
+        script.contains(
+            r#"const ASSETS = ["/pkg/parley.J1.js","/pkg/parley.W1.wasm","/pkg/parley.C1.css","/manifest.webmanifest"];"#
+        ),
+        "{script}"
+    );
+    // A new build deployed beside the running server is a new worker.
+    std::fs::write(site.path().join("hash.txt"), "js: J2\nwasm: W1\ncss: C1\n").unwrap();
+    let script = get("/sw.js", "identity")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(script.contains(r#"const BUILD = "J2.W1.C1";"#), "{script}");
 }
