@@ -56,7 +56,9 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     let lang = shared::ui::initial_lang();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.tag()>
+        // `data-loading` until the app has taken over (removed by `pwa::start`): a thin bar at
+        // the top says the page's controls are coming.
+        <html lang=lang.tag() data-loading="">
             <head>
                 <meta charset="utf-8"/>
                 <meta

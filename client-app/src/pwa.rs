@@ -1,5 +1,6 @@
 //! Parley as an installed app: the service worker (`/sw.js`, see the server's
-//! `http::service_worker`), the offline banner and the offer to reload into a newer build.
+//! `http::service_worker`), the offline banner and the offer to reload into a newer build; and
+//! the end of the loading bar (`<html data-loading>`) once the app has taken over.
 //!
 //! The page knows its own build from `<meta name="parley-build">`. The worker announces its
 //! build whenever it takes over; when that differs from the page's, a newer release has been
@@ -100,12 +101,18 @@ mod imp {
 
     /// Set on `<html>` by the worker on a kept copy served without the network.
     pub const OFFLINE_ATTR: &str = "data-offline";
+    /// Set on `<html>` by the server until the app has taken over.
+    const LOADING_ATTR: &str = "data-loading";
     const SCRIPT: &str = "/sw.js";
 
     pub fn start(pwa: Pwa) {
         let Some(window) = web_sys::window() else {
             return;
         };
+        // The app has taken over: the controls work now.
+        if let Some(root) = window.document().and_then(|d| d.document_element()) {
+            let _ = root.remove_attribute(LOADING_ATTR);
+        }
         let from_copy = served_from_copy();
         pwa.offline.set(from_copy || !window.navigator().on_line());
         listen(&window, "offline", move || pwa.offline.set(true));

@@ -32,6 +32,15 @@ test.describe('head tags and the web app manifest (English)', () => {
     }
   });
 
+  test('until the app has taken over, the page says its controls are coming', async ({ page, request }) => {
+    // As served: marked as loading (a thin bar at the top; buttons wait with a progress cursor).
+    const html = await (await request.get('/login')).text();
+    expect(html).toMatch(/<html lang="[^"]+" data-loading/);
+    await page.goto('/login');
+    await expect(page.locator('.lang-toggle')).toBeEnabled();
+    await expect(page.locator('html')).not.toHaveAttribute('data-loading');
+  });
+
   test('the sign-up page names itself in the title', async ({ page }) => {
     await page.goto('/signup');
     await expect(page).toHaveTitle('Sign up · Parley');
