@@ -65,7 +65,9 @@ pub async fn ensure_user(conn: &mut Conn<'_>, now: i64) -> Result<UserId, DbErro
             }
             username = format!("assistant_{n}");
         }
-        let id: i64 = diesel::insert_into(users::table)
+        // Two units of work may make it at the same moment (a sign-up and the start-up's
+        // backfill, say): the second waits for the first and then finds it.
+        let made: Option<i64> = diesel::insert_into(users::table)
             .values((
                 users::username.eq(&username),
                 users::password_hash.eq("!"),
@@ -76,9 +78,29 @@ pub async fn ensure_user(conn: &mut Conn<'_>, now: i64) -> Result<UserId, DbErro
                 users::created_at.eq(now),
                 users::updated_at.eq(now),
             ))
+            .on_conflict(users::username)
+            .do_nothing()
             .returning(users::id)
             .get_result(conn)
-            .await?;
+            .await
+            .optional()?;
+        let Some(id) = made else {
+            let kept: Option<String> = settings::table
+                .find(USER_KEY)
+                .select(settings::value)
+                .first(conn)
+                .await
+                .optional()?;
+            return match kept.and_then(|v| v.parse::<i64>().ok()) {
+                Some(id) => Ok(UserId(id)),
+                // A person took the name in that moment: this unit of work fails as any
+                // other clash on a unique name does, and changes nothing.
+                None => Err(DbError::from(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    Box::new(format!("username {username} was taken meanwhile")),
+                ))),
+            };
+        };
         let role: i64 = roles::table
             .filter(roles::key_name.eq(ROLE_BOT))
             .select(roles::id)

@@ -22,6 +22,7 @@ crate::on_both_backends!(
     the_assistant_answers_from_its_table,
     administrators_keep_the_table,
     the_assistant_forwards_to_an_endpoint,
+    accounts_made_at_the_same_moment_share_one_assistant,
 );
 
 async fn admin(server: &TestServer) -> Client {
@@ -462,4 +463,22 @@ async fn the_assistant_forwards_to_an_endpoint(server: TestServer) {
         "抱歉，助手暂时无法回答，请稍后再试。"
     );
     assert_eq!(seen.lock().await.len(), 3);
+}
+
+async fn accounts_made_at_the_same_moment_share_one_assistant(server: TestServer) {
+    // Every sign-up makes the assistant if it is not there yet (and the start-up's backfill may
+    // be making it too): all of them succeed, and all talk to the same one.
+    let names: Vec<String> = (0..8).map(|i| format!("rush{i}")).collect();
+    futures_util::future::join_all(names.iter().map(|name| server.create_user(name, "user"))).await;
+    let mut peers = Vec::new();
+    for name in &names {
+        let c = server.client();
+        c.log_in(name, PASSWORD).await.unwrap();
+        let list: Vec<ConversationSummary> = c.call("list_conversations", json!({})).await.unwrap();
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0].title, server::repo::assistant::NAME);
+        peers.push(list[0].peer_id);
+    }
+    peers.dedup();
+    assert_eq!(peers.len(), 1, "{peers:?}");
 }
