@@ -174,6 +174,15 @@ impl Api {
             };
             repo::set_body(tx, id, &body).await?;
             repo::drop_mentions(tx, id).await?;
+            crate::repo::webhook_events::note_change(
+                tx,
+                current.conversation_id,
+                id,
+                current.seq,
+                me,
+                now_ms(),
+            )
+            .await?;
             crate::search::reindex(tx, id, current.conversation_id, &body.body).await?;
             Ok::<_, Failure>(())
         })?;
@@ -233,6 +242,15 @@ impl Api {
                 )));
             }
             repo::react(tx, id, me, &emoji, on, now_ms()).await?;
+            crate::repo::webhook_events::note_change(
+                tx,
+                current.conversation_id,
+                id,
+                current.seq,
+                me,
+                now_ms(),
+            )
+            .await?;
             Ok::<_, Failure>(())
         })?;
         self.announce_change(id, &access).await

@@ -344,6 +344,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_events (id) {
+        id -> BigInt,
+        bot_id -> BigInt,
+        event -> Text,
+        conversation_id -> BigInt,
+        message_id -> BigInt,
+        seq -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     webhook_deliveries (id) {
         id -> BigInt,
         bot_id -> BigInt,
@@ -404,6 +416,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bot_webhooks,
     bot_webhook_cursors,
     webhook_deliveries,
+    webhook_events,
     users,
     invite_codes,
     invite_code_uses,

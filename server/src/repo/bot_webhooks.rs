@@ -9,7 +9,7 @@ use shared::model::{DeliveryStatus, WebhookDelivery};
 use crate::conn_run;
 use crate::db::schema::{
     bot_webhook_cursors, bot_webhooks, conversation_members, conversations, messages,
-    webhook_deliveries,
+    webhook_deliveries, webhook_events,
 };
 use crate::db::{Conn, DbError};
 
@@ -104,7 +104,8 @@ pub async fn set(
     })
 }
 
-/// Removes `bot`'s webhook: its cursors go and the deliveries still queued are given up.
+/// Removes `bot`'s webhook: its cursors and waiting changes go and the deliveries still queued
+/// are given up.
 /// Whether it had one.
 pub async fn remove(
     conn: &mut Conn<'_>,
@@ -117,6 +118,9 @@ pub async fn remove(
             .execute(conn)
             .await?;
         diesel::delete(bot_webhook_cursors::table.filter(bot_webhook_cursors::bot_id.eq(bot.0)))
+            .execute(conn)
+            .await?;
+        diesel::delete(webhook_events::table.filter(webhook_events::bot_id.eq(bot.0)))
             .execute(conn)
             .await?;
         diesel::update(

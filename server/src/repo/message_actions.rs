@@ -160,8 +160,8 @@ pub async fn set_body(
     })
 }
 
-/// Empties a recalled message: its body becomes `recalled`, its reactions go, and the media it
-/// carried is no longer fetchable through its conversation.
+/// Empties a recalled message: its body becomes `recalled`, its reactions go, the media it
+/// carried is no longer fetchable through its conversation, and its webhook bots are to be told.
 pub async fn recall(
     conn: &mut Conn<'_>,
     message: &Message,
@@ -170,6 +170,15 @@ pub async fn recall(
 ) -> Result<(), DbError> {
     let media = message.body.all_media_ids();
     let conversation = message.conversation_id.0;
+    super::webhook_events::note_change(
+        conn,
+        message.conversation_id,
+        message.id,
+        message.seq,
+        by,
+        crate::time::now_ms(),
+    )
+    .await?;
     set_body(
         conn,
         message.id,

@@ -25,6 +25,7 @@ pub mod settings;
 pub mod stats;
 pub mod system_chat;
 pub mod users;
+pub mod webhook_events;
 pub mod webhooks;
 
 /// The keys paired with `id` in `(id, key)` rows, in row order.

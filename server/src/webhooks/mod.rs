@@ -1,11 +1,13 @@
 //! Bots' outgoing webhooks: a background worker on every node posts each new message in a
-//! webhook bot's conversations to the bot's URL, signed, in order per bot, retried for a day.
+//! webhook bot's conversations, and each change to one (edit, recall, reactions), to the bot's
+//! URL, signed, in order per bot, retried for a day.
 //!
 //! Nothing is held in memory between passes. Each pass the node leases the webhooks no other
 //! node holds (a lease lasts [`LEASE_MS`] and is renewed while the node lives, so a bot's
 //! events are posted by one node at a time, and another node takes over when it dies). For each
 //! leased bot it queues the messages past the bot's cursor in each of its conversations (rows in
-//! `webhook_deliveries`, the cursor moved in the same transaction), then posts the queue's head
+//! `webhook_deliveries`, the cursor moved in the same transaction) together with the changes
+//! noted for it in `webhook_events` by the units of work that made them, then posts the queue's head
 //! until it is empty or a post fails; a failed head waits (1 s, doubling to an hour) and holds
 //! the rest back, so the receiver sees events in order. A post that succeeded but whose result
 //! was not recorded (a crash in between) is posted again with the same `X-Parley-Delivery`.
@@ -13,15 +15,18 @@
 pub mod guard;
 pub mod sign;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use shared::model::{DeliveryStatus, WEBHOOK_RETRY_FOR_MS};
+use shared::ids::{ConversationId, MessageId, UserId};
+use shared::model::{DeliveryStatus, Message, WEBHOOK_RETRY_FOR_MS};
 use tokio::sync::Notify;
 
 use crate::db::{Db, DbError};
 use crate::repo::bot_webhooks::{self as repo, Attempt, NewDelivery, Target};
+use crate::repo::webhook_events as events;
 use crate::time::now_ms;
 
 /// How long a node holds the webhooks it leased.
@@ -177,7 +182,8 @@ impl Worker {
         self.post_queue(target).await
     }
 
-    /// Queues the messages past the bot's cursors.
+    /// Queues the messages past the bot's cursors and the changes made to messages already
+    /// queued, in the order they happened.
     async fn queue(&self, target: &Target) -> Result<(), DbError> {
         let bot = target.bot;
         let db = &self.db;
@@ -185,9 +191,6 @@ impl Worker {
             return Ok(());
         }
         let behind = crate::db_conn!(db, |conn| repo::behind(conn, bot).await)?;
-        if behind.is_empty() {
-            return Ok(());
-        }
         let mut cursors = Vec::with_capacity(behind.len());
         let mut messages = Vec::new();
         for b in behind {
@@ -207,18 +210,27 @@ impl Worker {
             let found =
                 crate::repo::messages::after(db, bot, b.conversation, start, QUEUE_BATCH).await?;
             cursors.push((b.conversation, found.last().map_or(start, |m| m.seq)));
-            messages.extend(found);
+            messages.extend(found.into_iter().filter(|m| m.sender_id != Some(bot)));
         }
-        // Across conversations, in the order they were stored.
-        messages.sort_by_key(|m| (m.created_at, m.id.0));
+        let (changes, taken) = self.changes(bot, &cursors).await?;
+        if cursors.is_empty() && taken.is_none() {
+            return Ok(());
+        }
+        // Across conversations, in the order they happened: a message before the changes made
+        // to it (a change is always later than its message).
+        let mut items: Vec<(i64, u8, i64, &'static str, Message)> = messages
+            .into_iter()
+            .map(|m| (m.created_at, 0, m.id.0, "message", m))
+            .chain(changes)
+            .collect();
+        items.sort_by_key(|(at, kind, id, _, _)| (*at, *kind, *id));
         let now = now_ms();
-        let deliveries: Vec<NewDelivery> = messages
-            .iter()
-            .filter(|m| m.sender_id != Some(bot))
-            .map(|m| {
+        let deliveries: Vec<NewDelivery> = items
+            .into_iter()
+            .map(|(_, _, _, event, m)| {
                 let delivery_id = delivery_id();
                 let payload = serde_json::json!({
-                    "type": "message",
+                    "type": event,
                     "delivery_id": delivery_id,
                     "bot_id": bot,
                     "timestamp": now,
@@ -227,7 +239,7 @@ impl Worker {
                 .to_string();
                 NewDelivery {
                     delivery_id,
-                    event: "message",
+                    event,
                     conversation: m.conversation_id,
                     message: m.id,
                     payload,
@@ -236,6 +248,9 @@ impl Worker {
             .collect();
         crate::db_transaction!(db, |tx| {
             repo::enqueue(tx, bot, &cursors, &deliveries, now).await?;
+            if let Some(through) = taken {
+                events::take(tx, bot, through).await?;
+            }
             Ok::<_, crate::db::Failure>(())
         })
         .map_err(|f| match f {
@@ -243,6 +258,53 @@ impl Worker {
             crate::db::Failure::Refused(e) => DbError::Pool(e.to_string()),
         })?;
         Ok(())
+    }
+
+    /// The changes waiting for `bot` whose messages are queued by now (`cursors` holds this
+    /// pass's new cursors), oldest first and stopping at the first that must wait, each with its
+    /// message as the bot sees it now; and the last change row they take up.
+    async fn changes(
+        &self,
+        bot: UserId,
+        cursors: &[(ConversationId, i64)],
+    ) -> Result<(Vec<(i64, u8, i64, &'static str, Message)>, Option<i64>), DbError> {
+        let db = &self.db;
+        let waiting = crate::db_conn!(db, |conn| events::waiting(conn, bot, QUEUE_BATCH).await)?;
+        if waiting.is_empty() {
+            return Ok((Vec::new(), None));
+        }
+        let mut queued: HashMap<i64, i64> = cursors.iter().map(|(c, s)| (c.0, *s)).collect();
+        let mut unknown: Vec<i64> = waiting
+            .iter()
+            .map(|w| w.conversation)
+            .filter(|c| !queued.contains_key(c))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        let stored = crate::db_conn!(db, |conn| events::cursors(conn, bot, &unknown).await)?;
+        queued.extend(stored);
+        let mut taken = None;
+        let mut changes = Vec::new();
+        for w in waiting {
+            // Its message is not queued yet: this change and every later one wait.
+            if queued.get(&w.conversation).is_some_and(|q| *q < w.seq) {
+                break;
+            }
+            taken = Some(w.id);
+            let conversation = ConversationId(w.conversation);
+            let now =
+                crate::repo::messages::after(db, bot, conversation, w.seq.saturating_sub(1), 1)
+                    .await?;
+            // A message gone, or hidden by the bot, is not posted.
+            if let Some(m) = now.into_iter().find(|m| m.id == MessageId(w.message)) {
+                let event = match w.event.as_str() {
+                    events::MESSAGE_CHANGED => events::MESSAGE_CHANGED,
+                    _ => continue,
+                };
+                changes.push((w.created_at, 1, w.id, event, m));
+            }
+        }
+        Ok((changes, taken))
     }
 
     /// Posts the bot's queue in order until it is empty, a post fails, or the pass's share is

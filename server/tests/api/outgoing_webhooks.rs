@@ -1,5 +1,5 @@
-//! Bots' outgoing webhooks: each new message in a bot's conversations is posted to its URL,
-//! signed with its secret, once, in order, retried after failures and across a restart; the
+//! Bots' outgoing webhooks: each new message in a bot's conversations, and each change to one,
+//! is posted to its URL, signed with its secret, once, in order, retried after failures and across a restart; the
 //! delivery log shows each; URLs into the server's own network are refused.
 
 use std::sync::Arc;
@@ -19,6 +19,7 @@ use crate::harness::{Backend, PASSWORD, TestServer};
 
 crate::on_both_backends!(
     a_webhook_gets_each_message_signed_once_in_order_after_failures,
+    a_webhook_hears_of_edits_reactions_and_recalls_after_the_message,
     queued_deliveries_survive_a_restart,
     webhook_urls_and_owners_are_checked,
 );
@@ -221,6 +222,153 @@ async fn a_webhook_gets_each_message_signed_once_in_order_after_failures(server:
     amy.send_text(chat, "m5", "after removal").await.unwrap();
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(receiver.posts.lock().await.len(), 6);
+}
+
+/// The `(type, message)` of each accepted post, once there are `n` (waits up to 30 s).
+async fn accepted_events(receiver: &Receiver, n: usize) -> Vec<(String, shared::model::Message)> {
+    for _ in 0..300 {
+        let events: Vec<(String, shared::model::Message)> = receiver
+            .posts
+            .lock()
+            .await
+            .iter()
+            .filter(|p| p.accepted)
+            .map(|p| {
+                let v: Value = serde_json::from_str(&p.body).unwrap();
+                assert_eq!(p.headers["x-parley-event"], v["type"].as_str().unwrap());
+                (
+                    v["type"].as_str().unwrap().to_owned(),
+                    serde_json::from_value(v["message"].clone()).unwrap(),
+                )
+            })
+            .collect();
+        if events.len() >= n {
+            return events;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the receiver got fewer than {n} accepted posts");
+}
+
+async fn a_webhook_hears_of_edits_reactions_and_recalls_after_the_message(server: TestServer) {
+    let amy = server.signed_up("amy").await;
+    let bob = server.signed_up("bob").await;
+    let made = make_bot(&amy).await;
+    let bot = made.bot.bot_id;
+    let bob_id = bob.me().await.unwrap().id;
+    amy.befriend(&bob).await;
+    let group: shared::model::GroupInfo = amy
+        .call(
+            "create_group",
+            json!({"name": "Relay room", "member_ids": [bob_id, bot]}),
+        )
+        .await
+        .unwrap();
+    let room = group.conversation_id.0;
+    // Sent before the webhook is set: not posted (a later change to it is).
+    let early = bob.send_text(room, "e1", "early").await.unwrap();
+    // A receiver that refuses its first post: the changes wait behind the message.
+    let receiver = Receiver::start(1).await;
+    let hook: Option<BotWebhook> = amy
+        .call(
+            "set_bot_webhook",
+            json!({"bot_id": bot, "url": receiver.url}),
+        )
+        .await
+        .unwrap();
+    let hook = hook.unwrap();
+    let sent = bob.send_text(room, "b1", "draft").await.unwrap();
+    let react = |c: &crate::harness::Client, headers: Option<reqwest::header::HeaderMap>| {
+        let c = c.clone();
+        let body = json!({"message_id": sent.id, "emoji": "👍", "on": true});
+        async move {
+            match headers {
+                Some(h) => c.call_with::<Value>("react_message", body, h).await,
+                None => c.call::<Value>("react_message", body).await,
+            }
+        }
+    };
+    react(&amy, None).await.unwrap();
+    let _: Value = bob
+        .call(
+            "edit_message",
+            json!({"message_id": sent.id, "text": "final"}),
+        )
+        .await
+        .unwrap();
+    // The bot's own reaction is not posted back to it.
+    react(&amy, Some(bearer(&made.token))).await.unwrap();
+    let events = accepted_events(&receiver, 3).await;
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(events[0].0, "message");
+    assert_eq!(events[0].1.id, sent.id);
+    // Each change carries the message as it is when it is posted.
+    for (kind, message) in &events[1..] {
+        assert_eq!(kind, "message_changed");
+        assert_eq!(message.id, sent.id);
+        assert_eq!(message.seq, sent.seq);
+    }
+    let last = &events[2].1;
+    assert!(matches!(&last.body, MessageBody::Text { text } if text == "final"));
+    assert!(last.edited_at.is_some());
+
+    // The owner recalls it, and an old message is changed: both posted, in that order.
+    let _: Value = amy
+        .call("recall_message", json!({"message_id": sent.id}))
+        .await
+        .unwrap();
+    let _: Value = bob
+        .call(
+            "edit_message",
+            json!({"message_id": early.id, "text": "early, edited"}),
+        )
+        .await
+        .unwrap();
+    let events = accepted_events(&receiver, 5).await;
+    assert_eq!(events[3].0, "message_changed");
+    assert_eq!(events[3].1.id, sent.id);
+    assert!(matches!(events[3].1.body, MessageBody::Recalled { .. }));
+    assert_eq!(events[4].1.id, early.id);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let posts = receiver.posts.lock().await.clone();
+    assert_eq!(posts.iter().filter(|p| p.accepted).count(), 5, "each once");
+    for post in &posts {
+        assert_eq!(
+            post.headers["x-parley-signature"].to_str().unwrap(),
+            expected_signature(&hook.secret, &post.body)
+        );
+    }
+    let log: Vec<WebhookDelivery> = amy
+        .call("list_bot_webhook_deliveries", json!({"bot_id": bot}))
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 5);
+    assert_eq!(log[0].event, "message_changed");
+    assert_eq!(log[4].event, "message");
+
+    // A change made while no webhook is set is never posted.
+    let _: Option<BotWebhook> = amy
+        .call("set_bot_webhook", json!({"bot_id": bot, "url": null}))
+        .await
+        .unwrap();
+    let again = Receiver::start(0).await;
+    let _: Value = bob
+        .call(
+            "edit_message",
+            json!({"message_id": early.id, "text": "while unset"}),
+        )
+        .await
+        .unwrap();
+    let _: Option<BotWebhook> = amy
+        .call("set_bot_webhook", json!({"bot_id": bot, "url": again.url}))
+        .await
+        .unwrap();
+    bob.send_text(room, "b2", "after").await.unwrap();
+    let events = accepted_events(&again, 1).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let events_now = accepted_events(&again, 1).await;
+    assert_eq!(events_now.len(), 1, "{events_now:?}");
+    assert_eq!(events[0].0, "message");
 }
 
 fn bearer(token: &str) -> reqwest::header::HeaderMap {
