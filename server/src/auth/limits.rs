@@ -1,5 +1,5 @@
 //! Rate limits: log-in (per account and address, per address, and a per-account slow-down),
-//! sign-up (per address) and each user's writes and searches.
+//! sign-up and incoming webhook calls (per address) and each user's writes and searches.
 //!
 //! Every limiter is keyed and bounded: keys whose limits have fully recovered are forgotten by
 //! [`Limits::shrink`], which the server's housekeeping runs every few minutes.
@@ -76,6 +76,9 @@ pub struct LimitConfig {
     pub login_per_ip: Rate,
     /// Sign-ups per client address.
     pub signup_per_ip: Rate,
+    /// Incoming webhook calls per client address, counted before the token is looked up, so
+    /// guessing tokens costs the server at most this many lookups.
+    pub hooks_per_ip: Rate,
     /// Messages per user.
     pub sends: Rate,
     /// Friend requests per user.
@@ -115,6 +118,10 @@ impl Default for LimitConfig {
             signup_per_ip: Rate {
                 burst: 30,
                 period: Duration::from_secs(20),
+            },
+            hooks_per_ip: Rate {
+                burst: 60,
+                period: Duration::from_millis(50),
             },
             sends: Rate::per_second(10),
             friend_requests: Rate {
@@ -185,6 +192,7 @@ pub struct Limits {
     login_account: DefaultKeyedRateLimiter<String>,
     login_ip: DefaultKeyedRateLimiter<IpAddr>,
     signup_ip: DefaultKeyedRateLimiter<IpAddr>,
+    hooks_ip: DefaultKeyedRateLimiter<IpAddr>,
     sends: DefaultKeyedRateLimiter<UserId>,
     friend_requests: DefaultKeyedRateLimiter<UserId>,
     join_requests: DefaultKeyedRateLimiter<UserId>,
@@ -225,6 +233,7 @@ impl Limits {
             login_account: RateLimiter::keyed(config.login_per_account.quota()),
             login_ip: RateLimiter::keyed(config.login_per_ip.quota()),
             signup_ip: RateLimiter::keyed(config.signup_per_ip.quota()),
+            hooks_ip: RateLimiter::keyed(config.hooks_per_ip.quota()),
             sends: RateLimiter::keyed(config.sends.quota()),
             friend_requests: RateLimiter::keyed(config.friend_requests.quota()),
             join_requests: RateLimiter::keyed(config.join_requests.quota()),
@@ -275,6 +284,14 @@ impl Limits {
         }
     }
 
+    /// Counts an incoming webhook call from `ip`.
+    pub fn check_hook_call(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        let address = network(ip.unwrap_or(NO_ADDRESS));
+        self.hooks_ip
+            .check_key(&address)
+            .map_err(|n| refused(n.wait_time_from(self.hooks_ip.clock().now())))
+    }
+
     /// Counts one `action` of `user`; `rate_limited` (with the wait) when over its limit.
     pub fn check_user(&self, user: UserId, action: Action) -> Result<(), AppError> {
         let limiter = match action {
@@ -300,6 +317,7 @@ impl Limits {
         self.login_account.retain_recent();
         self.login_ip.retain_recent();
         self.signup_ip.retain_recent();
+        self.hooks_ip.retain_recent();
         self.sends.retain_recent();
         self.friend_requests.retain_recent();
         self.join_requests.retain_recent();
@@ -316,6 +334,7 @@ impl Limits {
             + self.login_account.len()
             + self.login_ip.len()
             + self.signup_ip.len()
+            + self.hooks_ip.len()
             + self.sends.len()
             + self.friend_requests.len()
             + self.join_requests.len()
@@ -394,6 +413,29 @@ mod tests {
                 "{wait:?}"
             );
         }
+    }
+
+    #[test]
+    fn hook_calls_are_limited_per_address_network() {
+        let cfg = LimitConfig {
+            hooks_per_ip: Rate {
+                burst: 3,
+                period: Duration::from_secs(60),
+            },
+            ..Default::default()
+        };
+        let limits = Limits::new(cfg);
+        let v6 = |last: u16| Some(IpAddr::from([0x2001, 0xdb8, 0, 1, 0, 0, 0, last]));
+        for i in 1..=3 {
+            limits.check_hook_call(v6(i)).unwrap();
+        }
+        // The same /64 is one address.
+        assert!(matches!(
+            limits.check_hook_call(v6(9)),
+            Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs >= 1
+        ));
+        limits.check_hook_call(HOME).unwrap();
+        assert!(limits.len() >= 2);
     }
 
     #[test]

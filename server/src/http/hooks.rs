@@ -1,7 +1,8 @@
 //! `POST /hooks/<token>`: an incoming webhook posts into its group as its bot. The body is
 //! `{"text": "…"}`, or `{"body": <a send_message body>}`, with an optional `client_msg_id` (a
 //! retry with the same id posts once). The answer is the stored message, or an error as JSON
-//! (`404 not_found` for an unknown token).
+//! (`404 not_found` for an unknown token). Calls are limited per address before the token is
+//! looked up (`429 rate_limited` with `Retry-After`).
 
 use axum::Extension;
 use axum::Json;
@@ -71,6 +72,7 @@ async fn handle(
     secret: &str,
     body: &[u8],
 ) -> Result<shared::model::Message, AppError> {
+    state.limits.check_hook_call(caller.ip)?;
     if secret.len() > TOKEN_MAX {
         return Err(AppError::NotFound);
     }

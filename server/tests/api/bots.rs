@@ -505,6 +505,25 @@ async fn an_incoming_webhook_posts_into_its_group_as_its_bot(server: TestServer)
         .unwrap();
     let gone = post(json!({"text": "still?"})).await.unwrap();
     assert_eq!(gone.status(), 404);
+    // Guessing tokens from one address is cut off before any lookup (a burst of 60 calls).
+    let mut refused = None;
+    for i in 0..80 {
+        let res = http
+            .post(format!("{}/hooks/guess{i}", server.base))
+            .json(&json!({"text": "hi"}))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            refused = Some(res);
+            break;
+        }
+        assert_eq!(res.status(), 404);
+    }
+    let refused = refused.expect("guesses are refused once the address is over its limit");
+    assert!(refused.headers().contains_key("retry-after"));
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited", "{body}");
     let listed: Vec<IncomingWebhook> = amy
         .call(
             "list_incoming_webhooks",
