@@ -1,5 +1,16 @@
 import { expect, request, test, type APIRequestContext } from '@playwright/test';
-import { atPath, randomSuffix, uniquePassword, uniqueUsername, useEnglish, waitForHydration } from '../support';
+import {
+  apiUser,
+  atPath,
+  befriend,
+  logIn,
+  phone,
+  randomSuffix,
+  uniquePassword,
+  uniqueUsername,
+  useEnglish,
+  waitForHydration,
+} from '../support';
 
 /** A program holding a bot's token: every call carries `Authorization: Bearer <token>`, no cookie. */
 async function botClient(baseURL: string, token: string): Promise<APIRequestContext> {
@@ -135,6 +146,93 @@ test.describe('bots (English)', () => {
       for (const client of clients) {
         await client.dispose();
       }
+    }
+  });
+  test('a bot made on the Me page joins a group like a friend and posts there live; a member answers it', async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
+    test.setTimeout(120_000);
+    const base = (baseURL ?? '').replace(/\/+$/, '');
+    expect(base, 'baseURL is not set (PARLEY_E2E_BASE_URL)').not.toBe('');
+    const owner = { username: uniqueUsername(), password: uniquePassword() };
+    const friend = { username: uniqueUsername(), password: uniquePassword() };
+    const apiOwner = await apiUser(baseURL, owner.username, owner.password);
+    const apiFriend = await apiUser(baseURL, friend.username, friend.password);
+    const friendPage = await phone(browser, baseURL);
+    const clients: APIRequestContext[] = [];
+    try {
+      await befriend(apiOwner, apiFriend);
+      await logIn(page, owner.username, owner.password);
+      await logIn(friendPage, friend.username, friend.password);
+
+      // The owner makes the bot on Me › My bots.
+      const botName = `Deploys ${randomSuffix()}`;
+      await page.getByRole('navigation', { name: 'Tabs' }).getByRole('link', { name: 'Me' }).click();
+      await page.getByRole('link', { name: 'My bots' }).click();
+      await expect(page).toHaveURL(atPath('/me/bots'));
+      const create = page.getByRole('button', { name: 'Create bot' });
+      await expect(create).toBeEnabled({ timeout: 15_000 });
+      await page.getByLabel('Bot name', { exact: true }).fill(botName);
+      await create.click();
+      const tokenInput = page.getByTestId('bot-token');
+      await expect(tokenInput).toHaveValue(/\S/);
+      const token = await tokenInput.inputValue();
+
+      // Contacts › New group chat: the bot is offered like a friend.
+      const groupName = `Release room ${randomSuffix()}`;
+      await page.getByRole('navigation', { name: 'Tabs' }).getByRole('link', { name: 'Contacts' }).click();
+      await page.getByRole('link', { name: 'New group chat' }).click();
+      await page.getByLabel('Group name').fill(groupName);
+      await page.getByLabel(friend.username, { exact: true }).check();
+      await page.getByLabel(botName, { exact: true }).check();
+      await page.getByRole('button', { name: 'Create' }).click();
+      await expect(page).toHaveURL(/\/chat\/\d+$/);
+      await expect(page.getByText(`created the group “${groupName}”`)).toBeVisible();
+      const conversation = Number(new URL(page.url()).pathname.split('/').pop());
+
+      // The friend has the group open.
+      const row = friendPage.getByRole('listitem').filter({ hasText: groupName });
+      await row.getByRole('link').first().click();
+      await expect(friendPage).toHaveURL(atPath(`/chat/${conversation}`));
+      await expect(friendPage.getByRole('button', { name: 'More', exact: true })).toBeEnabled();
+
+      // The bot's program finds the group with its token and posts into it.
+      const program = await botClient(base, token);
+      clients.push(program);
+      const listed = await program.post('/api/list_conversations', { data: {} });
+      expect(listed.status(), await listed.text()).toBe(200);
+      const conversations: Array<{ id: number; title: string }> = await listed.json();
+      expect(conversations.find((c) => c.id === conversation)?.title).toBe(groupName);
+      const news = `v2.3 is live ${randomSuffix()}`;
+      const sent = await program.post('/api/send_message', {
+        data: { conversation_id: conversation, client_msg_id: `deploy-${randomSuffix()}`, body: { type: 'text', text: news } },
+      });
+      expect(sent.status(), await sent.text()).toBe(200);
+
+      // Both people see it live, under the bot's name.
+      for (const p of [page, friendPage]) {
+        const item = p.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: news });
+        await expect(item).toBeVisible();
+        await expect(item).toContainText(botName);
+      }
+
+      // The friend answers; the bot reads the answer with its token.
+      const answer = `thanks bot ${randomSuffix()}`;
+      await friendPage.getByLabel('Message', { exact: true }).fill(answer);
+      await friendPage.getByLabel('Message', { exact: true }).press('Enter');
+      await expect(page.getByRole('list', { name: 'Messages' }).getByText(answer)).toBeVisible();
+      const history = await program.post('/api/list_messages', { data: { conversation_id: conversation, before_seq: null } });
+      expect(history.status(), await history.text()).toBe(200);
+      const texts = ((await history.json()) as Array<{ body: { text?: string } }>).map((m) => m.body.text);
+      expect(texts).toContain(answer);
+    } finally {
+      for (const client of clients) {
+        await client.dispose();
+      }
+      await friendPage.context().close();
+      await Promise.all([apiOwner.dispose(), apiFriend.dispose()]);
     }
   });
 });
