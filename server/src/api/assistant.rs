@@ -114,8 +114,10 @@ impl Api {
         text: &str,
     ) -> Result<(), AppError> {
         let text: String = text.chars().take(validate::TEXT_MAX).collect();
+        let body = MessageBody::Text { text };
+        let search_terms = crate::search::terms_of(&body);
         let body_json = StoredBody {
-            body: MessageBody::Text { text },
+            body,
             reply_to: None,
             edited_at: None,
             mentions: Vec::new(),
@@ -132,6 +134,7 @@ impl Api {
                 mentions: Vec::new(),
                 quote: None,
                 now: now_ms(),
+                search_terms,
             })
             .await?;
         Ok(())

@@ -336,6 +336,7 @@ impl Api {
                     mentions: Vec::new(),
                     quote: None,
                     now,
+                    search_terms: crate::search::terms_of(body),
                 });
             }
         }

@@ -220,6 +220,7 @@ impl MessagesApi for Api {
             None => None,
         };
         let media_ids = body.all_media_ids();
+        let search_terms = crate::search::terms_of(&body);
         let body_json = StoredBody {
             body,
             reply_to: reply_to.map(|id| id.0),
@@ -239,6 +240,7 @@ impl MessagesApi for Api {
                 mentions: mentioned,
                 quote: quote.map(Box::new),
                 now: now_ms(),
+                search_terms,
             })
             .await?;
         match stored {

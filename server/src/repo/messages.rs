@@ -346,6 +346,7 @@ pub async fn insert(
         mentions: Vec::new(),
         quote: None,
         now,
+        search_terms: crate::search::terms_of(body),
     };
     insert_json(db, &m).await
 }

@@ -1,9 +1,13 @@
 //! Full-text search of messages on both databases: SQLite's FTS5 (`message_fts`, the message id
 //! as rowid) and PostgreSQL's `tsvector` with a GIN index (`message_search`). Both are given
 //! ready-made terms ([`terms`]), so Chinese is searched by characters and pairs of characters
-//! on either. Messages are indexed after they are stored, by [`catch_up`]: a background task
-//! every second and each search before it runs, following a cursor kept in `settings`. A recall
-//! removes its message from the index and an edit re-indexes it, in their own unit of work.
+//! on either. On SQLite the message writer indexes each message it stores in the same
+//! transaction (one writer: the index never waits for the write lock, nor holds it from the
+//! writer). Everything else — PostgreSQL's messages, notices and greetings stored elsewhere, a
+//! database from before — is indexed after it is stored, by [`catch_up`]: a background task
+//! every second and each search before it runs, following a cursor kept in `settings` and
+//! skipping what is indexed already. A recall removes its message from the index and an edit
+//! re-indexes it, in their own unit of work.
 
 pub mod terms;
 
@@ -34,6 +38,11 @@ pub fn searchable(body: &MessageBody) -> String {
     body.search_text()
 }
 
+/// The terms a body is indexed under (empty when there is nothing to find).
+pub fn terms_of(body: &MessageBody) -> String {
+    terms::index_terms(&searchable(body))
+}
+
 #[derive(QueryableByName)]
 struct Id {
     #[diesel(sql_type = BigInt)]
@@ -57,9 +66,18 @@ macro_rules! set_cursor {
     };
 }
 
-/// Indexes up to `limit` messages stored since the last run; how many were looked at.
+/// Indexes up to `limit` messages stored since the last run and not indexed yet; how many were
+/// looked at.
 pub async fn catch_up(db: &Db, limit: i64) -> Result<usize, DbError> {
     let _running = INDEXING.lock().await;
+    // On SQLite the message writer indexes what it stores; what is left is every other
+    // message (notices, the assistant's greeting, a database from before).
+    let not_indexed = match db {
+        Db::Sqlite(_) => {
+            "NOT EXISTS (SELECT 1 FROM message_fts WHERE message_fts.rowid = messages.id)"
+        }
+        Db::Postgres(_) => "TRUE",
+    };
     let mut done = 0usize;
     while (done as i64) < limit {
         let cursor: i64 = crate::repo::settings::get(db, CURSOR_KEY)
@@ -70,6 +88,7 @@ pub async fn catch_up(db: &Db, limit: i64) -> Result<usize, DbError> {
             Ok::<_, DbError>(
                 messages::table
                     .filter(messages::id.gt(cursor))
+                    .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(not_indexed))
                     .select((messages::id, messages::conversation_id, messages::body))
                     .order(messages::id.asc())
                     .limit(BATCH.min(limit - done as i64))
@@ -77,8 +96,14 @@ pub async fn catch_up(db: &Db, limit: i64) -> Result<usize, DbError> {
                     .await?,
             )
         })?;
-        let Some(newest) = rows.last().map(|r| r.0) else {
-            break;
+        let (newest, last_round) = match rows.last() {
+            Some(r) => (r.0, false),
+            // Everything past the cursor was indexed by the writer: move the cursor past it,
+            // once (under load there is always more).
+            None => match newest_past(db, cursor, not_indexed).await? {
+                Some(id) => (id, true),
+                None => break,
+            },
         };
         done += rows.len();
         let entries: Vec<(i64, i64, String)> = rows
@@ -115,8 +140,41 @@ pub async fn catch_up(db: &Db, limit: i64) -> Result<usize, DbError> {
                 .await?;
             }
         }
+        if last_round {
+            break;
+        }
     }
     Ok(done)
+}
+
+/// The newest message past `cursor` when every one of them is indexed already, else `None`
+/// (nothing past it, or a message stored meanwhile that is not indexed: the next round takes it).
+async fn newest_past(db: &Db, cursor: i64, not_indexed: &str) -> Result<Option<i64>, DbError> {
+    let newest: Option<i64> = crate::db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            messages::table
+                .filter(messages::id.gt(cursor))
+                .select(diesel::dsl::max(messages::id))
+                .first(conn)
+                .await?,
+        )
+    })?;
+    let Some(newest) = newest else {
+        return Ok(None);
+    };
+    // Stored between the two reads and not indexed: leave it to the next round.
+    let missed: i64 = crate::db_run!(db, |conn| {
+        Ok::<_, DbError>(
+            messages::table
+                .filter(messages::id.gt(cursor))
+                .filter(messages::id.le(newest))
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(not_indexed))
+                .count()
+                .get_result(conn)
+                .await?,
+        )
+    })?;
+    Ok((missed == 0).then_some(newest))
 }
 
 async fn sqlite_put(

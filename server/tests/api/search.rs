@@ -8,7 +8,10 @@ use shared::model::{Message, SearchHit};
 
 use crate::harness::{Client, TestServer};
 
-crate::on_both_backends!(search_finds_chinese_and_words_in_my_conversations_only);
+crate::on_both_backends!(
+    search_finds_chinese_and_words_in_my_conversations_only,
+    sends_are_indexed_once,
+);
 
 async fn search(c: &Client, body: serde_json::Value) -> Result<Vec<SearchHit>, (u16, AppError)> {
     c.call("search_messages", body).await
@@ -128,5 +131,39 @@ async fn search_finds_chinese_and_words_in_my_conversations_only(server: TestSer
     assert!(
         texts(&alice, "?!").await.is_empty(),
         "punctuation alone finds nothing"
+    );
+}
+
+async fn sends_are_indexed_once(server: TestServer) {
+    let alice = server.signed_up("alice").await;
+    let bob = server.signed_up("bob").await;
+    let conv = alice.befriend(&bob).await;
+    // Everything so far (notices, greetings) is indexed by the indexer.
+    server::search::catch_up(&server.db, 10_000).await.unwrap();
+    let mut newest = 0;
+    for i in 0..5 {
+        newest = alice
+            .send_text(conv, &format!("k{i}"), &format!("灯塔 lighthouse {i}"))
+            .await
+            .unwrap()
+            .id
+            .0;
+    }
+    let looked_at = server::search::catch_up(&server.db, 10_000).await.unwrap();
+    let cursor = server::repo::settings::get(&server.db, "search_indexed_up_to")
+        .await
+        .unwrap();
+    assert_eq!(cursor, Some(newest.to_string()), "the cursor is past them");
+    // PostgreSQL indexes after the send (here or in the background task, whichever runs
+    // first); SQLite's writer indexed them with the sends, so nobody looks at them again.
+    if !server.is_postgres() {
+        assert_eq!(looked_at, 0, "indexed with the sends");
+    }
+    assert_eq!(texts(&bob, "灯塔").await.len(), 5);
+    assert_eq!(texts(&bob, "lighthouse 3").await, ["灯塔 lighthouse 3"]);
+    // Nothing new: nothing looked at, the cursor stays.
+    assert_eq!(
+        server::search::catch_up(&server.db, 10_000).await.unwrap(),
+        0
     );
 }

@@ -52,6 +52,10 @@ pub struct NewMessage {
     pub quote: Option<Box<shared::model::Quote>>,
     /// Server time of the send.
     pub now: i64,
+    /// The body's search terms ([`crate::search::terms_of`]; empty when there is nothing to
+    /// find). On SQLite the message is indexed in its own transaction with them, so the
+    /// search indexer never competes with the writer for the write lock.
+    pub search_terms: String,
 }
 
 type Reply = oneshot::Sender<Result<Stored, DbError>>;

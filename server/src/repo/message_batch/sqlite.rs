@@ -1,5 +1,5 @@
 //! A batch on SQLite, run synchronously inside one blocking-pool call: one duplicate lookup,
-//! one seq reservation per conversation, one insert per new message. Each is a statement the
+//! one seq reservation per conversation, one insert per new message (and its full-text entry). Each is a statement the
 //! connection prepares once and keeps: a statement whose text depended on the batch's size
 //! would be parsed again for every batch, so the lookup takes the batch's keys as one JSON
 //! array; and diesel never keeps an `UPDATE` it built (its changeset may vary), so the
@@ -45,6 +45,20 @@ fixed_statement! {
 }
 
 impl RunQueryDsl<SqliteConnection> for Reserve<'_> {}
+
+fixed_statement! {
+    /// Puts a new message in the full-text index (`crate::search`), with its conversation.
+    Index<'a> on Sqlite,
+    "INSERT OR REPLACE INTO message_fts (rowid, terms, conversation_id) VALUES (",
+    id: BigInt = &'a i64,
+    ", ",
+    terms: Text = &'a str,
+    ", ",
+    conversation: BigInt = &'a i64,
+    ")",
+}
+
+impl RunQueryDsl<SqliteConnection> for Index<'_> {}
 
 /// A conversation's `last_seq` after the reservation.
 #[derive(QueryableByName)]
@@ -115,6 +129,14 @@ pub(super) fn store(
                 .on_conflict_do_nothing()
                 .execute(conn)?;
         }
+        if !m.search_terms.is_empty() {
+            Index {
+                id: &row.0,
+                terms: &m.search_terms,
+                conversation: &row.1,
+            }
+            .execute(conn)?;
+        }
         inserted.push(row);
     }
     Ok(plan.assemble(inserted))
@@ -151,6 +173,7 @@ mod tests {
             mentions: Vec::new(),
             quote: None,
             now: 1,
+            search_terms: "hi".into(),
         }
     }
 
@@ -200,6 +223,43 @@ mod tests {
                 "not kept by the connection: {sql}"
             );
         }
+    }
+
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        rowid: i64,
+    }
+
+    #[test]
+    fn new_messages_are_indexed_with_their_terms_in_the_batch() {
+        use diesel::connection::SimpleConnection;
+
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.run_pending_migrations(crate::db::migrate::SQLITE)
+            .unwrap();
+        conn.batch_execute(
+            "INSERT INTO users (id, username, password_hash, nickname, created_at, updated_at) \
+             VALUES (1, 'a', '', 'a', 0, 0); \
+             INSERT INTO conversations (id, kind, created_at) VALUES (1, 'direct', 0);",
+        )
+        .unwrap();
+        let mut picture = send(1, "p1");
+        picture.search_terms = String::new();
+        let stored = super::store(&mut conn, &[send(1, "t1"), picture, send(1, "t1")]).unwrap();
+        let indexed: Vec<i64> =
+            diesel::sql_query("SELECT rowid FROM message_fts WHERE message_fts MATCH 'hi'")
+                .load::<Row>(&mut conn)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.rowid)
+                .collect();
+        // The text once (the repeat is the same message), the body without terms not at all.
+        assert_eq!(indexed, vec![stored[0].0.0]);
+        let all: Vec<Row> = diesel::sql_query("SELECT rowid FROM message_fts")
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(all.len(), 1);
     }
 
     #[test]
