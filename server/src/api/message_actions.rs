@@ -174,15 +174,7 @@ impl Api {
             };
             repo::set_body(tx, id, &body).await?;
             repo::drop_mentions(tx, id).await?;
-            crate::repo::webhook_events::note_change(
-                tx,
-                current.conversation_id,
-                id,
-                current.seq,
-                me,
-                now_ms(),
-            )
-            .await?;
+            crate::repo::webhook_events::note_change(tx, &current, me).await?;
             crate::search::reindex(tx, id, current.conversation_id, &body.body).await?;
             Ok::<_, Failure>(())
         })?;
@@ -242,15 +234,7 @@ impl Api {
                 )));
             }
             repo::react(tx, id, me, &emoji, on, now_ms()).await?;
-            crate::repo::webhook_events::note_change(
-                tx,
-                current.conversation_id,
-                id,
-                current.seq,
-                me,
-                now_ms(),
-            )
-            .await?;
+            crate::repo::webhook_events::note_change(tx, &current, me).await?;
             Ok::<_, Failure>(())
         })?;
         self.announce_change(id, &access).await

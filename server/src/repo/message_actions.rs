@@ -170,15 +170,7 @@ pub async fn recall(
 ) -> Result<(), DbError> {
     let media = message.body.all_media_ids();
     let conversation = message.conversation_id.0;
-    super::webhook_events::note_change(
-        conn,
-        message.conversation_id,
-        message.id,
-        message.seq,
-        by,
-        crate::time::now_ms(),
-    )
-    .await?;
+    super::webhook_events::note_change(conn, message, by).await?;
     set_body(
         conn,
         message.id,

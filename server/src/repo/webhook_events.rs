@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use shared::ids::{ConversationId, MessageId, UserId};
+use shared::ids::UserId;
+use shared::model::Message;
 
 use crate::conn_run;
 use crate::db::schema::{bot_webhook_cursors, bot_webhooks, conversation_members, webhook_events};
@@ -32,17 +33,16 @@ pub struct Waiting {
     pub created_at: i64,
 }
 
-/// Notes, inside the unit of work that changed message `message` (at `seq` in
-/// `conversation`), that every webhook bot in the conversation other than `actor` is to be told.
-/// Costs one indexed lookup when the conversation has no webhook bot.
+/// Notes, inside the unit of work that changes `message`, that every webhook bot in its
+/// conversation other than `actor` is to be told. Costs one indexed lookup when the
+/// conversation has no webhook bot.
 pub async fn note_change(
     conn: &mut Conn<'_>,
-    conversation: ConversationId,
-    message: MessageId,
-    seq: i64,
+    message: &Message,
     actor: UserId,
-    now: i64,
 ) -> Result<(), DbError> {
+    let (conversation, seq, now) = (message.conversation_id, message.seq, crate::time::now_ms());
+    let message = message.id;
     conn_run!(conn, |conn| {
         let bots: Vec<i64> = conversation_members::table
             .inner_join(

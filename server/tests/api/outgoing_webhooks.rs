@@ -114,6 +114,24 @@ fn expected_signature(secret: &str, body: &str) -> String {
     format!("sha256={hex}")
 }
 
+/// A group of Amy, Bob and the bot (Amy and Bob become friends); its conversation.
+async fn relay_room(
+    amy: &crate::harness::Client,
+    bob: &crate::harness::Client,
+    bot: shared::ids::UserId,
+) -> i64 {
+    let bob_id = bob.me().await.unwrap().id;
+    amy.befriend(bob).await;
+    let group: shared::model::GroupInfo = amy
+        .call(
+            "create_group",
+            json!({"name": "Relay room", "member_ids": [bob_id, bot]}),
+        )
+        .await
+        .unwrap();
+    group.conversation_id.0
+}
+
 async fn make_bot(owner: &crate::harness::Client) -> BotWithToken {
     owner
         .call("create_bot", json!({"name": "Relay", "description": ""}))
@@ -255,16 +273,7 @@ async fn a_webhook_hears_of_edits_reactions_and_recalls_after_the_message(server
     let bob = server.signed_up("bob").await;
     let made = make_bot(&amy).await;
     let bot = made.bot.bot_id;
-    let bob_id = bob.me().await.unwrap().id;
-    amy.befriend(&bob).await;
-    let group: shared::model::GroupInfo = amy
-        .call(
-            "create_group",
-            json!({"name": "Relay room", "member_ids": [bob_id, bot]}),
-        )
-        .await
-        .unwrap();
-    let room = group.conversation_id.0;
+    let room = relay_room(&amy, &bob, bot).await;
     // Sent before the webhook is set: not posted (a later change to it is).
     let early = bob.send_text(room, "e1", "early").await.unwrap();
     // A receiver that refuses its first post: the changes wait behind the message.
@@ -386,16 +395,7 @@ async fn queued_deliveries_survive_a_restart(mut server: TestServer) {
     let made = make_bot(&amy).await;
     let bot = made.bot.bot_id;
     // The bot is in a group with Amy and Bob, as well as in Amy's chat with it.
-    let bob_id = bob.me().await.unwrap().id;
-    amy.befriend(&bob).await;
-    let group: shared::model::GroupInfo = amy
-        .call(
-            "create_group",
-            json!({"name": "Relay room", "member_ids": [bob_id, bot]}),
-        )
-        .await
-        .unwrap();
-    let room = group.conversation_id.0;
+    let room = relay_room(&amy, &bob, bot).await;
     // A receiver that is down: every post fails.
     let down = Receiver::start(usize::MAX).await;
     let _: Option<BotWebhook> = amy
