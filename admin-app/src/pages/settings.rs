@@ -53,6 +53,7 @@ pub fn SettingsPage() -> AnyView {
 #[component]
 fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
     let i18n = use_i18n();
+    // Nothing takes input before the app does: a choice made earlier would be lost on save.
     let hydrated = use_hydrated();
     // What the server last said: only the fields changed since are sent, so two administrators
     // saving different fields at once do not undo each other's change.
@@ -120,7 +121,7 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
                 save.dispatch(());
             }
         >
-            <fieldset class="radio-group">
+            <fieldset class="radio-group" disabled=move || !hydrated.get()>
                 <legend>{i18n.tr(Key::RegistrationLabel)}</legend>
                 {option("open", Key::RegistrationOpenOption)}
                 {option("invite", Key::RegistrationInviteOption)}
@@ -130,6 +131,7 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
             <label class="field">
                 <span>{i18n.tr(Key::SiteNameLabel)}</span>
                 <input
+                    disabled=move || !hydrated.get()
                     type="text"
                     maxlength=SITE_NAME_MAX.to_string()
                     prop:value=move || site_name.get()
@@ -139,6 +141,7 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
             <label class="field">
                 <span>{i18n.tr(Key::LoginNoticeLabel)}</span>
                 <textarea
+                    disabled=move || !hydrated.get()
                     maxlength=LOGIN_NOTICE_MAX.to_string()
                     prop:value=move || login_notice.get()
                     on:input=move |ev| login_notice.set(event_target_value(&ev))
@@ -147,6 +150,7 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
             <label class="field">
                 <span>{i18n.tr(Key::MaxUploadLabel)}</span>
                 <input
+                    disabled=move || !hydrated.get()
                     type="number"
                     min="1"
                     max=limit.to_string()
@@ -158,6 +162,7 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
             <label class="field">
                 <span>{i18n.tr(Key::RecallWindowLabel)}</span>
                 <input
+                    disabled=move || !hydrated.get()
                     type="number"
                     min="0"
                     max=shared::model::RECALL_WINDOW_MAX_SECS.to_string()
@@ -168,6 +173,7 @@ fn SettingsForm(current: AdminSettings, roles: Vec<RoleInfo>) -> AnyView {
             <label class="field">
                 <span>{i18n.tr(Key::DefaultRoleLabel)}</span>
                 <select
+                    disabled=move || !hydrated.get()
                     prop:value=move || default_role.get()
                     on:change=move |ev| default_role.set(event_target_value(&ev))
                 >
