@@ -211,11 +211,11 @@ test.describe('bots (English)', () => {
       });
       expect(sent.status(), await sent.text()).toBe(200);
 
-      // Both people see it live, under the bot's name.
+      // Both people see it live, from the bot (its avatar names it and leads to its profile).
       for (const p of [page, friendPage]) {
         const item = p.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: news });
         await expect(item).toBeVisible();
-        await expect(item).toContainText(botName);
+        await expect(item.getByRole('link', { name: botName })).toBeVisible();
       }
 
       // The friend answers; the bot reads the answer with its token.
